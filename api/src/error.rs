@@ -1,0 +1,213 @@
+//! The one error type of the HTTP layer, answered as `application/problem+json` (RFC 9457, SPEC §9).
+//!
+//! Handlers return `Result<_, ApiError>` and use `?`. Database and internal failures are logged with their
+//! cause and answered without it; everything a client caused is answered with what is wrong and where.
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{HttpResponse, ResponseError};
+use domain::FieldErrors;
+use persistence::StoreError;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// One problem with one input field.
+#[derive(Debug, Clone, Serialize, ToSchema, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct InvalidParam {
+    /// JSON path of the field (`localities[2].name`), or the name of the query parameter, header or path segment.
+    #[schema(example = "localities[2].name")]
+    pub name: String,
+    /// Stable machine-readable code, e.g. `required`, `too_long`, `invalid_type`, `unknown_field`.
+    #[schema(example = "required")]
+    pub code: String,
+    /// What is wrong, for people.
+    #[schema(example = "must not be empty")]
+    pub reason: String,
+}
+
+/// Problem details (RFC 9457), as the NL GOV API Design Rules prescribe for every error.
+#[derive(Debug, Clone, Serialize, ToSchema, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Problem {
+    /// URI identifying the kind of problem.
+    #[serde(rename = "type")]
+    #[schema(example = "urn:gebiedscyclus:problem:invalid-input")]
+    pub type_: String,
+    #[schema(example = "Invalid input")]
+    pub title: String,
+    #[schema(example = 400)]
+    pub status: u16,
+    #[schema(example = "The request has 2 invalid parameters.")]
+    pub detail: String,
+    /// The path of the request that caused the problem.
+    #[schema(example = "/api/v1/areas")]
+    pub instance: String,
+    /// Every problem with the input at once (for 400 responses).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schema(nullable = false)]
+    pub invalid_params: Vec<InvalidParam>,
+    /// The request id, as in the `X-Request-Id` response header and the service's logs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub request_id: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("{detail}")]
+    InvalidInput { detail: String, params: Vec<InvalidParam> },
+    #[error("{0}")]
+    Unauthenticated(&'static str),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    NotAcceptable(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    PreconditionFailed(String),
+    #[error("request body larger than 1 MiB")]
+    PayloadTooLarge,
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    #[error("{0}")]
+    IdempotencyMismatch(String),
+    #[error("{0}")]
+    PreconditionRequired(String),
+    #[error("the database is unavailable")]
+    Unavailable(String),
+    #[error("internal error")]
+    Internal(String),
+}
+
+impl ApiError {
+    pub fn invalid(params: Vec<InvalidParam>) -> ApiError {
+        let detail = match params.len() {
+            1 => format!("Invalid {}: {}", params[0].name, params[0].reason),
+            n => format!("The request has {n} invalid parameters."),
+        };
+        ApiError::InvalidInput { detail, params }
+    }
+
+    pub fn invalid_one(name: impl Into<String>, code: &str, reason: impl Into<String>) -> ApiError {
+        ApiError::invalid(vec![InvalidParam { name: name.into(), code: code.to_owned(), reason: reason.into() }])
+    }
+
+    pub fn not_found() -> ApiError {
+        ApiError::NotFound("No such resource, or it lies outside what this token may see.".into())
+    }
+
+    fn kind(&self) -> (StatusCode, &'static str, &'static str) {
+        use StatusCode as S;
+        match self {
+            ApiError::InvalidInput { .. } => (S::BAD_REQUEST, "invalid-input", "Invalid input"),
+            ApiError::Unauthenticated(_) => (S::UNAUTHORIZED, "unauthenticated", "Authentication required"),
+            ApiError::Forbidden(_) => (S::FORBIDDEN, "forbidden", "Not allowed"),
+            ApiError::NotFound(_) => (S::NOT_FOUND, "not-found", "Not found"),
+            ApiError::NotAcceptable(_) => (S::NOT_ACCEPTABLE, "not-acceptable", "Not acceptable"),
+            ApiError::Conflict(_) => (S::CONFLICT, "conflict", "Conflict with the current state"),
+            ApiError::PreconditionFailed(_) => (S::PRECONDITION_FAILED, "precondition-failed", "Precondition failed"),
+            ApiError::PayloadTooLarge => (S::PAYLOAD_TOO_LARGE, "payload-too-large", "Request body too large"),
+            ApiError::UnsupportedMediaType(_) => {
+                (S::UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type", "Unsupported media type")
+            }
+            ApiError::IdempotencyMismatch(_) => {
+                (S::UNPROCESSABLE_ENTITY, "idempotency-key-reused", "Idempotency-Key reused for another request")
+            }
+            ApiError::PreconditionRequired(_) => {
+                (S::PRECONDITION_REQUIRED, "precondition-required", "If-Match required")
+            }
+            ApiError::Unavailable(_) => (S::SERVICE_UNAVAILABLE, "unavailable", "Service unavailable"),
+            ApiError::Internal(_) => (S::INTERNAL_SERVER_ERROR, "internal", "Internal server error"),
+        }
+    }
+
+    pub fn problem(&self) -> Problem {
+        let (status, slug, title) = self.kind();
+        let (detail, invalid_params) = match self {
+            ApiError::InvalidInput { detail, params } => (detail.clone(), params.clone()),
+            // The cause of a 5xx is in the log, under the request id; the client gets no internals.
+            ApiError::Unavailable(_) => ("The database could not be reached in time; try again shortly.".into(), vec![]),
+            ApiError::Internal(_) => ("Something went wrong on our side; the request id identifies it in the logs.".into(), vec![]),
+            other => (other.to_string(), vec![]),
+        };
+        Problem {
+            type_: format!("urn:gebiedscyclus:problem:{slug}"),
+            title: title.to_owned(),
+            status: status.as_u16(),
+            detail,
+            instance: String::new(),
+            invalid_params,
+            request_id: None,
+        }
+    }
+}
+
+impl From<FieldErrors> for ApiError {
+    fn from(errors: FieldErrors) -> Self {
+        ApiError::invalid(
+            errors
+                .into_vec()
+                .into_iter()
+                .map(|e| InvalidParam { name: e.name, code: e.code.to_owned(), reason: e.reason })
+                .collect(),
+        )
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => ApiError::not_found(),
+            StoreError::Stale { current } => ApiError::PreconditionFailed(format!(
+                "The resource was changed since you read it; its current ETag is \"{current}\". Read it again and reapply your change."
+            )),
+            StoreError::Conflict(msg) => ApiError::Conflict(msg),
+            StoreError::Unavailable(msg) => ApiError::Unavailable(msg),
+            StoreError::Db(e) => ApiError::Internal(e.to_string()),
+        }
+    }
+}
+
+impl From<domain::access::Forbidden> for ApiError {
+    fn from(e: domain::access::Forbidden) -> Self {
+        ApiError::Forbidden(format!("This token may not do this: {}.", e.0))
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        self.kind().0
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        match self {
+            ApiError::Internal(cause) => tracing::error!(%cause, "internal error"),
+            ApiError::Unavailable(cause) => tracing::warn!(%cause, "database unavailable"),
+            _ => {}
+        }
+        let problem = self.problem();
+        let mut response = HttpResponse::build(self.status_code());
+        match self {
+            ApiError::Unauthenticated(_) => {
+                response.insert_header((
+                    header::WWW_AUTHENTICATE,
+                    HeaderValue::from_static(r#"Bearer realm="gebiedscyclus", error="invalid_token""#),
+                ));
+            }
+            ApiError::Unavailable(_) => {
+                response.insert_header((header::RETRY_AFTER, HeaderValue::from_static("2")));
+            }
+            _ => {}
+        }
+        let mut response = response.content_type(PROBLEM_JSON).json(&problem);
+        // The conventions middleware completes `instance` and `requestId` from the request.
+        response.extensions_mut().insert(problem);
+        response
+    }
+}

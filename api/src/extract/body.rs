@@ -1,0 +1,73 @@
+use actix_web::dev::Payload;
+use actix_web::error::PayloadError;
+use actix_web::http::header;
+use actix_web::web::Bytes;
+use actix_web::{FromRequest, HttpRequest};
+use futures_util::future::LocalBoxFuture;
+use serde::de::DeserializeOwned;
+
+use super::serde_param;
+use crate::error::{ApiError, InvalidParam};
+
+/// The largest body the service accepts (SPEC §9: 413 above it).
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// A JSON request body, parsed with the path of the first type error, with the raw bytes kept for
+/// idempotency checks. Request types deny unknown fields, so a misspelt field is an error, not a no-op.
+pub struct Body<T> {
+    pub value: T,
+    pub raw: Bytes,
+}
+
+fn is_json(req: &HttpRequest) -> bool {
+    let Some(ct) = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) else { return false };
+    let essence = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
+
+pub(crate) fn parse_json<T: DeserializeOwned>(raw: &[u8]) -> Result<T, ApiError> {
+    if raw.iter().all(u8::is_ascii_whitespace) {
+        return Err(ApiError::invalid_one("body", "required", "the request needs a JSON body"));
+    }
+    let mut de = serde_json::Deserializer::from_slice(raw);
+    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let inner = e.inner();
+        if inner.is_syntax() || inner.is_eof() {
+            ApiError::invalid(vec![InvalidParam {
+                name: "body".into(),
+                code: "malformed_json".into(),
+                reason: format!("not valid JSON: {inner}"),
+            }])
+        } else {
+            ApiError::invalid(vec![serde_param(&e.path().to_string(), &inner.to_string())])
+        }
+    })?;
+    de.end().map_err(|e| ApiError::invalid_one("body", "malformed_json", format!("not valid JSON: {e}")))?;
+    Ok(value)
+}
+
+impl<T: DeserializeOwned + 'static> FromRequest for Body<T> {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let json = is_json(req);
+        let bytes = Bytes::from_request(req, payload);
+        Box::pin(async move {
+            let raw = bytes.await.map_err(|e| match e.as_error::<PayloadError>() {
+                Some(PayloadError::Overflow) => ApiError::PayloadTooLarge,
+                _ => match e.as_response_error().status_code().as_u16() {
+                    413 => ApiError::PayloadTooLarge,
+                    _ => ApiError::invalid_one("body", "unreadable", format!("the request body could not be read: {e}")),
+                },
+            })?;
+            if !json {
+                return Err(ApiError::UnsupportedMediaType(
+                    "Send the body as JSON with Content-Type: application/json.".into(),
+                ));
+            }
+            let value = parse_json(&raw)?;
+            Ok(Body { value, raw })
+        })
+    }
+}

@@ -1,0 +1,62 @@
+//! Extractors that turn every malformed request into a precise 400 problem instead of actix's plain-text
+//! errors: JSON bodies and query strings report the JSON path of what is wrong, path ids say which segment.
+
+mod auth;
+pub(crate) mod body;
+mod conditional;
+mod idempotency;
+mod path;
+mod query;
+
+pub use auth::Auth;
+pub use body::Body;
+pub use conditional::{IfMatch, etag_of, not_modified};
+pub use idempotency::IdempotencyKey;
+pub use path::{PathId, PathIds};
+pub use query::Query;
+
+use crate::error::InvalidParam;
+
+/// Turns a serde error at a JSON path into an invalid parameter, naming the field itself for missing and
+/// unknown fields (serde reports those at the enclosing object).
+pub(crate) fn serde_param(path: &str, message: &str) -> InvalidParam {
+    let join = |field: &str| if path.is_empty() || path == "." { field.to_owned() } else { format!("{path}.{field}") };
+    let quoted = |m: &str| m.split('`').nth(1).map(str::to_owned);
+    let (name, code) = if let Some(field) = message.strip_prefix("missing field ").and_then(quoted) {
+        (join(&field), "required")
+    } else if let Some(field) = message.strip_prefix("unknown field ").and_then(quoted) {
+        (join(&field), "unknown_field")
+    } else if message.starts_with("invalid type") {
+        (path.to_owned(), "invalid_type")
+    } else {
+        (path.to_owned(), "invalid_value")
+    };
+    let name = if name.is_empty() || name == "." { "body".to_owned() } else { name };
+    // serde_json appends " at line L column C": useful for syntax errors, noise for field errors.
+    let reason = match message.find(" at line ") {
+        Some(i) if code != "malformed" => message[..i].to_owned(),
+        _ => message.to_owned(),
+    };
+    InvalidParam { name, code: code.to_owned(), reason }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::serde_param;
+
+    #[test]
+    fn missing_and_unknown_fields_are_named_by_their_own_path() {
+        let p = serde_param("localities[1]", "missing field `name` at line 1 column 30");
+        assert_eq!((p.name.as_str(), p.code.as_str(), p.reason.as_str()), ("localities[1].name", "required", "missing field `name`"));
+        let p = serde_param(".", "unknown field `colour`, expected one of `name`, `code`");
+        assert_eq!((p.name.as_str(), p.code.as_str()), ("colour", "unknown_field"));
+    }
+
+    #[test]
+    fn wrong_types_are_named_by_the_path_of_the_value() {
+        let p = serde_param("calendar.dueSoonDays", "invalid type: string \"x\", expected i64");
+        assert_eq!((p.name.as_str(), p.code.as_str()), ("calendar.dueSoonDays", "invalid_type"));
+        let p = serde_param(".", "invalid type: integer `1`, expected struct CreateArea");
+        assert_eq!(p.name, "body");
+    }
+}

@@ -1,0 +1,17 @@
+//! The HTTP layer of the gebiedscyclus service: thin handlers that parse requests, ask `domain` what is
+//! allowed and valid, call `persistence`, and map the result to JSON or problem+json.
+
+pub mod commands;
+pub mod config;
+pub mod demo;
+pub mod error;
+pub mod extract;
+pub mod metrics;
+pub mod middleware;
+pub mod openapi;
+pub mod pagination;
+pub mod respond;
+pub mod routes;
+pub mod startup;
+pub mod telemetry;
+pub mod tokens;

@@ -1,0 +1,133 @@
+//! `gebiedscyclus`: the service and its operations in one binary.
+
+use std::sync::Arc;
+
+use anyhow::Context;
+use api::config::Config;
+use api::startup::{Application, connect};
+use clap::{Parser, Subcommand, ValueEnum};
+use domain::clock::SystemClock;
+use domain::principal::Role;
+use uuid::Uuid;
+
+#[derive(Parser)]
+#[command(name = "gebiedscyclus", version, about = "The gebiedscyclus service for area-based work of Dutch municipalities")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the HTTP service (creating and migrating the database if needed).
+    Serve {
+        /// Load demo data from the seed documents into an empty database and print one token per role.
+        #[arg(long)]
+        demo: bool,
+        /// Address to listen on (overrides GEBIEDSCYCLUS_BIND).
+        #[arg(long)]
+        bind: Option<String>,
+    },
+    /// Create or update the database schema, then exit.
+    Migrate,
+    /// Manage API tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+    /// Print the OpenAPI document.
+    Openapi,
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Issue a token and print its secret (shown only this once).
+    Create {
+        #[arg(long, value_enum)]
+        role: RoleArg,
+        /// Municipality id or CBS code (coordinator, area_editor, viewer).
+        #[arg(long)]
+        municipality: Option<String>,
+        /// Organisation id (partner).
+        #[arg(long)]
+        organisation: Option<Uuid>,
+        /// Area id an area_editor may edit; repeat for several.
+        #[arg(long = "area")]
+        areas: Vec<Uuid>,
+        /// A name that says who or what uses the token.
+        #[arg(long, default_value = "command-line token")]
+        name: String,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum RoleArg {
+    Admin,
+    Coordinator,
+    AreaEditor,
+    Partner,
+    Viewer,
+}
+
+impl From<RoleArg> for Role {
+    fn from(r: RoleArg) -> Self {
+        match r {
+            RoleArg::Admin => Role::Admin,
+            RoleArg::Coordinator => Role::Coordinator,
+            RoleArg::AreaEditor => Role::AreaEditor,
+            RoleArg::Partner => Role::Partner,
+            RoleArg::Viewer => Role::Viewer,
+        }
+    }
+}
+
+#[actix_web::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    if let Command::Openapi = cli.command {
+        println!("{}", api::openapi::json());
+        return Ok(());
+    }
+    let mut config = Config::from_env()?;
+    api::telemetry::init(&config.log_filter, config.log_format);
+    let clock = Arc::new(SystemClock);
+    match cli.command {
+        Command::Serve { demo, bind } => {
+            if let Some(bind) = bind {
+                config.bind = bind;
+            }
+            let app = Application::build(&config, clock).await?;
+            if demo {
+                match api::demo::load_if_empty(app.db()).await.context("loading demo data")? {
+                    Some(tokens) => {
+                        println!("Demo data loaded. Tokens (shown only now):");
+                        for t in tokens {
+                            println!("  {:<12} {:<40} {}", t.role.as_str(), t.scope, t.secret);
+                        }
+                    }
+                    None => println!("The database already holds data; demo data not loaded, no new tokens."),
+                }
+            }
+            tracing::info!(bind = %config.bind, port = app.port(), database = %api::startup::redact(&config.database_url), "serving");
+            println!("Serving on http://{}:{}/api/v1 (docs: /api/v1/docs/)", bind_host(&config.bind), app.port());
+            app.run_until_stopped().await?;
+        }
+        Command::Migrate => {
+            connect(&config, clock).await?;
+            println!("Database is up to date.");
+        }
+        Command::Token { command: TokenCommand::Create { role, municipality, organisation, areas, name } } => {
+            let db = connect(&config, clock).await?;
+            let (id, secret) =
+                api::commands::create_token(&db, &name, role.into(), municipality.as_deref(), organisation, &areas)
+                    .await?;
+            println!("Token {id} created. Its secret, shown only now:\n{secret}");
+        }
+        Command::Openapi => unreachable!("handled above"),
+    }
+    Ok(())
+}
+
+fn bind_host(bind: &str) -> &str {
+    bind.rsplit_once(':').map(|(h, _)| h).unwrap_or(bind)
+}

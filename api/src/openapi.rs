@@ -1,0 +1,174 @@
+//! The OpenAPI 3.1 document, generated from the handlers' annotations. Conventions that hold for every
+//! operation (the bearer token, the problem responses, `API-Version`, `If-Match`, `Idempotency-Key`) are
+//! added here once instead of on each handler, so they cannot be forgotten on one.
+
+use utoipa::openapi::header::HeaderBuilder;
+use utoipa::openapi::path::{HttpMethod, Operation, ParameterBuilder, ParameterIn};
+use utoipa::openapi::response::ResponseBuilder;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, Object, ObjectBuilder, Ref, Required, Type};
+use utoipa::{Modify, OpenApi};
+
+use crate::routes::{api_tokens, areas, audit_events, municipalities, operations, organisations, partners};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Gebiedscyclus API",
+        version = "1.0.0",
+        description = "The gebiedscyclus of Dutch municipalities working gebiedsgericht: per area (gebied) a yearly \
+analysis (gebiedsanalyse), a four-yearly agenda (gebiedsagenda) with what each partner contributes, a yearly plan \
+(gebiedsplan) and a yearly monitor (gebiedsmonitor). Errors are application/problem+json (RFC 9457) with \
+`invalidParams` listing every problem with the input. Changes need `If-Match` with the ETag last read; creates accept \
+`Idempotency-Key`. Lists are paged with `pageSize` and an opaque `cursor`.",
+        license(name = "EUPL-1.2", identifier = "EUPL-1.2"),
+        contact(name = "Gebiedscyclus")
+    ),
+    servers((url = "/", description = "This service")),
+    paths(
+        operations::live, operations::ready, operations::metrics, operations::openapi_json,
+        municipalities::list, municipalities::create, municipalities::get, municipalities::update, municipalities::delete,
+        areas::list, areas::create, areas::get, areas::update, areas::delete,
+        partners::list, partners::add, partners::get, partners::update, partners::remove,
+        organisations::list, organisations::create, organisations::get, organisations::update, organisations::delete,
+        api_tokens::list, api_tokens::create, api_tokens::get, api_tokens::update, api_tokens::revoke,
+        audit_events::list,
+    ),
+    components(schemas(crate::error::Problem, crate::error::InvalidParam)),
+    tags(
+        (name = "municipalities", description = "Municipalities (gemeenten) and their cycle calendar (jaarkalender)"),
+        (name = "areas", description = "Areas (gebieden), their localities (kernen, wijken) and partners (gebiedspartners)"),
+        (name = "organisations", description = "Partner organisations (samenwerkingspartners)"),
+        (name = "api-tokens", description = "API tokens with a role and scope"),
+        (name = "audit-events", description = "The audit trail (audittrail)"),
+        (name = "operations", description = "Health, metrics and this document"),
+    ),
+    modifiers(&Conventions),
+)]
+struct ApiDoc;
+
+/// The document as served and checked in.
+pub fn document() -> utoipa::openapi::OpenApi {
+    ApiDoc::openapi()
+}
+
+pub fn json() -> String {
+    document().to_pretty_json().unwrap_or_default()
+}
+
+struct Conventions;
+
+fn problem_response(description: &str) -> utoipa::openapi::Response {
+    ResponseBuilder::new()
+        .description(description)
+        .content("application/problem+json", ContentBuilder::new().schema(Some(Ref::from_schema_name("Problem"))).build())
+        .build()
+}
+
+fn string_schema() -> Object {
+    ObjectBuilder::new().schema_type(Type::String).build()
+}
+
+fn header_param(name: &str, required: bool, description: &str) -> utoipa::openapi::RefOr<utoipa::openapi::path::Parameter> {
+    ParameterBuilder::new()
+        .name(name)
+        .parameter_in(ParameterIn::Header)
+        .required(if required { Required::True } else { Required::False })
+        .description(Some(description))
+        .schema(Some(string_schema()))
+        .build()
+        .into()
+}
+
+impl Modify for Conventions {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("An API token (`gc_…`), created by an administrator or coordinator"))
+                    .build(),
+            ),
+        );
+        openapi.security = Some(vec![SecurityRequirement::new("bearer", Vec::<String>::new())]);
+
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let single = path.ends_with('}');
+            let public = !path.starts_with("/api/v1/") || path == "/api/v1/openapi.json";
+            for (method, op) in [
+                (HttpMethod::Get, item.get.as_mut()),
+                (HttpMethod::Post, item.post.as_mut()),
+                (HttpMethod::Patch, item.patch.as_mut()),
+                (HttpMethod::Delete, item.delete.as_mut()),
+            ] {
+                let Some(op) = op else { continue };
+                add_conventions(op, method, single, public);
+            }
+        }
+    }
+}
+
+fn add_conventions(op: &mut Operation, method: HttpMethod, single: bool, public: bool) {
+    let params = op.parameters.get_or_insert_with(Vec::new);
+    match method {
+        HttpMethod::Get if single => params.push(header_param(
+            "If-None-Match",
+            false,
+            "ETag of the version the client holds; answered 304 when unchanged",
+        )),
+        HttpMethod::Post => params.push(header_param(
+            "Idempotency-Key",
+            false,
+            "Makes a retried create safe: the same key and body return the first response and create nothing new",
+        )),
+        HttpMethod::Patch | HttpMethod::Delete => {
+            params.push(header_param("If-Match", true, "The ETag last read; a stale one is answered 412"))
+        }
+        _ => {}
+    }
+    let responses = &mut op.responses.responses;
+    let mut add = |status: &str, description: &str| {
+        responses.entry(status.to_owned()).or_insert_with(|| problem_response(description).into());
+    };
+    if !public {
+        add("400", "Invalid input, query parameter or path id; `invalidParams` lists every problem");
+        add("401", "Missing, unknown, revoked or expired token (with WWW-Authenticate)");
+        add("403", "The token's role may not do this");
+        add("404", "No such resource, or outside the token's scope");
+    }
+    if matches!(method, HttpMethod::Post | HttpMethod::Patch | HttpMethod::Delete) {
+        add("409", "Conflicts with the current state (a duplicate, or something still depends on it)");
+    }
+    if matches!(method, HttpMethod::Post | HttpMethod::Patch) {
+        add("413", "Body larger than 1 MiB");
+        add("415", "Body is not JSON");
+    }
+    if method == HttpMethod::Post {
+        add("422", "Idempotency-Key reused for a different request");
+    }
+    if matches!(method, HttpMethod::Patch | HttpMethod::Delete) {
+        add("412", "If-Match does not match the current ETag");
+        add("428", "If-Match is missing");
+    }
+    if !public {
+        add("500", "Internal error; the request id identifies it in the logs");
+        add("503", "The database is unavailable");
+    }
+    if public {
+        op.security = Some(vec![SecurityRequirement::default()]);
+    }
+    for response in op.responses.responses.values_mut() {
+        if let utoipa::openapi::RefOr::T(response) = response {
+            response.headers.insert(
+                "API-Version".into(),
+                HeaderBuilder::new().schema(Some(string_schema())).description(Some("Version of the API contract")).build().into(),
+            );
+            response.headers.insert(
+                "X-Request-Id".into(),
+                HeaderBuilder::new().schema(Some(string_schema())).description(Some("Id of this request in the logs")).build().into(),
+            );
+        }
+    }
+}

@@ -1,0 +1,342 @@
+//! `/api/v1/api-tokens`: bearer tokens, each with one role and its scope (SPEC §7).
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::{DateTime, Utc};
+use domain::access::{self, ReadScope};
+use domain::principal::{Access, Role as DomainRole};
+use domain::token::{IssueRefusal, TokenRequest, may_issue, requested_access};
+use persistence::api_tokens::{self as store, ApiToken, NewToken, TokenFilter};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use crate::error::ApiError;
+use crate::extract::{Auth, Body, IdempotencyKey, IfMatch, PathId, Query};
+use crate::pagination::{ListResponse, list_response, page_params};
+use crate::respond::{self, Created};
+use crate::startup::AppState;
+use crate::tokens;
+
+/// Role of a token: beheerder (admin), opgaveregisseur (coordinator), gebiedsmedewerker (area_editor),
+/// samenwerkingspartner (partner), meelezer/dashboard (viewer).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Admin,
+    Coordinator,
+    AreaEditor,
+    Partner,
+    Viewer,
+}
+
+impl From<Role> for DomainRole {
+    fn from(r: Role) -> Self {
+        match r {
+            Role::Admin => DomainRole::Admin,
+            Role::Coordinator => DomainRole::Coordinator,
+            Role::AreaEditor => DomainRole::AreaEditor,
+            Role::Partner => DomainRole::Partner,
+            Role::Viewer => DomainRole::Viewer,
+        }
+    }
+}
+
+impl From<DomainRole> for Role {
+    fn from(r: DomainRole) -> Self {
+        match r {
+            DomainRole::Admin => Role::Admin,
+            DomainRole::Coordinator => Role::Coordinator,
+            DomainRole::AreaEditor => Role::AreaEditor,
+            DomainRole::Partner => Role::Partner,
+            DomainRole::Viewer => Role::Viewer,
+        }
+    }
+}
+
+/// An API token (without its secret, which is shown only once, on creation).
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ApiTokenResponse {
+    pub id: Uuid,
+    #[schema(example = "Dashboard gemeenteraad")]
+    pub name: String,
+    pub role: Role,
+    /// For coordinator, area_editor and viewer tokens.
+    pub municipality_id: Option<Uuid>,
+    /// For partner tokens.
+    pub organisation_id: Option<Uuid>,
+    /// For area_editor tokens: the areas the token may edit.
+    pub area_ids: Vec<Uuid>,
+    /// The first characters of the secret, to tell tokens apart.
+    #[schema(example = "gc_Q2x9Fk")]
+    pub prefix: String,
+    /// The token that created this one; null for tokens from configuration or the command line.
+    pub created_by: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+impl From<&ApiToken> for ApiTokenResponse {
+    fn from(t: &ApiToken) -> Self {
+        ApiTokenResponse {
+            id: t.id,
+            name: t.name.clone(),
+            role: t.role.into(),
+            municipality_id: t.municipality_id,
+            organisation_id: t.organisation_id,
+            area_ids: t.area_ids.clone(),
+            prefix: t.prefix.clone(),
+            created_by: t.created_by,
+            created_at: t.created_at,
+            expires_at: t.expires_at,
+            revoked_at: t.revoked_at,
+        }
+    }
+}
+
+/// A new token, with its secret. The secret is shown only in this response.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CreatedApiToken {
+    /// The bearer secret: send it as `Authorization: Bearer <token>`. It cannot be retrieved again.
+    pub token: String,
+    #[serde(flatten)]
+    pub api_token: ApiTokenResponse,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CreateApiToken {
+    #[schema(example = "Dashboard gemeenteraad", max_length = 200)]
+    pub name: String,
+    pub role: Role,
+    /// Required for coordinator, area_editor and viewer (a coordinator may leave it out for its own).
+    pub municipality_id: Option<Uuid>,
+    /// Required for partner.
+    pub organisation_id: Option<Uuid>,
+    /// Required for area_editor: areas of the municipality the token may edit.
+    #[serde(default)]
+    #[schema(max_items = 100)]
+    pub area_ids: Vec<Uuid>,
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+/// A merge patch: rename, or change or clear the expiry. A token's role and scope never change.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct UpdateApiToken {
+    #[schema(max_length = 200)]
+    pub name: Option<String>,
+    #[serde(default, deserialize_with = "super::double_option")]
+    #[schema(value_type = Option<DateTime<Utc>>)]
+    pub expires_at: Option<Option<DateTime<Utc>>>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ApiTokenQuery {
+    pub role: Option<Role>,
+    pub municipality_id: Option<Uuid>,
+    pub organisation_id: Option<Uuid>,
+    /// Also list revoked tokens (default false).
+    pub include_revoked: Option<bool>,
+    /// Results per page, 1 to 200 (default 50).
+    pub page_size: Option<u64>,
+    /// Opaque cursor from a `next` link.
+    pub cursor: Option<String>,
+}
+
+fn check_expiry(errors: &mut domain::FieldErrors, expires_at: Option<DateTime<Utc>>, now: DateTime<Utc>) {
+    if let Some(at) = expires_at
+        && at <= now
+    {
+        errors.push("expiresAt", "in_the_past", "must lie in the future");
+    }
+}
+
+/// List API tokens (administrators: all; coordinators: their municipality's).
+#[utoipa::path(get, path = "/api/v1/api-tokens", tag = "api-tokens", params(ApiTokenQuery),
+    responses((status = 200, description = "A page of tokens", body = ListResponse<ApiTokenResponse>)))]
+pub async fn list(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Auth(p): Auth,
+    Query(q): Query<ApiTokenQuery>,
+) -> Result<HttpResponse, ApiError> {
+    access::may_manage_tokens(&p)?;
+    let (limit, after) = page_params(q.page_size, q.cursor.as_deref())?;
+    let filter = TokenFilter {
+        role: q.role.map(Into::into),
+        municipality_id: q.municipality_id,
+        organisation_id: q.organisation_id,
+        include_revoked: q.include_revoked.unwrap_or(false),
+    };
+    let page = store::list(state.db.conn(), ReadScope::of(&p), &filter, after, limit).await?;
+    Ok(HttpResponse::Ok().json(list_response(&req, page.map(|t| ApiTokenResponse::from(&t)))))
+}
+
+/// Read one API token.
+#[utoipa::path(get, path = "/api/v1/api-tokens/{id}", tag = "api-tokens", params(("id" = Uuid, Path, description = "Token id")),
+    responses((status = 200, description = "The token", body = ApiTokenResponse),
+              (status = 304, description = "Not modified since the ETag in If-None-Match")))]
+pub async fn get(req: HttpRequest, state: web::Data<AppState>, Auth(p): Auth, PathId(id): PathId) -> Result<HttpResponse, ApiError> {
+    access::may_manage_tokens(&p)?;
+    let t = store::get(state.db.conn(), ReadScope::of(&p), id).await?;
+    Ok(respond::resource(&req, t.revision, &ApiTokenResponse::from(&t)))
+}
+
+/// Issue an API token. The secret is in this response only.
+#[utoipa::path(post, path = "/api/v1/api-tokens", tag = "api-tokens", request_body = CreateApiToken,
+    responses((status = 201, description = "Created; `token` holds the secret", body = CreatedApiToken)))]
+pub async fn create(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Auth(p): Auth,
+    key: IdempotencyKey,
+    body: Body<CreateApiToken>,
+) -> Result<HttpResponse, ApiError> {
+    access::may_manage_tokens(&p)?;
+    let input = &body.value;
+    let request = TokenRequest {
+        name: input.name.clone(),
+        role: Some(input.role.into()),
+        municipality_id: input.municipality_id,
+        organisation_id: input.organisation_id,
+        area_ids: input.area_ids.clone(),
+    };
+    let mut errors = domain::FieldErrors::new();
+    check_expiry(&mut errors, input.expires_at, state.db.clock().now());
+    let access = match requested_access(&p, &request) {
+        Ok(a) => Some(a),
+        Err(e) => {
+            errors.merge(e);
+            None
+        }
+    };
+    errors.into_result(())?;
+    let access = access.ok_or_else(|| ApiError::Internal("token scope missing".into()))?;
+    match may_issue(&p, &access) {
+        Ok(()) => {}
+        Err(IssueRefusal::Forbidden(reason)) => return Err(ApiError::Forbidden(format!("{reason}."))),
+        Err(IssueRefusal::OtherMunicipality) => {
+            return Err(ApiError::Forbidden("A coordinator issues tokens for its own municipality only.".into()));
+        }
+    }
+    let secret = tokens::generate_secret();
+    respond::create(&state, &req, &p, key, &body.raw, async |tx| {
+        check_scope_exists(tx.conn(), &p, &access).await?;
+        let managing = access.municipality_id().or(p.access.municipality_id());
+        let t = store::create(
+            tx,
+            NewToken {
+                name: input.name.trim().to_owned(),
+                access: access.clone(),
+                token_hash: tokens::hash_secret(&secret),
+                prefix: tokens::display_prefix(&secret),
+                managing_municipality_id: managing,
+                expires_at: input.expires_at,
+            },
+        )
+        .await?;
+        let body = CreatedApiToken { token: secret.clone(), api_token: ApiTokenResponse::from(&t) };
+        Created::new(&body, format!("/api/v1/api-tokens/{}", t.id), t.revision)
+    })
+    .await
+}
+
+/// The municipality, organisation and areas a token names must exist, and a coordinator hands partner
+/// tokens only to organisations that take part in one of its areas.
+async fn check_scope_exists(
+    conn: &impl persistence::ConnectionTrait,
+    issuer: &domain::Principal,
+    access: &Access,
+) -> Result<(), ApiError> {
+    let mut errors = domain::FieldErrors::new();
+    if let Some(m) = access.municipality_id()
+        && matches!(
+            persistence::municipalities::get(conn, ReadScope::All, m).await,
+            Err(persistence::StoreError::NotFound)
+        )
+    {
+        errors.push("municipalityId", "unknown", "no such municipality");
+    }
+    if let Some(o) = access.organisation_id() {
+        match persistence::organisations::get(conn, ReadScope::All, o).await {
+            Err(persistence::StoreError::NotFound) => errors.push("organisationId", "unknown", "no such organisation"),
+            Err(e) => return Err(e.into()),
+            Ok(_) => {
+                if let Some(own) = issuer.access.municipality_id()
+                    && !persistence::partners::organisation_in_municipality(conn, o, own).await?
+                {
+                    return Err(ApiError::Forbidden(
+                        "A coordinator issues partner tokens only to organisations taking part in one of its areas."
+                            .into(),
+                    ));
+                }
+            }
+        }
+    }
+    if let (Some(m), ids) = (access.municipality_id(), access.area_ids())
+        && !ids.is_empty()
+    {
+        let found = persistence::areas::ids_in_municipality(conn, m, ids).await?;
+        for (i, id) in ids.iter().enumerate() {
+            if !found.contains(id) {
+                errors.push(format!("areaIds[{i}]"), "unknown", "no such area in this municipality");
+            }
+        }
+    }
+    Ok(errors.into_result(())?)
+}
+
+/// Rename a token or change its expiry.
+#[utoipa::path(patch, path = "/api/v1/api-tokens/{id}", tag = "api-tokens", params(("id" = Uuid, Path, description = "Token id")),
+    request_body(content = UpdateApiToken, content_type = "application/merge-patch+json"),
+    responses((status = 200, description = "Changed", body = ApiTokenResponse)))]
+pub async fn update(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Auth(p): Auth,
+    PathId(id): PathId,
+    if_match: IfMatch,
+    body: Body<UpdateApiToken>,
+) -> Result<HttpResponse, ApiError> {
+    access::may_manage_tokens(&p)?;
+    let t = respond::in_transaction(&state, &req, &p, async |tx| {
+        let current = store::get(tx.conn(), ReadScope::of(&p), id).await?;
+        let expected = if_match.revision(current.revision)?;
+        let name = body.value.name.clone().unwrap_or(current.name.clone());
+        let expires_at = body.value.expires_at.unwrap_or(current.expires_at);
+        let mut errors = domain::FieldErrors::new();
+        domain::field_errors::check_text(&mut errors, "name", &name, domain::token::NAME_MAX);
+        if body.value.expires_at.is_some() {
+            check_expiry(&mut errors, expires_at, tx.now());
+        }
+        errors.into_result(())?;
+        Ok(store::update(tx, &current, name.trim().to_owned(), expires_at, expected).await?)
+    })
+    .await?;
+    Ok(respond::changed(t.revision, &ApiTokenResponse::from(&t)))
+}
+
+/// Revoke a token. It stops working at once; it stays listed with `includeRevoked=true`.
+#[utoipa::path(delete, path = "/api/v1/api-tokens/{id}", tag = "api-tokens", params(("id" = Uuid, Path, description = "Token id")),
+    responses((status = 204, description = "Revoked")))]
+pub async fn revoke(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Auth(p): Auth,
+    PathId(id): PathId,
+    if_match: IfMatch,
+) -> Result<HttpResponse, ApiError> {
+    access::may_manage_tokens(&p)?;
+    respond::in_transaction(&state, &req, &p, async |tx| {
+        let current = store::get(tx.conn(), ReadScope::of(&p), id).await?;
+        let expected = if_match.revision(current.revision)?;
+        Ok(store::revoke(tx, &current, expected).await?)
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

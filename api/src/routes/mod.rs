@@ -1,0 +1,79 @@
+//! The HTTP resources. Each module holds one resource's request and response types and its handlers;
+//! `configure` is the route table. Resources are registered per path with all their methods, so a method a
+//! path does not support is answered 405 with `Allow`.
+
+use actix_web::web;
+use serde::{Deserialize, Deserializer};
+
+pub mod api_tokens;
+pub mod areas;
+pub mod audit_events;
+pub mod municipalities;
+pub mod operations;
+pub mod organisations;
+pub mod partners;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    operations::configure(cfg);
+    cfg.service(
+        web::resource("/api/v1/municipalities")
+            .route(web::get().to(municipalities::list))
+            .route(web::post().to(municipalities::create)),
+    )
+    .service(
+        web::resource("/api/v1/municipalities/{id}")
+            .route(web::get().to(municipalities::get))
+            .route(web::patch().to(municipalities::update))
+            .route(web::delete().to(municipalities::delete)),
+    )
+    .service(web::resource("/api/v1/areas").route(web::get().to(areas::list)).route(web::post().to(areas::create)))
+    .service(
+        web::resource("/api/v1/areas/{id}")
+            .route(web::get().to(areas::get))
+            .route(web::patch().to(areas::update))
+            .route(web::delete().to(areas::delete)),
+    )
+    .service(
+        web::resource("/api/v1/areas/{id}/partners")
+            .route(web::get().to(partners::list))
+            .route(web::post().to(partners::add)),
+    )
+    .service(
+        web::resource("/api/v1/areas/{id}/partners/{organisationId}")
+            .route(web::get().to(partners::get))
+            .route(web::patch().to(partners::update))
+            .route(web::delete().to(partners::remove)),
+    )
+    .service(
+        web::resource("/api/v1/organisations")
+            .route(web::get().to(organisations::list))
+            .route(web::post().to(organisations::create)),
+    )
+    .service(
+        web::resource("/api/v1/organisations/{id}")
+            .route(web::get().to(organisations::get))
+            .route(web::patch().to(organisations::update))
+            .route(web::delete().to(organisations::delete)),
+    )
+    .service(
+        web::resource("/api/v1/api-tokens")
+            .route(web::get().to(api_tokens::list))
+            .route(web::post().to(api_tokens::create)),
+    )
+    .service(
+        web::resource("/api/v1/api-tokens/{id}")
+            .route(web::get().to(api_tokens::get))
+            .route(web::patch().to(api_tokens::update))
+            .route(web::delete().to(api_tokens::revoke)),
+    )
+    .service(web::resource("/api/v1/audit-events").route(web::get().to(audit_events::list)));
+}
+
+/// For merge-patch fields that may be cleared: absent is `None`, `null` is `Some(None)`.
+pub(crate) fn double_option<'de, T, D>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    T: Deserialize<'de>,
+    D: Deserializer<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
+}

@@ -1,0 +1,192 @@
+//! `/api/v1/areas/{id}/partners`: the organisations taking part in an area (gebiedspartners).
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::FieldErrors;
+use domain::access::{self, ReadScope};
+use persistence::partners::{self as store, AreaPartner};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use crate::error::ApiError;
+use crate::extract::{Auth, Body, IdempotencyKey, IfMatch, PathId, PathIds, Query};
+use crate::pagination::{ListResponse, list_response, page_params};
+use crate::respond::{self, Created};
+use crate::startup::AppState;
+
+/// An organisation taking part in an area (gebiedspartner).
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PartnerResponse {
+    pub area_id: Uuid,
+    pub organisation_id: Uuid,
+    /// First day of the partnership.
+    pub since: Option<NaiveDate>,
+    /// Last day of the partnership.
+    pub until: Option<NaiveDate>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<&AreaPartner> for PartnerResponse {
+    fn from(p: &AreaPartner) -> Self {
+        PartnerResponse {
+            area_id: p.area_id,
+            organisation_id: p.organisation_id,
+            since: p.since,
+            until: p.until,
+            created_at: p.created_at,
+            updated_at: p.updated_at,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AddPartner {
+    pub organisation_id: Uuid,
+    pub since: Option<NaiveDate>,
+    pub until: Option<NaiveDate>,
+}
+
+/// A merge patch of the partnership's dates; null clears a date.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct UpdatePartner {
+    #[serde(default, deserialize_with = "super::double_option")]
+    #[schema(value_type = Option<NaiveDate>)]
+    pub since: Option<Option<NaiveDate>>,
+    #[serde(default, deserialize_with = "super::double_option")]
+    #[schema(value_type = Option<NaiveDate>)]
+    pub until: Option<Option<NaiveDate>>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct PartnerQuery {
+    /// Results per page, 1 to 200 (default 50).
+    pub page_size: Option<u64>,
+    /// Opaque cursor from a `next` link.
+    pub cursor: Option<String>,
+}
+
+fn check_dates(since: Option<NaiveDate>, until: Option<NaiveDate>) -> Result<(), ApiError> {
+    let mut errors = FieldErrors::new();
+    if let (Some(s), Some(u)) = (since, until)
+        && u < s
+    {
+        errors.push("until", "before_since", format!("{u} lies before since {s}"));
+    }
+    Ok(errors.into_result(())?)
+}
+
+/// List the partners of an area (gebiedspartners).
+#[utoipa::path(get, path = "/api/v1/areas/{id}/partners", tag = "areas",
+    params(("id" = Uuid, Path, description = "Area id"), PartnerQuery),
+    responses((status = 200, description = "A page of the area's partners", body = ListResponse<PartnerResponse>)))]
+pub async fn list(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Auth(p): Auth,
+    PathId(area_id): PathId,
+    Query(q): Query<PartnerQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let (limit, after) = page_params(q.page_size, q.cursor.as_deref())?;
+    let scope = ReadScope::of(&p);
+    persistence::areas::get(state.db.conn(), scope, area_id).await?;
+    let page = store::list(state.db.conn(), scope, area_id, after, limit).await?;
+    Ok(HttpResponse::Ok().json(list_response(&req, page.map(|x| PartnerResponse::from(&x)))))
+}
+
+/// Read one partnership of an area.
+#[utoipa::path(get, path = "/api/v1/areas/{id}/partners/{organisationId}", tag = "areas",
+    params(("id" = Uuid, Path, description = "Area id"), ("organisationId" = Uuid, Path, description = "Organisation id")),
+    responses((status = 200, description = "The partnership", body = PartnerResponse),
+              (status = 304, description = "Not modified since the ETag in If-None-Match")))]
+pub async fn get(req: HttpRequest, state: web::Data<AppState>, Auth(p): Auth, PathIds(area_id, org_id): PathIds) -> Result<HttpResponse, ApiError> {
+    let x = store::get(state.db.conn(), ReadScope::of(&p), area_id, org_id).await?;
+    Ok(respond::resource(&req, x.revision, &PartnerResponse::from(&x)))
+}
+
+/// Add an organisation as partner of an area (the municipality's coordinator or an administrator).
+#[utoipa::path(post, path = "/api/v1/areas/{id}/partners", tag = "areas",
+    params(("id" = Uuid, Path, description = "Area id")), request_body = AddPartner,
+    responses((status = 201, description = "Added", body = PartnerResponse)))]
+pub async fn add(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Auth(p): Auth,
+    PathId(area_id): PathId,
+    key: IdempotencyKey,
+    body: Body<AddPartner>,
+) -> Result<HttpResponse, ApiError> {
+    let input = &body.value;
+    check_dates(input.since, input.until)?;
+    respond::create(&state, &req, &p, key, &body.raw, async |tx| {
+        let area = persistence::areas::get(tx.conn(), ReadScope::of(&p), area_id).await?;
+        access::may_manage_areas(&p, area.municipality_id)?;
+        persistence::organisations::get(tx.conn(), ReadScope::All, input.organisation_id).await.map_err(|e| match e {
+            persistence::StoreError::NotFound => {
+                ApiError::invalid_one("organisationId", "unknown", "no such organisation")
+            }
+            other => other.into(),
+        })?;
+        let x = store::add(tx, &area, input.organisation_id, input.since, input.until).await?;
+        let location = format!("/api/v1/areas/{}/partners/{}", x.area_id, x.organisation_id);
+        Created::new(&PartnerResponse::from(&x), location, x.revision)
+    })
+    .await
+}
+
+/// Change the dates of a partnership.
+#[utoipa::path(patch, path = "/api/v1/areas/{id}/partners/{organisationId}", tag = "areas",
+    params(("id" = Uuid, Path, description = "Area id"), ("organisationId" = Uuid, Path, description = "Organisation id")),
+    request_body(content = UpdatePartner, content_type = "application/merge-patch+json"),
+    responses((status = 200, description = "Changed", body = PartnerResponse)))]
+pub async fn update(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Auth(p): Auth,
+    PathIds(area_id, org_id): PathIds,
+    if_match: IfMatch,
+    body: Body<UpdatePartner>,
+) -> Result<HttpResponse, ApiError> {
+    let x = respond::in_transaction(&state, &req, &p, async |tx| {
+        let scope = ReadScope::of(&p);
+        let area = persistence::areas::get(tx.conn(), scope, area_id).await?;
+        let current = store::get(tx.conn(), scope, area_id, org_id).await?;
+        access::may_manage_areas(&p, area.municipality_id)?;
+        let expected = if_match.revision(current.revision)?;
+        let since = body.value.since.unwrap_or(current.since);
+        let until = body.value.until.unwrap_or(current.until);
+        check_dates(since, until)?;
+        Ok(store::update(tx, &area, &current, since, until, expected).await?)
+    })
+    .await?;
+    Ok(respond::changed(x.revision, &PartnerResponse::from(&x)))
+}
+
+/// Remove an organisation from an area.
+#[utoipa::path(delete, path = "/api/v1/areas/{id}/partners/{organisationId}", tag = "areas",
+    params(("id" = Uuid, Path, description = "Area id"), ("organisationId" = Uuid, Path, description = "Organisation id")),
+    responses((status = 204, description = "Removed")))]
+pub async fn remove(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Auth(p): Auth,
+    PathIds(area_id, org_id): PathIds,
+    if_match: IfMatch,
+) -> Result<HttpResponse, ApiError> {
+    respond::in_transaction(&state, &req, &p, async |tx| {
+        let scope = ReadScope::of(&p);
+        let area = persistence::areas::get(tx.conn(), scope, area_id).await?;
+        let current = store::get(tx.conn(), scope, area_id, org_id).await?;
+        access::may_manage_areas(&p, area.municipality_id)?;
+        let expected = if_match.revision(current.revision)?;
+        Ok(store::remove(tx, &area, &current, expected).await?)
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

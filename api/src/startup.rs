@@ -1,0 +1,118 @@
+//! Builds the whole application from a configuration and binds its listener, so the binary and the tests
+//! start exactly the same service (tests on port 0 with a fresh database).
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_web::dev::Server;
+use actix_web::middleware::from_fn;
+use actix_web::{App, HttpServer, web};
+use anyhow::Context;
+use domain::clock::Clock;
+use persistence::{Actor, Db};
+
+use crate::config::Config;
+use crate::extract::body::MAX_BODY_BYTES;
+use crate::metrics::Metrics;
+use crate::{middleware, openapi, routes, tokens};
+
+/// The version of the API contract, sent as `API-Version` on every response.
+pub const API_VERSION: &str = "1.0.0";
+
+pub struct AppState {
+    pub db: Db,
+    pub metrics: Metrics,
+    /// The OpenAPI document, rendered once.
+    pub openapi_json: String,
+}
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    db: Db,
+}
+
+impl Application {
+    /// Connects (creating and migrating the database), registers the configured admin token and binds.
+    pub async fn build(config: &Config, clock: Arc<dyn Clock>) -> anyhow::Result<Application> {
+        let db = connect(config, clock).await?;
+        if let Some(secret) = &config.admin_token {
+            ensure_admin_token(&db, secret).await?;
+        }
+        let listener = TcpListener::bind(&config.bind).with_context(|| format!("cannot listen on {}", config.bind))?;
+        let port = listener.local_addr()?.port();
+        let state = web::Data::new(AppState {
+            db: db.clone(),
+            metrics: Metrics::new(),
+            openapi_json: openapi::json(),
+        });
+        let mut server = HttpServer::new(move || {
+            App::new()
+                .app_data(state.clone())
+                .app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
+                .wrap(from_fn(middleware::conventions))
+                .configure(routes::configure)
+                .default_service(web::to(middleware::not_found))
+        })
+        .shutdown_timeout(20)
+        .listen(listener)?;
+        if let Some(workers) = config.workers {
+            server = server.workers(workers.max(1));
+        }
+        Ok(Application { port, server: server.run(), db })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    /// Serves until SIGTERM or SIGINT; actix then stops accepting and lets running requests finish.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+/// Connects to the configured database and brings its schema up to date.
+pub async fn connect(config: &Config, clock: Arc<dyn Clock>) -> anyhow::Result<Db> {
+    let db = Db::connect(&config.db_settings(), clock)
+        .await
+        .with_context(|| format!("cannot connect to the database at {}", redact(&config.database_url)))?;
+    db.migrate().await.context("cannot migrate the database")?;
+    Ok(db)
+}
+
+/// The configured admin token exists from the first start on. A token that was revoked stays revoked,
+/// even if the configuration still names it.
+async fn ensure_admin_token(db: &Db, secret: &str) -> anyhow::Result<()> {
+    let hash = tokens::hash_secret(secret);
+    if persistence::api_tokens::hash_exists(db.conn(), &hash).await? {
+        return Ok(());
+    }
+    let tx = db.begin(Actor::system("configuration")).await?;
+    persistence::api_tokens::create(
+        &tx,
+        persistence::api_tokens::NewToken {
+            name: "administrator (GEBIEDSCYCLUS_ADMIN_TOKEN)".into(),
+            access: domain::principal::Access::Admin,
+            token_hash: hash,
+            prefix: tokens::display_prefix(secret),
+            managing_municipality_id: None,
+            expires_at: None,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The URL without a password, for messages.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => format!("{}://…@{}", &url[..scheme], &url[at + 1..]),
+        _ => url.to_owned(),
+    }
+}

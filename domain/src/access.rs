@@ -1,0 +1,181 @@
+//! Who may do what (SPEC §7), as pure decisions.
+//!
+//! Reading is expressed as a [`ReadScope`] that the persistence layer turns into SQL, so lists are filtered
+//! by the database and a resource outside the scope is simply not found (404, its existence not revealed).
+//! Writing is a yes/no on a resource the caller can already read: a refusal there is a 403.
+
+use uuid::Uuid;
+
+use crate::principal::{Access, Principal};
+
+/// What part of the municipal data a caller may read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReadScope {
+    /// Everything (admin).
+    All,
+    /// One municipality and all that belongs to it (coordinator, area editor, viewer).
+    Municipality(Uuid),
+    /// The areas in which this organisation takes part, and what belongs to them (partner).
+    PartnerOrganisation(Uuid),
+}
+
+impl ReadScope {
+    pub fn of(principal: &Principal) -> ReadScope {
+        match &principal.access {
+            Access::Admin => ReadScope::All,
+            Access::Coordinator { municipality_id }
+            | Access::AreaEditor { municipality_id, .. }
+            | Access::Viewer { municipality_id } => ReadScope::Municipality(*municipality_id),
+            Access::Partner { organisation_id } => ReadScope::PartnerOrganisation(*organisation_id),
+        }
+    }
+}
+
+/// A refused write, with the reason the client is told.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct Forbidden(pub &'static str);
+
+fn is_admin(p: &Principal) -> bool {
+    matches!(p.access, Access::Admin)
+}
+
+fn is_coordinator_of(p: &Principal, municipality_id: Uuid) -> bool {
+    matches!(p.access, Access::Coordinator { municipality_id: m } if m == municipality_id)
+}
+
+/// Creating or deleting a municipality is for administrators.
+pub fn may_create_or_delete_municipality(p: &Principal) -> Result<(), Forbidden> {
+    if is_admin(p) { Ok(()) } else { Err(Forbidden("only an administrator creates or deletes municipalities")) }
+}
+
+/// Changing a municipality (its name, CBS code and cycle calendar) is for its coordinator and administrators.
+pub fn may_manage_municipality(p: &Principal, municipality_id: Uuid) -> Result<(), Forbidden> {
+    if is_admin(p) || is_coordinator_of(p, municipality_id) {
+        Ok(())
+    } else {
+        Err(Forbidden("only the municipality's coordinator (opgaveregisseur) or an administrator may change this"))
+    }
+}
+
+/// Areas and their partners are managed by the municipality's coordinator and administrators.
+pub fn may_manage_areas(p: &Principal, municipality_id: Uuid) -> Result<(), Forbidden> {
+    may_manage_municipality(p, municipality_id)
+}
+
+/// Writing the documents of an area: the coordinator of its municipality, an administrator, or an area
+/// editor who holds this area.
+pub fn may_edit_area(p: &Principal, municipality_id: Uuid, area_id: Uuid) -> Result<(), Forbidden> {
+    match &p.access {
+        Access::Admin => Ok(()),
+        Access::Coordinator { municipality_id: m } if *m == municipality_id => Ok(()),
+        Access::AreaEditor { municipality_id: m, area_ids } if *m == municipality_id && area_ids.contains(&area_id) => {
+            Ok(())
+        }
+        _ => Err(Forbidden("this token may not edit this area")),
+    }
+}
+
+/// Organisations are a registry shared by municipalities: coordinators add to it, administrators correct
+/// and remove entries, because one organisation may work for several municipalities.
+pub fn may_create_organisation(p: &Principal) -> Result<(), Forbidden> {
+    match p.access {
+        Access::Admin | Access::Coordinator { .. } => Ok(()),
+        _ => Err(Forbidden("only a coordinator or an administrator registers organisations")),
+    }
+}
+
+pub fn may_change_organisation(p: &Principal) -> Result<(), Forbidden> {
+    if is_admin(p) {
+        Ok(())
+    } else {
+        Err(Forbidden("only an administrator changes or deletes organisations, which several municipalities share"))
+    }
+}
+
+/// The audit trail is for administrators and coordinators (of their municipality).
+pub fn may_read_audit(p: &Principal) -> Result<(), Forbidden> {
+    match p.access {
+        Access::Admin | Access::Coordinator { .. } => Ok(()),
+        _ => Err(Forbidden("only a coordinator or an administrator reads the audit trail")),
+    }
+}
+
+/// Tokens are managed by administrators and coordinators.
+pub fn may_manage_tokens(p: &Principal) -> Result<(), Forbidden> {
+    match p.access {
+        Access::Admin | Access::Coordinator { .. } => Ok(()),
+        _ => Err(Forbidden("only a coordinator or an administrator manages API tokens")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn principal(access: Access) -> Principal {
+        Principal { token_id: Uuid::now_v7(), name: "t".into(), access }
+    }
+
+    #[test]
+    fn each_role_reads_its_own_scope() {
+        let m = Uuid::now_v7();
+        let o = Uuid::now_v7();
+        assert_eq!(ReadScope::of(&principal(Access::Admin)), ReadScope::All);
+        assert_eq!(ReadScope::of(&principal(Access::Coordinator { municipality_id: m })), ReadScope::Municipality(m));
+        assert_eq!(
+            ReadScope::of(&principal(Access::AreaEditor { municipality_id: m, area_ids: vec![] })),
+            ReadScope::Municipality(m)
+        );
+        assert_eq!(ReadScope::of(&principal(Access::Viewer { municipality_id: m })), ReadScope::Municipality(m));
+        assert_eq!(ReadScope::of(&principal(Access::Partner { organisation_id: o })), ReadScope::PartnerOrganisation(o));
+    }
+
+    #[test]
+    fn only_the_own_coordinator_and_admins_manage_a_municipality() {
+        let m = Uuid::now_v7();
+        let other = Uuid::now_v7();
+        assert!(may_manage_municipality(&principal(Access::Admin), m).is_ok());
+        assert!(may_manage_municipality(&principal(Access::Coordinator { municipality_id: m }), m).is_ok());
+        assert!(may_manage_municipality(&principal(Access::Coordinator { municipality_id: other }), m).is_err());
+        assert!(may_manage_municipality(&principal(Access::Viewer { municipality_id: m }), m).is_err());
+        assert!(
+            may_manage_municipality(&principal(Access::AreaEditor { municipality_id: m, area_ids: vec![] }), m)
+                .is_err()
+        );
+        assert!(may_manage_municipality(&principal(Access::Partner { organisation_id: m }), m).is_err());
+    }
+
+    #[test]
+    fn an_area_editor_edits_only_the_areas_it_holds() {
+        let m = Uuid::now_v7();
+        let mine = Uuid::now_v7();
+        let other = Uuid::now_v7();
+        let editor = principal(Access::AreaEditor { municipality_id: m, area_ids: vec![mine] });
+        assert!(may_edit_area(&editor, m, mine).is_ok());
+        assert!(may_edit_area(&editor, m, other).is_err());
+        assert!(may_edit_area(&principal(Access::Viewer { municipality_id: m }), m, mine).is_err());
+        assert!(may_edit_area(&principal(Access::Coordinator { municipality_id: m }), m, other).is_ok());
+    }
+
+    #[test]
+    fn only_admins_create_municipalities_and_change_organisations() {
+        let m = Uuid::now_v7();
+        assert!(may_create_or_delete_municipality(&principal(Access::Admin)).is_ok());
+        assert!(may_create_or_delete_municipality(&principal(Access::Coordinator { municipality_id: m })).is_err());
+        assert!(may_change_organisation(&principal(Access::Coordinator { municipality_id: m })).is_err());
+        assert!(may_create_organisation(&principal(Access::Coordinator { municipality_id: m })).is_ok());
+        assert!(may_create_organisation(&principal(Access::Viewer { municipality_id: m })).is_err());
+    }
+
+    #[test]
+    fn audit_and_tokens_are_for_admins_and_coordinators() {
+        let m = Uuid::now_v7();
+        for access in [Access::Viewer { municipality_id: m }, Access::Partner { organisation_id: m }] {
+            assert!(may_read_audit(&principal(access.clone())).is_err());
+            assert!(may_manage_tokens(&principal(access)).is_err());
+        }
+        assert!(may_read_audit(&principal(Access::Coordinator { municipality_id: m })).is_ok());
+        assert!(may_manage_tokens(&principal(Access::Admin)).is_ok());
+    }
+}

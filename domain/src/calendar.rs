@@ -1,0 +1,241 @@
+//! A municipality's cycle calendar (SPEC §5): the day of the year each stage is due, and how agenda
+//! periods are laid out. Deadlines themselves are computed from it elsewhere; here it is only made sure
+//! that a calendar can always produce a real date.
+
+use std::fmt;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::field_errors::FieldErrors;
+
+/// A day of the year as `MM-DD`. February 29 is refused: a deadline must fall on a real date every year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct MonthDay {
+    month: u32,
+    day: u32,
+}
+
+impl MonthDay {
+    pub fn new(month: u32, day: u32) -> Result<MonthDay, String> {
+        const DAYS: [u32; 12] = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+        if !(1..=12).contains(&month) {
+            return Err(format!("month {month} does not exist"));
+        }
+        if month == 2 && day == 29 {
+            return Err("02-29 exists only in leap years; choose 02-28 or 03-01".into());
+        }
+        if day == 0 || day > DAYS[month as usize - 1] {
+            return Err(format!("day {day} does not exist in month {month}"));
+        }
+        Ok(MonthDay { month, day })
+    }
+
+    /// Parses `MM-DD` (two digits each).
+    pub fn parse(value: &str) -> Result<MonthDay, String> {
+        let bytes = value.as_bytes();
+        let well_formed = bytes.len() == 5
+            && bytes[2] == b'-'
+            && bytes.iter().enumerate().all(|(i, b)| i == 2 || b.is_ascii_digit());
+        if !well_formed {
+            return Err(format!("'{value}' is not a day of the year in the form MM-DD"));
+        }
+        MonthDay::new(value[0..2].parse().unwrap_or(0), value[3..5].parse().unwrap_or(0))
+    }
+
+    pub fn month(self) -> u32 {
+        self.month
+    }
+
+    pub fn day(self) -> u32 {
+        self.day
+    }
+}
+
+impl fmt::Display for MonthDay {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:02}-{:02}", self.month, self.day)
+    }
+}
+
+impl Serialize for MonthDay {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for MonthDay {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = String::deserialize(d)?;
+        MonthDay::parse(&raw).map_err(serde::de::Error::custom)
+    }
+}
+
+/// The cycle calendar. Defaults are those of the specification.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Calendar {
+    pub analysis_due: MonthDay,
+    pub agenda_due: MonthDay,
+    pub plan_due: MonthDay,
+    pub monitor_due: MonthDay,
+    pub monitor_due_year_offset: i32,
+    pub agenda_period_anchor_year: i32,
+    pub agenda_period_years: i32,
+    pub due_soon_days: i32,
+}
+
+impl Default for Calendar {
+    fn default() -> Self {
+        Calendar {
+            analysis_due: MonthDay { month: 3, day: 1 },
+            agenda_due: MonthDay { month: 5, day: 1 },
+            plan_due: MonthDay { month: 7, day: 1 },
+            monitor_due: MonthDay { month: 3, day: 1 },
+            monitor_due_year_offset: 1,
+            agenda_period_anchor_year: 2027,
+            agenda_period_years: 4,
+            due_soon_days: 30,
+        }
+    }
+}
+
+/// A calendar as a client sends it: every field optional. Missing fields keep the value of `base`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CalendarInput {
+    pub analysis_due: Option<String>,
+    pub agenda_due: Option<String>,
+    pub plan_due: Option<String>,
+    pub monitor_due: Option<String>,
+    pub monitor_due_year_offset: Option<i64>,
+    pub agenda_period_anchor_year: Option<i64>,
+    pub agenda_period_years: Option<i64>,
+    pub due_soon_days: Option<i64>,
+}
+
+pub const MONITOR_OFFSET_RANGE: (i64, i64) = (0, 2);
+pub const ANCHOR_YEAR_RANGE: (i64, i64) = (2000, 2100);
+pub const PERIOD_YEARS_RANGE: (i64, i64) = (1, 10);
+pub const DUE_SOON_DAYS_RANGE: (i64, i64) = (1, 365);
+
+impl Calendar {
+    /// Applies `input` to `base`, checking every field; paths in the errors are relative to the calendar.
+    pub fn apply(base: &Calendar, input: &CalendarInput) -> Result<Calendar, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let mut day = |name: &str, raw: &Option<String>, current: MonthDay| match raw {
+            None => current,
+            Some(raw) => MonthDay::parse(raw).unwrap_or_else(|reason| {
+                errors.push(name, "invalid_month_day", reason);
+                current
+            }),
+        };
+        let analysis_due = day("analysisDue", &input.analysis_due, base.analysis_due);
+        let agenda_due = day("agendaDue", &input.agenda_due, base.agenda_due);
+        let plan_due = day("planDue", &input.plan_due, base.plan_due);
+        let monitor_due = day("monitorDue", &input.monitor_due, base.monitor_due);
+        let mut number = |name: &str, raw: Option<i64>, (min, max): (i64, i64), current: i32| match raw {
+            None => current,
+            Some(v) if (min..=max).contains(&v) => v as i32,
+            Some(v) => {
+                errors.push(name, "out_of_range", format!("must be between {min} and {max}, not {v}"));
+                current
+            }
+        };
+        let calendar = Calendar {
+            analysis_due,
+            agenda_due,
+            plan_due,
+            monitor_due,
+            monitor_due_year_offset: number(
+                "monitorDueYearOffset",
+                input.monitor_due_year_offset,
+                MONITOR_OFFSET_RANGE,
+                base.monitor_due_year_offset,
+            ),
+            agenda_period_anchor_year: number(
+                "agendaPeriodAnchorYear",
+                input.agenda_period_anchor_year,
+                ANCHOR_YEAR_RANGE,
+                base.agenda_period_anchor_year,
+            ),
+            agenda_period_years: number(
+                "agendaPeriodYears",
+                input.agenda_period_years,
+                PERIOD_YEARS_RANGE,
+                base.agenda_period_years,
+            ),
+            due_soon_days: number("dueSoonDays", input.due_soon_days, DUE_SOON_DAYS_RANGE, base.due_soon_days),
+        };
+        errors.into_result(calendar)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_real_day_of_the_year_is_accepted() {
+        assert_eq!(MonthDay::parse("03-01").unwrap().to_string(), "03-01");
+        assert_eq!(MonthDay::parse("12-31").unwrap(), MonthDay::new(12, 31).unwrap());
+        assert!(MonthDay::parse("02-28").is_ok());
+    }
+
+    #[test]
+    fn february_29_is_refused_because_it_is_not_there_every_year() {
+        assert!(MonthDay::parse("02-29").unwrap_err().contains("leap"));
+    }
+
+    #[test]
+    fn impossible_and_malformed_days_are_refused() {
+        for bad in ["04-31", "13-01", "00-10", "01-00", "1-01", "01/01", "0a-01", "", "01-011"] {
+            assert!(MonthDay::parse(bad).is_err(), "{bad} should be refused");
+        }
+    }
+
+    #[test]
+    fn the_default_calendar_is_the_one_of_the_specification() {
+        let c = Calendar::default();
+        let days: Vec<String> =
+            [c.analysis_due, c.agenda_due, c.plan_due, c.monitor_due].iter().map(|d| d.to_string()).collect();
+        assert_eq!(days, ["03-01", "05-01", "07-01", "03-01"]);
+        assert_eq!(
+            (c.monitor_due_year_offset, c.agenda_period_anchor_year, c.agenda_period_years, c.due_soon_days),
+            (1, 2027, 4, 30)
+        );
+    }
+
+    #[test]
+    fn a_partial_input_keeps_the_other_fields() {
+        let input = CalendarInput { plan_due: Some("06-15".into()), due_soon_days: Some(14), ..Default::default() };
+        let c = Calendar::apply(&Calendar::default(), &input).unwrap();
+        assert_eq!(c.plan_due.to_string(), "06-15");
+        assert_eq!(c.due_soon_days, 14);
+        assert_eq!(c.analysis_due, Calendar::default().analysis_due);
+    }
+
+    #[test]
+    fn every_bad_field_of_a_calendar_is_reported_at_once() {
+        let input = CalendarInput {
+            analysis_due: Some("02-29".into()),
+            monitor_due: Some("11-31".into()),
+            monitor_due_year_offset: Some(3),
+            agenda_period_anchor_year: Some(1999),
+            agenda_period_years: Some(0),
+            due_soon_days: Some(366),
+            ..Default::default()
+        };
+        let errors = Calendar::apply(&Calendar::default(), &input).unwrap_err();
+        let names: Vec<_> = errors.iter().map(|e| e.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "analysisDue",
+                "monitorDue",
+                "monitorDueYearOffset",
+                "agendaPeriodAnchorYear",
+                "agendaPeriodYears",
+                "dueSoonDays"
+            ]
+        );
+    }
+}

@@ -1,0 +1,19 @@
+//! The rules of the gebiedscyclus, free of I/O.
+//!
+//! Everything here is a plain type or a pure function, so that the rules can be tested fast and without a
+//! server or a database. Values that can be invalid are parsed into types that can only hold valid values;
+//! the parse functions report *every* problem at once as [`FieldErrors`], with the JSON path of each field,
+//! because the API must answer all problems of a request in one response.
+
+pub mod access;
+pub mod area;
+pub mod calendar;
+pub mod clock;
+pub mod field_errors;
+pub mod municipality;
+pub mod organisation;
+pub mod principal;
+pub mod token;
+
+pub use field_errors::{FieldError, FieldErrors};
+pub use principal::{Principal, Role};

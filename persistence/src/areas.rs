@@ -1,0 +1,223 @@
+//! Areas (gebieden) with their localities.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::access::ReadScope;
+use domain::area::Locality;
+use sea_orm::ActiveValue::Set;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect};
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::entity::{area, area_partner};
+use crate::error::StoreError;
+use crate::page::{Page, finish, keyset};
+use crate::scope;
+use crate::tx::{Change, InsertInto, Tx};
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Area {
+    pub id: Uuid,
+    pub municipality_id: Uuid,
+    pub name: String,
+    pub code: String,
+    pub localities: Vec<Locality>,
+    pub valid_from: Option<NaiveDate>,
+    pub valid_until: Option<NaiveDate>,
+    pub revision: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewArea {
+    pub municipality_id: Uuid,
+    pub name: String,
+    pub code: String,
+    pub localities: Vec<Locality>,
+    pub valid_from: Option<NaiveDate>,
+    pub valid_until: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct AreaFilter {
+    pub municipality_id: Option<Uuid>,
+    pub code: Option<String>,
+    /// Areas whose validity includes this date (open ends count as unbounded).
+    pub valid_on: Option<NaiveDate>,
+}
+
+fn from_row(row: area::Model) -> Result<Area, StoreError> {
+    Ok(Area {
+        id: row.id,
+        municipality_id: row.municipality_id,
+        name: row.name,
+        code: row.code,
+        localities: serde_json::from_value(row.localities)?,
+        valid_from: row.valid_from,
+        valid_until: row.valid_until,
+        revision: row.revision,
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+    })
+}
+
+pub fn path(id: Uuid) -> String {
+    format!("/api/v1/areas/{id}")
+}
+
+pub async fn list<C: ConnectionTrait>(
+    conn: &C,
+    scope: ReadScope,
+    filter: &AreaFilter,
+    after: Option<Uuid>,
+    limit: u64,
+) -> Result<Page<Area>, StoreError> {
+    let mut select = area::Entity::find().filter(scope::areas(scope));
+    if let Some(m) = filter.municipality_id {
+        select = select.filter(area::Column::MunicipalityId.eq(m));
+    }
+    if let Some(code) = &filter.code {
+        select = select.filter(area::Column::Code.eq(code.clone()));
+    }
+    if let Some(day) = filter.valid_on {
+        select = select
+            .filter(Condition::any().add(area::Column::ValidFrom.is_null()).add(area::Column::ValidFrom.lte(day)))
+            .filter(Condition::any().add(area::Column::ValidUntil.is_null()).add(area::Column::ValidUntil.gte(day)));
+    }
+    let rows = keyset(select, area::Column::Id, after, limit).all(conn).await?;
+    let rows = rows.into_iter().map(from_row).collect::<Result<Vec<_>, _>>()?;
+    Ok(finish(rows, limit, |a| a.id))
+}
+
+pub async fn get<C: ConnectionTrait>(conn: &C, scope: ReadScope, id: Uuid) -> Result<Area, StoreError> {
+    let row = area::Entity::find_by_id(id).filter(scope::areas(scope)).one(conn).await?.ok_or(StoreError::NotFound)?;
+    from_row(row)
+}
+
+/// The areas among `ids` that belong to `municipality_id`, to check the areas of an area editor's token.
+pub async fn ids_in_municipality<C: ConnectionTrait>(
+    conn: &C,
+    municipality_id: Uuid,
+    ids: &[Uuid],
+) -> Result<Vec<Uuid>, StoreError> {
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    let found: Vec<Uuid> = area::Entity::find()
+        .select_only()
+        .column(area::Column::Id)
+        .filter(area::Column::MunicipalityId.eq(municipality_id))
+        .filter(area::Column::Id.is_in(ids.iter().copied()))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    Ok(found)
+}
+
+async fn check_code_free<C: ConnectionTrait>(conn: &C, municipality_id: Uuid, code: &str, except: Option<Uuid>) -> Result<(), StoreError> {
+    let mut select = area::Entity::find()
+        .filter(area::Column::MunicipalityId.eq(municipality_id))
+        .filter(area::Column::Code.eq(code));
+    if let Some(id) = except {
+        select = select.filter(area::Column::Id.ne(id));
+    }
+    if select.count(conn).await? > 0 {
+        return Err(StoreError::Conflict(format!("the municipality already has an area with code {code}")));
+    }
+    Ok(())
+}
+
+pub async fn create(tx: &Tx, new: NewArea) -> Result<Area, StoreError> {
+    check_code_free(tx.conn(), new.municipality_id, &new.code, None).await?;
+    let a = Area {
+        id: Uuid::now_v7(),
+        municipality_id: new.municipality_id,
+        name: new.name,
+        code: new.code,
+        localities: new.localities,
+        valid_from: new.valid_from,
+        valid_until: new.valid_until,
+        revision: 1,
+        created_at: tx.now(),
+        updated_at: tx.now(),
+    };
+    area::ActiveModel {
+        id: Set(a.id),
+        municipality_id: Set(a.municipality_id),
+        name: Set(a.name.clone()),
+        code: Set(a.code.clone()),
+        localities: Set(serde_json::to_value(&a.localities)?),
+        valid_from: Set(a.valid_from),
+        valid_until: Set(a.valid_until),
+        revision: Set(a.revision),
+        created_at: Set(a.created_at),
+        updated_at: Set(a.updated_at),
+    }
+    .insert_into(tx.conn())
+    .await?;
+    tx.record(change("area.created", &a, None, Some(&a))?).await?;
+    Ok(a)
+}
+
+pub async fn update(tx: &Tx, current: &Area, mut changed: Area, expected_revision: i64) -> Result<Area, StoreError> {
+    check_code_free(tx.conn(), current.municipality_id, &changed.code, Some(current.id)).await?;
+    changed.revision = current.revision + 1;
+    changed.updated_at = tx.now();
+    let result = area::Entity::update_many()
+        .set(area::ActiveModel {
+            name: Set(changed.name.clone()),
+            code: Set(changed.code.clone()),
+            localities: Set(serde_json::to_value(&changed.localities)?),
+            valid_from: Set(changed.valid_from),
+            valid_until: Set(changed.valid_until),
+            revision: Set(changed.revision),
+            updated_at: Set(changed.updated_at),
+            ..Default::default()
+        })
+        .filter(area::Column::Id.eq(current.id))
+        .filter(area::Column::Revision.eq(expected_revision))
+        .exec(tx.conn())
+        .await?;
+    if result.rows_affected == 0 {
+        return Err(StoreError::Stale { current: current.revision });
+    }
+    tx.record(change("area.updated", &changed, Some(current), Some(&changed))?).await?;
+    Ok(changed)
+}
+
+pub async fn delete(tx: &Tx, current: &Area, expected_revision: i64) -> Result<(), StoreError> {
+    let partners = area_partner::Entity::find()
+        .filter(area_partner::Column::AreaId.eq(current.id))
+        .limit(1)
+        .count(tx.conn())
+        .await?;
+    if partners > 0 {
+        return Err(StoreError::Conflict("the area still has partners; remove them first".into()));
+    }
+    // Tokens of area editors keep area ids in a JSON list: such a token would silently lose an area.
+    let needle = format!("%{}%", current.id);
+    let tokens = crate::entity::api_token::Entity::find()
+        .filter(crate::entity::api_token::Column::RevokedAt.is_null())
+        .filter(Expr::cust_with_values("CAST(area_ids AS TEXT) LIKE ?", [needle]))
+        .limit(1)
+        .count(tx.conn())
+        .await?;
+    if tokens > 0 {
+        return Err(StoreError::Conflict("an area editor's token still lists this area; revoke it first".into()));
+    }
+    let result = area::Entity::delete_many()
+        .filter(area::Column::Id.eq(current.id))
+        .filter(area::Column::Revision.eq(expected_revision))
+        .exec(tx.conn())
+        .await?;
+    if result.rows_affected == 0 {
+        return Err(StoreError::Stale { current: current.revision });
+    }
+    tx.record(change("area.deleted", current, Some(current), None)?).await
+}
+
+fn change(action: &str, a: &Area, old: Option<&Area>, new: Option<&Area>) -> Result<Change, StoreError> {
+    Ok(Change::of(action, "area", a.id, path(a.id), old, new)?.in_municipality(a.municipality_id).in_area(a.id))
+}

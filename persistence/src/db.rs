@@ -1,0 +1,140 @@
+//! Connecting, migrating and starting transactions, with the settings each database needs.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use domain::clock::Clock;
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, SqliteTransactionMode, TransactionOptions,
+    TransactionTrait,
+};
+use sea_orm_migration::MigratorTrait;
+
+use crate::error::StoreError;
+use crate::migration::Migrator;
+use crate::tx::{Actor, Tx};
+
+/// Pool settings. SQLite has one writer at a time anyway; its pool mainly serves concurrent readers.
+#[derive(Debug, Clone)]
+pub struct DbSettings {
+    pub url: String,
+    pub max_connections: u32,
+    /// How long a request waits for a connection before it is answered 503.
+    pub acquire_timeout: Duration,
+    /// How long SQLite waits for the write lock before giving up.
+    pub sqlite_busy_timeout: Duration,
+}
+
+impl DbSettings {
+    pub fn new(url: impl Into<String>) -> Self {
+        DbSettings {
+            url: url.into(),
+            max_connections: 16,
+            acquire_timeout: Duration::from_secs(3),
+            sqlite_busy_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Connections in use and idle, for the metrics endpoint.
+#[derive(Debug, Clone, Copy)]
+pub struct PoolState {
+    pub size: u32,
+    pub idle: u32,
+    pub max: u32,
+}
+
+/// The database and the clock the service reads "now" from.
+#[derive(Clone, Debug)]
+pub struct Db {
+    conn: DatabaseConnection,
+    clock: Arc<dyn Clock>,
+    max_connections: u32,
+}
+
+impl Db {
+    pub async fn connect(settings: &DbSettings, clock: Arc<dyn Clock>) -> Result<Db, StoreError> {
+        let mut options = ConnectOptions::new(settings.url.clone());
+        options
+            .max_connections(settings.max_connections)
+            .min_connections(0)
+            .acquire_timeout(settings.acquire_timeout)
+            .connect_timeout(settings.acquire_timeout)
+            .idle_timeout(Duration::from_secs(300))
+            .sqlx_logging(false);
+        let busy = settings.sqlite_busy_timeout;
+        // WAL lets readers run beside the one writer; foreign keys are off by default in SQLite.
+        options.map_sqlx_sqlite_opts(move |o| {
+            o.create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .foreign_keys(true)
+                .busy_timeout(busy)
+        });
+        let conn = Database::connect(options).await?;
+        Ok(Db { conn, clock, max_connections: settings.max_connections })
+    }
+
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        Migrator::up(&self.conn, None).await?;
+        Ok(())
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self.conn.get_database_backend() {
+            DbBackend::Sqlite => Backend::Sqlite,
+            _ => Backend::Postgres,
+        }
+    }
+
+    pub fn conn(&self) -> &DatabaseConnection {
+        &self.conn
+    }
+
+    pub fn clock(&self) -> &Arc<dyn Clock> {
+        &self.clock
+    }
+
+    /// Starts a write transaction. On SQLite it takes the write lock up front (`BEGIN IMMEDIATE`): a
+    /// deferred transaction that reads first and writes later can fail with SQLITE_BUSY when another writer
+    /// got in between, whereas an immediate one waits its turn within the busy timeout.
+    pub async fn begin(&self, actor: Actor) -> Result<Tx, StoreError> {
+        let options = TransactionOptions {
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+            ..Default::default()
+        };
+        let txn = self.conn.begin_with_options(options).await?;
+        Ok(Tx::new(txn, actor, self.clock.now(), self.backend()))
+    }
+
+    /// Checks that the database answers, for `/health/ready`.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        self.conn.execute_unprepared("SELECT 1").await?;
+        Ok(())
+    }
+
+    pub fn pool_state(&self) -> PoolState {
+        let (size, idle) = match self.backend() {
+            Backend::Sqlite => {
+                let pool = self.conn.get_sqlite_connection_pool();
+                (pool.size(), pool.num_idle() as u32)
+            }
+            Backend::Postgres => {
+                let pool = self.conn.get_postgres_connection_pool();
+                (pool.size(), pool.num_idle() as u32)
+            }
+        };
+        PoolState { size, idle, max: self.max_connections }
+    }
+
+    pub async fn close(self) {
+        let _ = self.conn.close().await;
+    }
+}

@@ -1,0 +1,11 @@
+//! sea-orm entities: the tables as sea-orm sees them. Only this crate uses them; repositories turn rows
+//! into the records the rest of the service works with.
+
+pub mod api_token;
+pub mod area;
+pub mod area_partner;
+pub mod audit_event;
+pub mod domain_event;
+pub mod idempotency_key;
+pub mod municipality;
+pub mod organisation;

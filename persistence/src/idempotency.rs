@@ -1,0 +1,52 @@
+//! Stored responses of creates made with an `Idempotency-Key` (SPEC §9). The response is stored in the
+//! same transaction as the create, so a retry either finds the whole first result or nothing.
+
+use sea_orm::ActiveValue::Set;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use uuid::Uuid;
+
+use crate::entity::idempotency_key;
+use crate::error::StoreError;
+use crate::tx::{InsertInto, Tx};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredResponse {
+    pub request_hash: String,
+    pub status: u16,
+    pub body: String,
+    pub location: Option<String>,
+    pub etag: Option<String>,
+}
+
+pub async fn find<C: ConnectionTrait>(conn: &C, token_id: Uuid, key: &str) -> Result<Option<StoredResponse>, StoreError> {
+    let row = idempotency_key::Entity::find()
+        .filter(idempotency_key::Column::TokenId.eq(token_id))
+        .filter(idempotency_key::Column::Key.eq(key))
+        .one(conn)
+        .await?;
+    Ok(row.map(|r| StoredResponse {
+        request_hash: r.request_hash,
+        status: u16::try_from(r.status).unwrap_or(500),
+        body: r.body,
+        location: r.location,
+        etag: r.etag,
+    }))
+}
+
+/// Stores the response; a concurrent request with the same key makes this fail on the unique key, and its
+/// transaction (with the duplicate create) rolls back.
+pub async fn store(tx: &Tx, token_id: Uuid, key: &str, response: &StoredResponse) -> Result<(), StoreError> {
+    idempotency_key::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        token_id: Set(token_id),
+        key: Set(key.to_owned()),
+        request_hash: Set(response.request_hash.clone()),
+        status: Set(i32::from(response.status)),
+        body: Set(response.body.clone()),
+        location: Set(response.location.clone()),
+        etag: Set(response.etag.clone()),
+        created_at: Set(tx.now()),
+    }
+    .insert_into(tx.conn())
+    .await
+}

@@ -1,0 +1,27 @@
+//! Storage for the gebiedscyclus service: SQL lives here and nowhere else.
+//!
+//! One code path serves SQLite (the embedded default) and PostgreSQL (production). Repositories take the
+//! caller's [`domain::access::ReadScope`] and filter in SQL, so lists never leak and a resource outside the
+//! scope is simply not found. Every change runs in a [`Tx`] that writes its audit event and domain event in
+//! the same transaction as the change itself.
+
+pub mod api_tokens;
+pub mod areas;
+pub mod audit;
+mod db;
+mod entity;
+mod error;
+pub mod idempotency;
+mod migration;
+pub mod municipalities;
+pub mod organisations;
+mod page;
+pub mod partners;
+mod scope;
+mod tx;
+
+pub use db::{Backend, Db, DbSettings, PoolState};
+pub use error::StoreError;
+pub use page::Page;
+pub use sea_orm::ConnectionTrait;
+pub use tx::{Actor, Change, Tx};

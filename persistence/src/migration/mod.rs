@@ -1,0 +1,15 @@
+//! Schema migrations. One code path for SQLite and PostgreSQL: sea-query writes the dialect, so both
+//! databases get the same tables, keys and constraints.
+
+use sea_orm_migration::prelude::*;
+
+mod m20261123_000001_foundation;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261123_000001_foundation::Migration)]
+    }
+}

@@ -1,0 +1,187 @@
+//! Municipalities and their cycle calendars.
+
+use chrono::{DateTime, Utc};
+use domain::access::ReadScope;
+use domain::calendar::Calendar;
+use sea_orm::ActiveValue::Set;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect};
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::entity::{api_token, area, municipality};
+use crate::error::StoreError;
+use crate::page::{Page, finish, keyset};
+use crate::scope;
+use crate::tx::{Change, InsertInto, Tx};
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Municipality {
+    pub id: Uuid,
+    pub name: String,
+    pub cbs_code: Option<String>,
+    pub calendar: Calendar,
+    pub revision: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewMunicipality {
+    pub name: String,
+    pub cbs_code: Option<String>,
+    pub calendar: Calendar,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct MunicipalityFilter {
+    pub cbs_code: Option<String>,
+    pub name: Option<String>,
+}
+
+fn from_row(row: municipality::Model) -> Result<Municipality, StoreError> {
+    Ok(Municipality {
+        id: row.id,
+        name: row.name,
+        cbs_code: row.cbs_code,
+        calendar: serde_json::from_value(row.calendar)?,
+        revision: row.revision,
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+    })
+}
+
+fn path(id: Uuid) -> String {
+    format!("/api/v1/municipalities/{id}")
+}
+
+pub async fn list<C: ConnectionTrait>(
+    conn: &C,
+    scope: ReadScope,
+    filter: &MunicipalityFilter,
+    after: Option<Uuid>,
+    limit: u64,
+) -> Result<Page<Municipality>, StoreError> {
+    let mut select = municipality::Entity::find().filter(scope::municipalities(scope));
+    if let Some(code) = &filter.cbs_code {
+        select = select.filter(municipality::Column::CbsCode.eq(code.clone()));
+    }
+    if let Some(name) = &filter.name {
+        select = select.filter(municipality::Column::Name.eq(name.clone()));
+    }
+    let rows = keyset(select, municipality::Column::Id, after, limit).all(conn).await?;
+    let rows = rows.into_iter().map(from_row).collect::<Result<Vec<_>, _>>()?;
+    Ok(finish(rows, limit, |m| m.id))
+}
+
+pub async fn get<C: ConnectionTrait>(conn: &C, scope: ReadScope, id: Uuid) -> Result<Municipality, StoreError> {
+    let row = municipality::Entity::find_by_id(id)
+        .filter(scope::municipalities(scope))
+        .one(conn)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    from_row(row)
+}
+
+async fn check_cbs_code_free<C: ConnectionTrait>(conn: &C, code: &Option<String>, except: Option<Uuid>) -> Result<(), StoreError> {
+    let Some(code) = code else { return Ok(()) };
+    let mut select = municipality::Entity::find().filter(municipality::Column::CbsCode.eq(code.clone()));
+    if let Some(id) = except {
+        select = select.filter(municipality::Column::Id.ne(id));
+    }
+    if select.count(conn).await? > 0 {
+        return Err(StoreError::Conflict(format!("a municipality with CBS code {code} already exists")));
+    }
+    Ok(())
+}
+
+pub async fn create(tx: &Tx, new: NewMunicipality) -> Result<Municipality, StoreError> {
+    check_cbs_code_free(tx.conn(), &new.cbs_code, None).await?;
+    let m = Municipality {
+        id: Uuid::now_v7(),
+        name: new.name,
+        cbs_code: new.cbs_code,
+        calendar: new.calendar,
+        revision: 1,
+        created_at: tx.now(),
+        updated_at: tx.now(),
+    };
+    municipality::ActiveModel {
+        id: Set(m.id),
+        name: Set(m.name.clone()),
+        cbs_code: Set(m.cbs_code.clone()),
+        calendar: Set(serde_json::to_value(&m.calendar)?),
+        revision: Set(m.revision),
+        created_at: Set(m.created_at),
+        updated_at: Set(m.updated_at),
+    }
+    .insert_into(tx.conn())
+    .await?;
+    tx.record(change("municipality.created", &m, None, Some(&m))?).await?;
+    Ok(m)
+}
+
+/// Stores `changed` in place of `current`, provided nobody changed it since the client read revision
+/// `expected_revision`.
+pub async fn update(
+    tx: &Tx,
+    current: &Municipality,
+    mut changed: Municipality,
+    expected_revision: i64,
+) -> Result<Municipality, StoreError> {
+    check_cbs_code_free(tx.conn(), &changed.cbs_code, Some(current.id)).await?;
+    changed.revision = current.revision + 1;
+    changed.updated_at = tx.now();
+    let result = municipality::Entity::update_many()
+        .set(municipality::ActiveModel {
+            name: Set(changed.name.clone()),
+            cbs_code: Set(changed.cbs_code.clone()),
+            calendar: Set(serde_json::to_value(&changed.calendar)?),
+            revision: Set(changed.revision),
+            updated_at: Set(changed.updated_at),
+            ..Default::default()
+        })
+        .filter(municipality::Column::Id.eq(current.id))
+        .filter(municipality::Column::Revision.eq(expected_revision))
+        .exec(tx.conn())
+        .await?;
+    if result.rows_affected == 0 {
+        return Err(StoreError::Stale { current: current.revision });
+    }
+    tx.record(change("municipality.updated", &changed, Some(current), Some(&changed))?).await?;
+    Ok(changed)
+}
+
+/// Deletes a municipality that nothing refers to any more.
+pub async fn delete(tx: &Tx, current: &Municipality, expected_revision: i64) -> Result<(), StoreError> {
+    let areas = area::Entity::find().filter(area::Column::MunicipalityId.eq(current.id)).limit(1).count(tx.conn()).await?;
+    if areas > 0 {
+        return Err(StoreError::Conflict("the municipality still has areas; delete them first".into()));
+    }
+    let tokens = api_token::Entity::find()
+        .filter(api_token::Column::MunicipalityId.eq(current.id))
+        .limit(1)
+        .count(tx.conn())
+        .await?;
+    if tokens > 0 {
+        return Err(StoreError::Conflict("API tokens are still scoped to this municipality".into()));
+    }
+    let result = municipality::Entity::delete_many()
+        .filter(municipality::Column::Id.eq(current.id))
+        .filter(municipality::Column::Revision.eq(expected_revision))
+        .exec(tx.conn())
+        .await?;
+    if result.rows_affected == 0 {
+        return Err(StoreError::Stale { current: current.revision });
+    }
+    tx.record(change("municipality.deleted", current, Some(current), None)?).await
+}
+
+fn change(
+    action: &str,
+    m: &Municipality,
+    old: Option<&Municipality>,
+    new: Option<&Municipality>,
+) -> Result<Change, StoreError> {
+    Ok(Change::of(action, "municipality", m.id, path(m.id), old, new)?.in_municipality(m.id))
+}

@@ -1,0 +1,227 @@
+//! Partner organisations: a registry shared by the municipalities they work for.
+
+use chrono::{DateTime, Utc};
+use domain::access::ReadScope;
+use domain::organisation::{GroupType, OrganisationKind, OrganisationProfile};
+use sea_orm::ActiveValue::Set;
+use sea_orm::sea_query::ExprTrait;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect};
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::entity::{api_token, area_partner, organisation};
+use crate::error::StoreError;
+use crate::page::{Page, finish, keyset};
+use crate::scope;
+use crate::tx::{Change, InsertInto, Tx};
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Organisation {
+    pub id: Uuid,
+    pub name: String,
+    pub kind: OrganisationKind,
+    pub group_type: Option<GroupType>,
+    pub has_cooperation_agreement: Option<bool>,
+    pub revision: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Organisation {
+    pub fn profile(&self) -> OrganisationProfile {
+        OrganisationProfile {
+            name: self.name.clone(),
+            kind: self.kind,
+            group_type: self.group_type,
+            has_cooperation_agreement: self.has_cooperation_agreement,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct OrganisationFilter {
+    pub kind: Option<OrganisationKind>,
+    /// Organisations taking part in at least one area of this municipality.
+    pub municipality_id: Option<Uuid>,
+    pub area_id: Option<Uuid>,
+}
+
+/// Enum values are stored as their API spelling, so the database reads the same as the API.
+fn enum_text<T: Serialize>(value: &T) -> Result<String, StoreError> {
+    match serde_json::to_value(value)? {
+        serde_json::Value::String(s) => Ok(s),
+        other => Err(StoreError::Db(sea_orm::DbErr::Type(format!("not a text enum: {other}")))),
+    }
+}
+
+fn enum_from<T: serde::de::DeserializeOwned>(text: String) -> Result<T, StoreError> {
+    Ok(serde_json::from_value(serde_json::Value::String(text))?)
+}
+
+fn from_row(row: organisation::Model) -> Result<Organisation, StoreError> {
+    Ok(Organisation {
+        id: row.id,
+        name: row.name,
+        kind: enum_from(row.kind)?,
+        group_type: row.group_type.map(enum_from).transpose()?,
+        has_cooperation_agreement: row.has_cooperation_agreement,
+        revision: row.revision,
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+    })
+}
+
+pub fn path(id: Uuid) -> String {
+    format!("/api/v1/organisations/{id}")
+}
+
+pub async fn list<C: ConnectionTrait>(
+    conn: &C,
+    scope: ReadScope,
+    filter: &OrganisationFilter,
+    after: Option<Uuid>,
+    limit: u64,
+) -> Result<Page<Organisation>, StoreError> {
+    let mut select = organisation::Entity::find().filter(scope::organisations(scope));
+    if let Some(kind) = &filter.kind {
+        select = select.filter(organisation::Column::Kind.eq(enum_text(kind)?));
+    }
+    if let Some(m) = filter.municipality_id {
+        select = select.filter(
+            organisation::Column::Id.in_subquery(
+                sea_orm::sea_query::Query::select()
+                    .column(area_partner::Column::OrganisationId)
+                    .from(area_partner::Entity)
+                    .and_where(
+                        sea_orm::sea_query::Expr::col(area_partner::Column::AreaId)
+                            .in_subquery(scope::areas_of_municipality(m)),
+                    )
+                    .to_owned(),
+            ),
+        );
+    }
+    if let Some(a) = filter.area_id {
+        select = select.filter(
+            organisation::Column::Id.in_subquery(
+                sea_orm::sea_query::Query::select()
+                    .column(area_partner::Column::OrganisationId)
+                    .from(area_partner::Entity)
+                    .and_where(sea_orm::sea_query::Expr::col(area_partner::Column::AreaId).eq(a))
+                    .to_owned(),
+            ),
+        );
+    }
+    let rows = keyset(select, organisation::Column::Id, after, limit).all(conn).await?;
+    let rows = rows.into_iter().map(from_row).collect::<Result<Vec<_>, _>>()?;
+    Ok(finish(rows, limit, |o| o.id))
+}
+
+pub async fn get<C: ConnectionTrait>(conn: &C, scope: ReadScope, id: Uuid) -> Result<Organisation, StoreError> {
+    let row = organisation::Entity::find_by_id(id)
+        .filter(scope::organisations(scope))
+        .one(conn)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    from_row(row)
+}
+
+pub async fn create(tx: &Tx, profile: OrganisationProfile) -> Result<Organisation, StoreError> {
+    let o = Organisation {
+        id: Uuid::now_v7(),
+        name: profile.name,
+        kind: profile.kind,
+        group_type: profile.group_type,
+        has_cooperation_agreement: profile.has_cooperation_agreement,
+        revision: 1,
+        created_at: tx.now(),
+        updated_at: tx.now(),
+    };
+    organisation::ActiveModel {
+        id: Set(o.id),
+        name: Set(o.name.clone()),
+        kind: Set(enum_text(&o.kind)?),
+        group_type: Set(o.group_type.as_ref().map(enum_text).transpose()?),
+        has_cooperation_agreement: Set(o.has_cooperation_agreement),
+        revision: Set(o.revision),
+        created_at: Set(o.created_at),
+        updated_at: Set(o.updated_at),
+    }
+    .insert_into(tx.conn())
+    .await?;
+    tx.record(change("organisation.created", &o, None, Some(&o))?).await?;
+    Ok(o)
+}
+
+pub async fn update(
+    tx: &Tx,
+    current: &Organisation,
+    profile: OrganisationProfile,
+    expected_revision: i64,
+) -> Result<Organisation, StoreError> {
+    let changed = Organisation {
+        name: profile.name,
+        kind: profile.kind,
+        group_type: profile.group_type,
+        has_cooperation_agreement: profile.has_cooperation_agreement,
+        revision: current.revision + 1,
+        updated_at: tx.now(),
+        ..current.clone()
+    };
+    let result = organisation::Entity::update_many()
+        .set(organisation::ActiveModel {
+            name: Set(changed.name.clone()),
+            kind: Set(enum_text(&changed.kind)?),
+            group_type: Set(changed.group_type.as_ref().map(enum_text).transpose()?),
+            has_cooperation_agreement: Set(changed.has_cooperation_agreement),
+            revision: Set(changed.revision),
+            updated_at: Set(changed.updated_at),
+            ..Default::default()
+        })
+        .filter(organisation::Column::Id.eq(current.id))
+        .filter(organisation::Column::Revision.eq(expected_revision))
+        .exec(tx.conn())
+        .await?;
+    if result.rows_affected == 0 {
+        return Err(StoreError::Stale { current: current.revision });
+    }
+    tx.record(change("organisation.updated", &changed, Some(current), Some(&changed))?).await?;
+    Ok(changed)
+}
+
+pub async fn delete(tx: &Tx, current: &Organisation, expected_revision: i64) -> Result<(), StoreError> {
+    let partnerships = area_partner::Entity::find()
+        .filter(area_partner::Column::OrganisationId.eq(current.id))
+        .limit(1)
+        .count(tx.conn())
+        .await?;
+    if partnerships > 0 {
+        return Err(StoreError::Conflict("the organisation still takes part in areas; remove it there first".into()));
+    }
+    let tokens = api_token::Entity::find()
+        .filter(api_token::Column::OrganisationId.eq(current.id))
+        .limit(1)
+        .count(tx.conn())
+        .await?;
+    if tokens > 0 {
+        return Err(StoreError::Conflict("partner tokens are still scoped to this organisation".into()));
+    }
+    let result = organisation::Entity::delete_many()
+        .filter(organisation::Column::Id.eq(current.id))
+        .filter(organisation::Column::Revision.eq(expected_revision))
+        .exec(tx.conn())
+        .await?;
+    if result.rows_affected == 0 {
+        return Err(StoreError::Stale { current: current.revision });
+    }
+    tx.record(change("organisation.deleted", current, Some(current), None)?).await
+}
+
+fn change(
+    action: &str,
+    o: &Organisation,
+    old: Option<&Organisation>,
+    new: Option<&Organisation>,
+) -> Result<Change, StoreError> {
+    Ok(Change::of(action, "organisation", o.id, path(o.id), old, new)?.of_organisation(o.id))
+}

@@ -1,0 +1,172 @@
+//! The unit of work: a database transaction that knows who acts, and writes the audit event and the
+//! domain event of every change inside itself (SPEC §8). A change and its trail commit together or not at all.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{ActiveValue::Set, ConnectionTrait, DatabaseTransaction, EntityTrait};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use crate::db::Backend;
+use crate::entity::{audit_event, domain_event};
+use crate::error::StoreError;
+
+/// Who makes a change: the token (absent for the command line and the demo loader) and the request.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub token_id: Option<Uuid>,
+    pub name: String,
+    pub request_id: Option<String>,
+}
+
+impl Actor {
+    pub fn system(name: &str) -> Actor {
+        Actor { token_id: None, name: name.to_owned(), request_id: None }
+    }
+}
+
+/// One change to one resource, as the trail records it.
+#[derive(Debug, Clone)]
+pub struct Change {
+    /// `area.created`, `municipality.updated`, …: the audit action and, where others may react, the event type.
+    pub action: String,
+    pub resource_type: &'static str,
+    pub resource_id: Uuid,
+    pub resource_path: String,
+    pub municipality_id: Option<Uuid>,
+    pub area_id: Option<Uuid>,
+    pub organisation_id: Option<Uuid>,
+    pub old: Option<Value>,
+    pub new: Option<Value>,
+    /// Whether to publish a domain event. Token changes are audited but not published.
+    pub publish: bool,
+}
+
+impl Change {
+    /// A published change of `resource_type` with the serialised old and new state.
+    pub fn of<T: serde::Serialize>(
+        action: &str,
+        resource_type: &'static str,
+        resource_id: Uuid,
+        resource_path: String,
+        old: Option<&T>,
+        new: Option<&T>,
+    ) -> Result<Change, StoreError> {
+        Ok(Change {
+            action: action.to_owned(),
+            resource_type,
+            resource_id,
+            resource_path,
+            municipality_id: None,
+            area_id: None,
+            organisation_id: None,
+            old: old.map(serde_json::to_value).transpose()?,
+            new: new.map(serde_json::to_value).transpose()?,
+            publish: true,
+        })
+    }
+
+    pub fn in_municipality(mut self, municipality_id: Uuid) -> Change {
+        self.municipality_id = Some(municipality_id);
+        self
+    }
+
+    pub fn in_area(mut self, area_id: Uuid) -> Change {
+        self.area_id = Some(area_id);
+        self
+    }
+
+    pub fn of_organisation(mut self, organisation_id: Uuid) -> Change {
+        self.organisation_id = Some(organisation_id);
+        self
+    }
+
+    /// Audited, but not published as a domain event.
+    pub fn unpublished(mut self) -> Change {
+        self.publish = false;
+        self
+    }
+}
+
+pub struct Tx {
+    txn: DatabaseTransaction,
+    actor: Actor,
+    now: DateTime<Utc>,
+    backend: Backend,
+}
+
+impl Tx {
+    pub(crate) fn new(txn: DatabaseTransaction, actor: Actor, now: DateTime<Utc>, backend: Backend) -> Tx {
+        Tx { txn, actor, now, backend }
+    }
+
+    pub fn conn(&self) -> &DatabaseTransaction {
+        &self.txn
+    }
+
+    /// The moment of this change: every timestamp it writes is the same.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.now
+    }
+
+    pub fn actor(&self) -> &Actor {
+        &self.actor
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Writes the audit event and, if the change is published, the domain event.
+    pub async fn record(&self, change: Change) -> Result<(), StoreError> {
+        audit_event::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            at: Set(self.now),
+            actor_token_id: Set(self.actor.token_id),
+            actor_name: Set(self.actor.name.clone()),
+            action: Set(change.action.clone()),
+            resource_type: Set(change.resource_type.to_owned()),
+            resource_id: Set(change.resource_id),
+            municipality_id: Set(change.municipality_id),
+            changes: Set(json!({ "old": change.old.unwrap_or(Value::Null), "new": change.new.unwrap_or(Value::Null) })),
+            request_id: Set(self.actor.request_id.clone()),
+        }
+        .insert_into(&self.txn)
+        .await?;
+        if change.publish {
+            domain_event::ActiveModel {
+                id: sea_orm::ActiveValue::NotSet,
+                event_type: Set(change.action),
+                occurred_at: Set(self.now),
+                municipality_id: Set(change.municipality_id),
+                area_id: Set(change.area_id),
+                organisation_id: Set(change.organisation_id),
+                resource_type: Set(change.resource_type.to_owned()),
+                resource_id: Set(change.resource_id),
+                resource_path: Set(change.resource_path),
+            }
+            .insert_into(&self.txn)
+            .await?;
+        }
+        Ok(())
+    }
+
+    pub async fn commit(self) -> Result<(), StoreError> {
+        self.txn.commit().await?;
+        Ok(())
+    }
+}
+
+/// Inserting an active model without reading it back, which saves a round trip per row.
+pub(crate) trait InsertInto {
+    async fn insert_into<C: ConnectionTrait>(self, conn: &C) -> Result<(), StoreError>;
+}
+
+impl<A> InsertInto for A
+where
+    A: sea_orm::ActiveModelTrait + Send,
+{
+    async fn insert_into<C: ConnectionTrait>(self, conn: &C) -> Result<(), StoreError> {
+        <A::Entity as EntityTrait>::insert(self).exec_without_returning(conn).await?;
+        Ok(())
+    }
+}
