@@ -132,8 +132,12 @@ impl ApiError {
         let (detail, invalid_params) = match self {
             ApiError::InvalidInput { detail, params } => (detail.clone(), params.clone()),
             // The cause of a 5xx is in the log, under the request id; the client gets no internals.
-            ApiError::Unavailable(_) => ("The database could not be reached in time; try again shortly.".into(), vec![]),
-            ApiError::Internal(_) => ("Something went wrong on our side; the request id identifies it in the logs.".into(), vec![]),
+            ApiError::Unavailable(_) => {
+                ("The database could not be reached in time; try again shortly.".into(), vec![])
+            }
+            ApiError::Internal(_) => {
+                ("Something went wrong on our side; the request id identifies it in the logs.".into(), vec![])
+            }
             other => (other.to_string(), vec![]),
         };
         Problem {

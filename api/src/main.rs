@@ -11,7 +11,11 @@ use domain::principal::Role;
 use uuid::Uuid;
 
 #[derive(Parser)]
-#[command(name = "gebiedscyclus", version, about = "The gebiedscyclus service for area-based work of Dutch municipalities")]
+#[command(
+    name = "gebiedscyclus",
+    version,
+    about = "The gebiedscyclus service for area-based work of Dutch municipalities"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

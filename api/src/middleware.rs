@@ -74,7 +74,8 @@ pub async fn conventions(
     let state = req.app_data::<web::Data<AppState>>().cloned();
     let method = req.method().to_string();
     let path = req.path().to_owned();
-    let span = tracing::info_span!("request", request_id = %request_id, %method, %path, token_id = tracing::field::Empty);
+    let span =
+        tracing::info_span!("request", request_id = %request_id, %method, %path, token_id = tracing::field::Empty);
 
     let result = next.call(req).instrument(span.clone()).await;
     let mut res = match result {

@@ -61,7 +61,10 @@ struct Conventions;
 fn problem_response(description: &str) -> utoipa::openapi::Response {
     ResponseBuilder::new()
         .description(description)
-        .content("application/problem+json", ContentBuilder::new().schema(Some(Ref::from_schema_name("Problem"))).build())
+        .content(
+            "application/problem+json",
+            ContentBuilder::new().schema(Some(Ref::from_schema_name("Problem"))).build(),
+        )
         .build()
 }
 
@@ -69,7 +72,11 @@ fn string_schema() -> Object {
     ObjectBuilder::new().schema_type(Type::String).build()
 }
 
-fn header_param(name: &str, required: bool, description: &str) -> utoipa::openapi::RefOr<utoipa::openapi::path::Parameter> {
+fn header_param(
+    name: &str,
+    required: bool,
+    description: &str,
+) -> utoipa::openapi::RefOr<utoipa::openapi::path::Parameter> {
     ParameterBuilder::new()
         .name(name)
         .parameter_in(ParameterIn::Header)
@@ -163,11 +170,19 @@ fn add_conventions(op: &mut Operation, method: HttpMethod, single: bool, public:
         if let utoipa::openapi::RefOr::T(response) = response {
             response.headers.insert(
                 "API-Version".into(),
-                HeaderBuilder::new().schema(Some(string_schema())).description(Some("Version of the API contract")).build().into(),
+                HeaderBuilder::new()
+                    .schema(Some(string_schema()))
+                    .description(Some("Version of the API contract"))
+                    .build()
+                    .into(),
             );
             response.headers.insert(
                 "X-Request-Id".into(),
-                HeaderBuilder::new().schema(Some(string_schema())).description(Some("Id of this request in the logs")).build().into(),
+                HeaderBuilder::new()
+                    .schema(Some(string_schema()))
+                    .description(Some("Id of this request in the logs"))
+                    .build()
+                    .into(),
             );
         }
     }

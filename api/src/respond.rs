@@ -86,7 +86,12 @@ fn replay(stored: StoredResponse) -> HttpResponse {
     response.content_type("application/json").body(stored.body)
 }
 
-async fn replay_stored(state: &AppState, principal: &Principal, key: &str, hash: &str) -> Result<Option<HttpResponse>, ApiError> {
+async fn replay_stored(
+    state: &AppState,
+    principal: &Principal,
+    key: &str,
+    hash: &str,
+) -> Result<Option<HttpResponse>, ApiError> {
     match idempotency::find(state.db.conn(), principal.token_id, key).await? {
         None => Ok(None),
         Some(stored) if stored.request_hash == hash => Ok(Some(replay(stored))),

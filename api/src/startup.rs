@@ -41,11 +41,7 @@ impl Application {
         }
         let listener = TcpListener::bind(&config.bind).with_context(|| format!("cannot listen on {}", config.bind))?;
         let port = listener.local_addr()?.port();
-        let state = web::Data::new(AppState {
-            db: db.clone(),
-            metrics: Metrics::new(),
-            openapi_json: openapi::json(),
-        });
+        let state = web::Data::new(AppState { db: db.clone(), metrics: Metrics::new(), openapi_json: openapi::json() });
         let mut server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())

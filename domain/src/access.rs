@@ -128,7 +128,10 @@ mod tests {
             ReadScope::Municipality(m)
         );
         assert_eq!(ReadScope::of(&principal(Access::Viewer { municipality_id: m })), ReadScope::Municipality(m));
-        assert_eq!(ReadScope::of(&principal(Access::Partner { organisation_id: o })), ReadScope::PartnerOrganisation(o));
+        assert_eq!(
+            ReadScope::of(&principal(Access::Partner { organisation_id: o })),
+            ReadScope::PartnerOrganisation(o)
+        );
     }
 
     #[test]

@@ -33,9 +33,8 @@ impl MonthDay {
     /// Parses `MM-DD` (two digits each).
     pub fn parse(value: &str) -> Result<MonthDay, String> {
         let bytes = value.as_bytes();
-        let well_formed = bytes.len() == 5
-            && bytes[2] == b'-'
-            && bytes.iter().enumerate().all(|(i, b)| i == 2 || b.is_ascii_digit());
+        let well_formed =
+            bytes.len() == 5 && bytes[2] == b'-' && bytes.iter().enumerate().all(|(i, b)| i == 2 || b.is_ascii_digit());
         if !well_formed {
             return Err(format!("'{value}' is not a day of the year in the form MM-DD"));
         }

@@ -61,7 +61,12 @@ impl OrganisationProfile {
             errors.push("hasCooperationAgreement", "not_allowed", "only a residents_group has a cooperation agreement");
         }
         let has_cooperation_agreement = if residents { Some(has_cooperation_agreement.unwrap_or(false)) } else { None };
-        errors.into_result(OrganisationProfile { name: name.trim().to_owned(), kind, group_type, has_cooperation_agreement })
+        errors.into_result(OrganisationProfile {
+            name: name.trim().to_owned(),
+            kind,
+            group_type,
+            has_cooperation_agreement,
+        })
     }
 }
 

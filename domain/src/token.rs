@@ -146,7 +146,10 @@ mod tests {
             requested_access(&issuer(Access::Admin), &r).unwrap(),
             Access::AreaEditor { municipality_id: m, area_ids: vec![a] }
         );
-        let e = requested_access(&issuer(Access::Admin), &TokenRequest { municipality_id: Some(m), ..request(Role::AreaEditor) });
+        let e = requested_access(
+            &issuer(Access::Admin),
+            &TokenRequest { municipality_id: Some(m), ..request(Role::AreaEditor) },
+        );
         assert_eq!(e.unwrap_err().iter().next().unwrap().name, "areaIds");
     }
 

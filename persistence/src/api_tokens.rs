@@ -219,7 +219,12 @@ pub async fn revoke(tx: &Tx, current: &ApiToken, expected_revision: i64) -> Resu
     Ok(changed)
 }
 
-async fn store_change(tx: &Tx, current: &ApiToken, changed: &ApiToken, expected_revision: i64) -> Result<(), StoreError> {
+async fn store_change(
+    tx: &Tx,
+    current: &ApiToken,
+    changed: &ApiToken,
+    expected_revision: i64,
+) -> Result<(), StoreError> {
     let result = api_token::Entity::update_many()
         .set(api_token::ActiveModel {
             name: Set(changed.name.clone()),

@@ -4,7 +4,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use domain::access::ReadScope;
 use domain::area::Locality;
 use sea_orm::ActiveValue::Set;
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, ExprTrait, Func};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect};
 use serde::Serialize;
 use uuid::Uuid;
@@ -116,7 +116,12 @@ pub async fn ids_in_municipality<C: ConnectionTrait>(
     Ok(found)
 }
 
-async fn check_code_free<C: ConnectionTrait>(conn: &C, municipality_id: Uuid, code: &str, except: Option<Uuid>) -> Result<(), StoreError> {
+async fn check_code_free<C: ConnectionTrait>(
+    conn: &C,
+    municipality_id: Uuid,
+    code: &str,
+    except: Option<Uuid>,
+) -> Result<(), StoreError> {
     let mut select = area::Entity::find()
         .filter(area::Column::MunicipalityId.eq(municipality_id))
         .filter(area::Column::Code.eq(code));
@@ -200,7 +205,7 @@ pub async fn delete(tx: &Tx, current: &Area, expected_revision: i64) -> Result<(
     let needle = format!("%{}%", current.id);
     let tokens = crate::entity::api_token::Entity::find()
         .filter(crate::entity::api_token::Column::RevokedAt.is_null())
-        .filter(Expr::cust_with_values("CAST(area_ids AS TEXT) LIKE ?", [needle]))
+        .filter(Func::cast_as(Expr::col(crate::entity::api_token::Column::AreaIds), "TEXT").like(needle))
         .limit(1)
         .count(tx.conn())
         .await?;

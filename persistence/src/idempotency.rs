@@ -18,7 +18,11 @@ pub struct StoredResponse {
     pub etag: Option<String>,
 }
 
-pub async fn find<C: ConnectionTrait>(conn: &C, token_id: Uuid, key: &str) -> Result<Option<StoredResponse>, StoreError> {
+pub async fn find<C: ConnectionTrait>(
+    conn: &C,
+    token_id: Uuid,
+    key: &str,
+) -> Result<Option<StoredResponse>, StoreError> {
     let row = idempotency_key::Entity::find()
         .filter(idempotency_key::Column::TokenId.eq(token_id))
         .filter(idempotency_key::Column::Key.eq(key))

@@ -83,7 +83,11 @@ pub async fn get<C: ConnectionTrait>(conn: &C, scope: ReadScope, id: Uuid) -> Re
     from_row(row)
 }
 
-async fn check_cbs_code_free<C: ConnectionTrait>(conn: &C, code: &Option<String>, except: Option<Uuid>) -> Result<(), StoreError> {
+async fn check_cbs_code_free<C: ConnectionTrait>(
+    conn: &C,
+    code: &Option<String>,
+    except: Option<Uuid>,
+) -> Result<(), StoreError> {
     let Some(code) = code else { return Ok(()) };
     let mut select = municipality::Entity::find().filter(municipality::Column::CbsCode.eq(code.clone()));
     if let Some(id) = except {
@@ -154,7 +158,8 @@ pub async fn update(
 
 /// Deletes a municipality that nothing refers to any more.
 pub async fn delete(tx: &Tx, current: &Municipality, expected_revision: i64) -> Result<(), StoreError> {
-    let areas = area::Entity::find().filter(area::Column::MunicipalityId.eq(current.id)).limit(1).count(tx.conn()).await?;
+    let areas =
+        area::Entity::find().filter(area::Column::MunicipalityId.eq(current.id)).limit(1).count(tx.conn()).await?;
     if areas > 0 {
         return Err(StoreError::Conflict("the municipality still has areas; delete them first".into()));
     }

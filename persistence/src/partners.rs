@@ -137,8 +137,7 @@ pub async fn update(
     until: Option<NaiveDate>,
     expected_revision: i64,
 ) -> Result<AreaPartner, StoreError> {
-    let changed =
-        AreaPartner { since, until, revision: current.revision + 1, updated_at: tx.now(), ..current.clone() };
+    let changed = AreaPartner { since, until, revision: current.revision + 1, updated_at: tx.now(), ..current.clone() };
     let result = area_partner::Entity::update_many()
         .set(area_partner::ActiveModel {
             since: Set(changed.since),

@@ -128,13 +128,15 @@ async fn load(db: &Db) -> anyhow::Result<Vec<DemoToken>> {
     let editor_areas: Vec<_> = editor_areas.into_iter().take(2).collect();
     let wb = Some(west_betuwe.to_string());
     let mut tokens = Vec::new();
-    let mut issue = async |name: &str, role: Role, m: Option<String>, o: Option<Uuid>, areas: Vec<Uuid>, scope: String| {
-        let (_, secret) = crate::commands::create_token(db, name, role, m.as_deref(), o, &areas).await?;
-        tokens.push(DemoToken { role, scope, secret });
-        anyhow::Ok(())
-    };
+    let mut issue =
+        async |name: &str, role: Role, m: Option<String>, o: Option<Uuid>, areas: Vec<Uuid>, scope: String| {
+            let (_, secret) = crate::commands::create_token(db, name, role, m.as_deref(), o, &areas).await?;
+            tokens.push(DemoToken { role, scope, secret });
+            anyhow::Ok(())
+        };
     issue("demo administrator", Role::Admin, None, None, vec![], "everything".into()).await?;
-    issue("demo opgaveregisseur West Betuwe", Role::Coordinator, wb.clone(), None, vec![], "West Betuwe".into()).await?;
+    issue("demo opgaveregisseur West Betuwe", Role::Coordinator, wb.clone(), None, vec![], "West Betuwe".into())
+        .await?;
     let names: Vec<_> = editor_areas.iter().map(|a| a.name.clone()).collect();
     issue(
         "demo gebiedsmakelaar West Betuwe",

@@ -58,7 +58,9 @@ impl<T: DeserializeOwned + 'static> FromRequest for Body<T> {
                 Some(PayloadError::Overflow) => ApiError::PayloadTooLarge,
                 _ => match e.as_response_error().status_code().as_u16() {
                     413 => ApiError::PayloadTooLarge,
-                    _ => ApiError::invalid_one("body", "unreadable", format!("the request body could not be read: {e}")),
+                    _ => {
+                        ApiError::invalid_one("body", "unreadable", format!("the request body could not be read: {e}"))
+                    }
                 },
             })?;
             if !json {

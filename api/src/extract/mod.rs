@@ -25,7 +25,9 @@ pub(crate) fn serde_param(path: &str, message: &str) -> InvalidParam {
     let (name, code) = if let Some(field) = message.strip_prefix("missing field ").and_then(quoted) {
         (join(&field), "required")
     } else if let Some(field) = message.strip_prefix("unknown field ").and_then(quoted) {
-        (join(&field), "unknown_field")
+        // serde_path_to_error already puts an unknown field at the end of the path.
+        let name = if path == field || path.ends_with(&format!(".{field}")) { path.to_owned() } else { join(&field) };
+        (name, "unknown_field")
     } else if message.starts_with("invalid type") {
         (path.to_owned(), "invalid_type")
     } else {
@@ -47,9 +49,14 @@ mod tests {
     #[test]
     fn missing_and_unknown_fields_are_named_by_their_own_path() {
         let p = serde_param("localities[1]", "missing field `name` at line 1 column 30");
-        assert_eq!((p.name.as_str(), p.code.as_str(), p.reason.as_str()), ("localities[1].name", "required", "missing field `name`"));
-        let p = serde_param(".", "unknown field `colour`, expected one of `name`, `code`");
+        assert_eq!(
+            (p.name.as_str(), p.code.as_str(), p.reason.as_str()),
+            ("localities[1].name", "required", "missing field `name`")
+        );
+        let p = serde_param("colour", "unknown field `colour`, expected one of `name`, `code`");
         assert_eq!((p.name.as_str(), p.code.as_str()), ("colour", "unknown_field"));
+        let p = serde_param("calendar.colour", "unknown field `colour`, expected one of `planDue`");
+        assert_eq!(p.name, "calendar.colour");
     }
 
     #[test]

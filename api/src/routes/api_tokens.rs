@@ -157,7 +157,7 @@ fn check_expiry(errors: &mut domain::FieldErrors, expires_at: Option<DateTime<Ut
 }
 
 /// List API tokens (administrators: all; coordinators: their municipality's).
-#[utoipa::path(get, path = "/api/v1/api-tokens", tag = "api-tokens", params(ApiTokenQuery),
+#[utoipa::path(operation_id = "listApiTokens", get, path = "/api/v1/api-tokens", tag = "api-tokens", params(ApiTokenQuery),
     responses((status = 200, description = "A page of tokens", body = ListResponse<ApiTokenResponse>)))]
 pub async fn list(
     req: HttpRequest,
@@ -178,17 +178,22 @@ pub async fn list(
 }
 
 /// Read one API token.
-#[utoipa::path(get, path = "/api/v1/api-tokens/{id}", tag = "api-tokens", params(("id" = Uuid, Path, description = "Token id")),
+#[utoipa::path(operation_id = "getApiToken", get, path = "/api/v1/api-tokens/{id}", tag = "api-tokens", params(("id" = Uuid, Path, description = "Token id")),
     responses((status = 200, description = "The token", body = ApiTokenResponse),
               (status = 304, description = "Not modified since the ETag in If-None-Match")))]
-pub async fn get(req: HttpRequest, state: web::Data<AppState>, Auth(p): Auth, PathId(id): PathId) -> Result<HttpResponse, ApiError> {
+pub async fn get(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Auth(p): Auth,
+    PathId(id): PathId,
+) -> Result<HttpResponse, ApiError> {
     access::may_manage_tokens(&p)?;
     let t = store::get(state.db.conn(), ReadScope::of(&p), id).await?;
     Ok(respond::resource(&req, t.revision, &ApiTokenResponse::from(&t)))
 }
 
 /// Issue an API token. The secret is in this response only.
-#[utoipa::path(post, path = "/api/v1/api-tokens", tag = "api-tokens", request_body = CreateApiToken,
+#[utoipa::path(operation_id = "createApiToken", post, path = "/api/v1/api-tokens", tag = "api-tokens", request_body = CreateApiToken,
     responses((status = 201, description = "Created; `token` holds the secret", body = CreatedApiToken)))]
 pub async fn create(
     req: HttpRequest,
@@ -292,7 +297,7 @@ async fn check_scope_exists(
 }
 
 /// Rename a token or change its expiry.
-#[utoipa::path(patch, path = "/api/v1/api-tokens/{id}", tag = "api-tokens", params(("id" = Uuid, Path, description = "Token id")),
+#[utoipa::path(operation_id = "updateApiToken", patch, path = "/api/v1/api-tokens/{id}", tag = "api-tokens", params(("id" = Uuid, Path, description = "Token id")),
     request_body(content = UpdateApiToken, content_type = "application/merge-patch+json"),
     responses((status = 200, description = "Changed", body = ApiTokenResponse)))]
 pub async fn update(
@@ -322,7 +327,7 @@ pub async fn update(
 }
 
 /// Revoke a token. It stops working at once; it stays listed with `includeRevoked=true`.
-#[utoipa::path(delete, path = "/api/v1/api-tokens/{id}", tag = "api-tokens", params(("id" = Uuid, Path, description = "Token id")),
+#[utoipa::path(operation_id = "revokeApiToken", delete, path = "/api/v1/api-tokens/{id}", tag = "api-tokens", params(("id" = Uuid, Path, description = "Token id")),
     responses((status = 204, description = "Revoked")))]
 pub async fn revoke(
     req: HttpRequest,

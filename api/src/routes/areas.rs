@@ -120,7 +120,7 @@ pub struct AreaQuery {
 }
 
 /// List areas (gebieden) visible to the token.
-#[utoipa::path(get, path = "/api/v1/areas", tag = "areas", params(AreaQuery),
+#[utoipa::path(operation_id = "listAreas", get, path = "/api/v1/areas", tag = "areas", params(AreaQuery),
     responses((status = 200, description = "A page of areas", body = ListResponse<AreaResponse>)))]
 pub async fn list(
     req: HttpRequest,
@@ -135,16 +135,21 @@ pub async fn list(
 }
 
 /// Read one area (gebied).
-#[utoipa::path(get, path = "/api/v1/areas/{id}", tag = "areas", params(("id" = Uuid, Path, description = "Area id")),
+#[utoipa::path(operation_id = "getArea", get, path = "/api/v1/areas/{id}", tag = "areas", params(("id" = Uuid, Path, description = "Area id")),
     responses((status = 200, description = "The area", body = AreaResponse),
               (status = 304, description = "Not modified since the ETag in If-None-Match")))]
-pub async fn get(req: HttpRequest, state: web::Data<AppState>, Auth(p): Auth, PathId(id): PathId) -> Result<HttpResponse, ApiError> {
+pub async fn get(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Auth(p): Auth,
+    PathId(id): PathId,
+) -> Result<HttpResponse, ApiError> {
     let a = store::get(state.db.conn(), ReadScope::of(&p), id).await?;
     Ok(respond::resource(&req, a.revision, &AreaResponse::from(&a)))
 }
 
 /// Create an area (gebied) in a municipality (its coordinator or an administrator).
-#[utoipa::path(post, path = "/api/v1/areas", tag = "areas", request_body = CreateArea,
+#[utoipa::path(operation_id = "createArea", post, path = "/api/v1/areas", tag = "areas", request_body = CreateArea,
     responses((status = 201, description = "Created", body = AreaResponse)))]
 pub async fn create(
     req: HttpRequest,
@@ -182,7 +187,7 @@ pub async fn create(
 }
 
 /// Change an area (gebied): its name, code, localities or validity.
-#[utoipa::path(patch, path = "/api/v1/areas/{id}", tag = "areas", params(("id" = Uuid, Path, description = "Area id")),
+#[utoipa::path(operation_id = "updateArea", patch, path = "/api/v1/areas/{id}", tag = "areas", params(("id" = Uuid, Path, description = "Area id")),
     request_body(content = UpdateArea, content_type = "application/merge-patch+json"),
     responses((status = 200, description = "Changed", body = AreaResponse)))]
 pub async fn update(
@@ -215,7 +220,7 @@ pub async fn update(
 }
 
 /// Delete an area (gebied) that has no partners and no editor tokens.
-#[utoipa::path(delete, path = "/api/v1/areas/{id}", tag = "areas", params(("id" = Uuid, Path, description = "Area id")),
+#[utoipa::path(operation_id = "deleteArea", delete, path = "/api/v1/areas/{id}", tag = "areas", params(("id" = Uuid, Path, description = "Area id")),
     responses((status = 204, description = "Deleted")))]
 pub async fn delete(
     req: HttpRequest,

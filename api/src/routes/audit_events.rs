@@ -88,7 +88,7 @@ pub struct AuditQuery {
 }
 
 /// Read the audit trail (administrators: all; coordinators: their municipality's), oldest first.
-#[utoipa::path(get, path = "/api/v1/audit-events", tag = "audit-events", params(AuditQuery),
+#[utoipa::path(operation_id = "listAuditEvents", get, path = "/api/v1/audit-events", tag = "audit-events", params(AuditQuery),
     responses((status = 200, description = "A page of audit events", body = ListResponse<AuditEventResponse>)))]
 pub async fn list(
     req: HttpRequest,

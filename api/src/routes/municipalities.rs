@@ -161,7 +161,7 @@ pub struct MunicipalityQuery {
 }
 
 /// List municipalities (gemeenten) visible to the token.
-#[utoipa::path(get, path = "/api/v1/municipalities", tag = "municipalities", params(MunicipalityQuery),
+#[utoipa::path(operation_id = "listMunicipalities", get, path = "/api/v1/municipalities", tag = "municipalities", params(MunicipalityQuery),
     responses((status = 200, description = "A page of municipalities", body = ListResponse<MunicipalityResponse>)))]
 pub async fn list(
     req: HttpRequest,
@@ -176,17 +176,22 @@ pub async fn list(
 }
 
 /// Read one municipality (gemeente).
-#[utoipa::path(get, path = "/api/v1/municipalities/{id}", tag = "municipalities",
+#[utoipa::path(operation_id = "getMunicipality", get, path = "/api/v1/municipalities/{id}", tag = "municipalities",
     params(("id" = Uuid, Path, description = "Municipality id")),
     responses((status = 200, description = "The municipality", body = MunicipalityResponse),
               (status = 304, description = "Not modified since the ETag in If-None-Match")))]
-pub async fn get(req: HttpRequest, state: web::Data<AppState>, Auth(p): Auth, PathId(id): PathId) -> Result<HttpResponse, ApiError> {
+pub async fn get(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Auth(p): Auth,
+    PathId(id): PathId,
+) -> Result<HttpResponse, ApiError> {
     let m = store::get(state.db.conn(), ReadScope::of(&p), id).await?;
     Ok(respond::resource(&req, m.revision, &MunicipalityResponse::from(&m)))
 }
 
 /// Register a municipality (administrators only).
-#[utoipa::path(post, path = "/api/v1/municipalities", tag = "municipalities", request_body = CreateMunicipality,
+#[utoipa::path(operation_id = "createMunicipality", post, path = "/api/v1/municipalities", tag = "municipalities", request_body = CreateMunicipality,
     responses((status = 201, description = "Created", body = MunicipalityResponse)))]
 pub async fn create(
     req: HttpRequest,
@@ -216,7 +221,7 @@ pub async fn create(
 }
 
 /// Change a municipality's name, CBS code or calendar (its coordinator or an administrator).
-#[utoipa::path(patch, path = "/api/v1/municipalities/{id}", tag = "municipalities",
+#[utoipa::path(operation_id = "updateMunicipality", patch, path = "/api/v1/municipalities/{id}", tag = "municipalities",
     params(("id" = Uuid, Path, description = "Municipality id")),
     request_body(content = UpdateMunicipality, content_type = "application/merge-patch+json"),
     responses((status = 200, description = "Changed", body = MunicipalityResponse)))]
@@ -256,7 +261,7 @@ pub async fn update(
 }
 
 /// Delete a municipality without areas or tokens (administrators only).
-#[utoipa::path(delete, path = "/api/v1/municipalities/{id}", tag = "municipalities",
+#[utoipa::path(operation_id = "deleteMunicipality", delete, path = "/api/v1/municipalities/{id}", tag = "municipalities",
     params(("id" = Uuid, Path, description = "Municipality id")),
     responses((status = 204, description = "Deleted")))]
 pub async fn delete(

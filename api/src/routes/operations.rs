@@ -26,14 +26,14 @@ pub struct Health {
 }
 
 /// Liveness: the process answers.
-#[utoipa::path(get, path = "/health/live", tag = "operations", security(()),
+#[utoipa::path(operation_id = "healthLive", get, path = "/health/live", tag = "operations", security(()),
     responses((status = 200, description = "The process is alive", body = Health)))]
 pub async fn live() -> HttpResponse {
     HttpResponse::Ok().json(Health { status: "ok" })
 }
 
 /// Readiness: the database answers.
-#[utoipa::path(get, path = "/health/ready", tag = "operations", security(()),
+#[utoipa::path(operation_id = "healthReady", get, path = "/health/ready", tag = "operations", security(()),
     responses((status = 200, description = "Ready to serve", body = Health),
               (status = 503, description = "The database is unreachable", body = crate::error::Problem, content_type = "application/problem+json")))]
 pub async fn ready(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
@@ -42,7 +42,7 @@ pub async fn ready(state: web::Data<AppState>) -> Result<HttpResponse, ApiError>
 }
 
 /// Prometheus metrics in the text exposition format.
-#[utoipa::path(get, path = "/metrics", tag = "operations", security(()),
+#[utoipa::path(operation_id = "metrics", get, path = "/metrics", tag = "operations", security(()),
     responses((status = 200, description = "Metrics", body = String, content_type = "text/plain")))]
 pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
     HttpResponse::Ok()
@@ -51,7 +51,7 @@ pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
 }
 
 /// This OpenAPI 3.1 document. No token needed; any origin may fetch it.
-#[utoipa::path(get, path = "/api/v1/openapi.json", tag = "operations", security(()),
+#[utoipa::path(operation_id = "openapiDocument", get, path = "/api/v1/openapi.json", tag = "operations", security(()),
     responses((status = 200, description = "The OpenAPI document", body = Object)))]
 pub async fn openapi_json(state: web::Data<AppState>) -> HttpResponse {
     HttpResponse::Ok()

@@ -53,7 +53,22 @@ macro_rules! mirror {
         }
     };
 }
-mirror!(OrganisationKind, org::OrganisationKind, [Police, HousingCorporation, Welfare, Care, Youth, Education, ResidentsGroup, Business, MunicipalityDepartment, Other]);
+mirror!(
+    OrganisationKind,
+    org::OrganisationKind,
+    [
+        Police,
+        HousingCorporation,
+        Welfare,
+        Care,
+        Youth,
+        Education,
+        ResidentsGroup,
+        Business,
+        MunicipalityDepartment,
+        Other
+    ]
+);
 mirror!(GroupType, org::GroupType, [ResidentsGroup, ProjectCommittee, ActivityCommittee, ThemeCommittee]);
 
 /// A partner organisation (samenwerkingspartner).
@@ -129,7 +144,7 @@ pub struct OrganisationQuery {
 }
 
 /// List organisations visible to the token.
-#[utoipa::path(get, path = "/api/v1/organisations", tag = "organisations", params(OrganisationQuery),
+#[utoipa::path(operation_id = "listOrganisations", get, path = "/api/v1/organisations", tag = "organisations", params(OrganisationQuery),
     responses((status = 200, description = "A page of organisations", body = ListResponse<OrganisationResponse>)))]
 pub async fn list(
     req: HttpRequest,
@@ -145,17 +160,22 @@ pub async fn list(
 }
 
 /// Read one organisation.
-#[utoipa::path(get, path = "/api/v1/organisations/{id}", tag = "organisations",
+#[utoipa::path(operation_id = "getOrganisation", get, path = "/api/v1/organisations/{id}", tag = "organisations",
     params(("id" = Uuid, Path, description = "Organisation id")),
     responses((status = 200, description = "The organisation", body = OrganisationResponse),
               (status = 304, description = "Not modified since the ETag in If-None-Match")))]
-pub async fn get(req: HttpRequest, state: web::Data<AppState>, Auth(p): Auth, PathId(id): PathId) -> Result<HttpResponse, ApiError> {
+pub async fn get(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Auth(p): Auth,
+    PathId(id): PathId,
+) -> Result<HttpResponse, ApiError> {
     let o = store::get(state.db.conn(), ReadScope::of(&p), id).await?;
     Ok(respond::resource(&req, o.revision, &OrganisationResponse::from(&o)))
 }
 
 /// Register a partner organisation (coordinators and administrators).
-#[utoipa::path(post, path = "/api/v1/organisations", tag = "organisations", request_body = CreateOrganisation,
+#[utoipa::path(operation_id = "createOrganisation", post, path = "/api/v1/organisations", tag = "organisations", request_body = CreateOrganisation,
     responses((status = 201, description = "Created", body = OrganisationResponse)))]
 pub async fn create(
     req: HttpRequest,
@@ -180,7 +200,7 @@ pub async fn create(
 }
 
 /// Change an organisation (administrators only: several municipalities share it).
-#[utoipa::path(patch, path = "/api/v1/organisations/{id}", tag = "organisations",
+#[utoipa::path(operation_id = "updateOrganisation", patch, path = "/api/v1/organisations/{id}", tag = "organisations",
     params(("id" = Uuid, Path, description = "Organisation id")),
     request_body(content = UpdateOrganisation, content_type = "application/merge-patch+json"),
     responses((status = 200, description = "Changed", body = OrganisationResponse)))]
@@ -210,7 +230,7 @@ pub async fn update(
 }
 
 /// Delete an organisation that takes part in no area and has no tokens (administrators only).
-#[utoipa::path(delete, path = "/api/v1/organisations/{id}", tag = "organisations",
+#[utoipa::path(operation_id = "deleteOrganisation", delete, path = "/api/v1/organisations/{id}", tag = "organisations",
     params(("id" = Uuid, Path, description = "Organisation id")),
     responses((status = 204, description = "Deleted")))]
 pub async fn delete(

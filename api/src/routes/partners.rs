@@ -83,7 +83,7 @@ fn check_dates(since: Option<NaiveDate>, until: Option<NaiveDate>) -> Result<(),
 }
 
 /// List the partners of an area (gebiedspartners).
-#[utoipa::path(get, path = "/api/v1/areas/{id}/partners", tag = "areas",
+#[utoipa::path(operation_id = "listAreaPartners", get, path = "/api/v1/areas/{id}/partners", tag = "areas",
     params(("id" = Uuid, Path, description = "Area id"), PartnerQuery),
     responses((status = 200, description = "A page of the area's partners", body = ListResponse<PartnerResponse>)))]
 pub async fn list(
@@ -101,17 +101,22 @@ pub async fn list(
 }
 
 /// Read one partnership of an area.
-#[utoipa::path(get, path = "/api/v1/areas/{id}/partners/{organisationId}", tag = "areas",
+#[utoipa::path(operation_id = "getAreaPartner", get, path = "/api/v1/areas/{id}/partners/{organisationId}", tag = "areas",
     params(("id" = Uuid, Path, description = "Area id"), ("organisationId" = Uuid, Path, description = "Organisation id")),
     responses((status = 200, description = "The partnership", body = PartnerResponse),
               (status = 304, description = "Not modified since the ETag in If-None-Match")))]
-pub async fn get(req: HttpRequest, state: web::Data<AppState>, Auth(p): Auth, PathIds(area_id, org_id): PathIds) -> Result<HttpResponse, ApiError> {
+pub async fn get(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Auth(p): Auth,
+    PathIds(area_id, org_id): PathIds,
+) -> Result<HttpResponse, ApiError> {
     let x = store::get(state.db.conn(), ReadScope::of(&p), area_id, org_id).await?;
     Ok(respond::resource(&req, x.revision, &PartnerResponse::from(&x)))
 }
 
 /// Add an organisation as partner of an area (the municipality's coordinator or an administrator).
-#[utoipa::path(post, path = "/api/v1/areas/{id}/partners", tag = "areas",
+#[utoipa::path(operation_id = "addAreaPartner", post, path = "/api/v1/areas/{id}/partners", tag = "areas",
     params(("id" = Uuid, Path, description = "Area id")), request_body = AddPartner,
     responses((status = 201, description = "Added", body = PartnerResponse)))]
 pub async fn add(
@@ -127,12 +132,14 @@ pub async fn add(
     respond::create(&state, &req, &p, key, &body.raw, async |tx| {
         let area = persistence::areas::get(tx.conn(), ReadScope::of(&p), area_id).await?;
         access::may_manage_areas(&p, area.municipality_id)?;
-        persistence::organisations::get(tx.conn(), ReadScope::All, input.organisation_id).await.map_err(|e| match e {
-            persistence::StoreError::NotFound => {
-                ApiError::invalid_one("organisationId", "unknown", "no such organisation")
-            }
-            other => other.into(),
-        })?;
+        persistence::organisations::get(tx.conn(), ReadScope::All, input.organisation_id).await.map_err(
+            |e| match e {
+                persistence::StoreError::NotFound => {
+                    ApiError::invalid_one("organisationId", "unknown", "no such organisation")
+                }
+                other => other.into(),
+            },
+        )?;
         let x = store::add(tx, &area, input.organisation_id, input.since, input.until).await?;
         let location = format!("/api/v1/areas/{}/partners/{}", x.area_id, x.organisation_id);
         Created::new(&PartnerResponse::from(&x), location, x.revision)
@@ -141,7 +148,7 @@ pub async fn add(
 }
 
 /// Change the dates of a partnership.
-#[utoipa::path(patch, path = "/api/v1/areas/{id}/partners/{organisationId}", tag = "areas",
+#[utoipa::path(operation_id = "updateAreaPartner", patch, path = "/api/v1/areas/{id}/partners/{organisationId}", tag = "areas",
     params(("id" = Uuid, Path, description = "Area id"), ("organisationId" = Uuid, Path, description = "Organisation id")),
     request_body(content = UpdatePartner, content_type = "application/merge-patch+json"),
     responses((status = 200, description = "Changed", body = PartnerResponse)))]
@@ -169,7 +176,7 @@ pub async fn update(
 }
 
 /// Remove an organisation from an area.
-#[utoipa::path(delete, path = "/api/v1/areas/{id}/partners/{organisationId}", tag = "areas",
+#[utoipa::path(operation_id = "removeAreaPartner", delete, path = "/api/v1/areas/{id}/partners/{organisationId}", tag = "areas",
     params(("id" = Uuid, Path, description = "Area id"), ("organisationId" = Uuid, Path, description = "Organisation id")),
     responses((status = 204, description = "Removed")))]
 pub async fn remove(

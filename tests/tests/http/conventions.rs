@@ -1,0 +1,203 @@
+//! The HTTP conventions of SPEC §9 that hold for every endpoint.
+
+use reqwest::Method;
+use serde_json::{Value, json};
+use tests::TestApp;
+
+#[tokio::test]
+async fn health_answers_without_a_token_with_version_and_request_id() {
+    let app = TestApp::spawn().await;
+    for path in ["/health/live", "/health/ready"] {
+        let r = TestApp::send(app.request(Method::GET, path, None)).await;
+        assert_eq!(r.ok(200)["status"], "ok");
+        assert_eq!(r.header("api-version"), Some("1.0.0"));
+        assert!(r.header("x-request-id").is_some_and(|id| !id.is_empty()));
+    }
+}
+
+#[tokio::test]
+async fn a_request_id_sent_by_the_client_is_kept() {
+    let app = TestApp::spawn().await;
+    let r = TestApp::send(app.request(Method::GET, "/health/live", None).header("X-Request-Id", "trace-42")).await;
+    assert_eq!(r.header("x-request-id"), Some("trace-42"));
+}
+
+#[tokio::test]
+async fn metrics_count_requests_by_route_and_show_the_pool() {
+    let app = TestApp::spawn().await;
+    app.get("/api/v1/municipalities", &app.admin).await.ok(200);
+    let r = TestApp::send(app.request(Method::GET, "/metrics", None)).await;
+    assert_eq!(r.status, 200);
+    assert!(
+        r.text.contains(r#"http_requests_total{method="GET",route="/api/v1/municipalities",status="200"} 1"#),
+        "{}",
+        r.text
+    );
+    assert!(r.text.contains("http_request_duration_seconds_bucket"));
+    assert!(r.text.contains("db_pool_max_connections 8"));
+}
+
+#[tokio::test]
+async fn the_openapi_document_is_public_and_open_to_every_origin() {
+    let app = TestApp::spawn().await;
+    let r = TestApp::send(app.request(Method::GET, "/api/v1/openapi.json", None)).await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.header("access-control-allow-origin"), Some("*"));
+    assert!(r.body["openapi"].as_str().is_some_and(|v| v.starts_with("3.1")));
+    let docs = TestApp::send(app.request(Method::GET, "/api/v1/docs/", None)).await;
+    assert_eq!(docs.status, 200);
+    assert!(docs.text.contains("swagger"), "the docs page is served from the binary");
+}
+
+#[tokio::test]
+async fn every_documented_operation_is_routed() {
+    let app = TestApp::spawn().await;
+    let doc = TestApp::send(app.request(Method::GET, "/api/v1/openapi.json", None)).await.body;
+    let paths = doc["paths"].as_object().expect("paths");
+    assert!(paths.len() >= 15, "the document lists the resources");
+    for (path, item) in paths {
+        let concrete = path
+            .replace("{id}", &uuid::Uuid::now_v7().to_string())
+            .replace("{organisationId}", &uuid::Uuid::now_v7().to_string());
+        for method in item.as_object().expect("path item").keys() {
+            let m = Method::from_bytes(method.to_uppercase().as_bytes()).expect("method");
+            let r = TestApp::send(app.request(m, &concrete, None)).await;
+            assert_ne!(r.status, 405, "{method} {path} is documented but not routed");
+            let public = !path.starts_with("/api/v1/") || path == "/api/v1/openapi.json";
+            if public {
+                assert_eq!(r.status, 200, "{method} {path}");
+            } else {
+                assert_eq!(r.status, 401, "{method} {path} must require a token");
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn unknown_paths_and_trailing_slashes_are_404_problems() {
+    let app = TestApp::spawn().await;
+    for path in ["/api/v1/nothing-here", "/api/v1/municipalities/", "/"] {
+        let r = app.get(path, &app.admin).await;
+        r.problem(404);
+        assert_eq!(r.body["instance"], path);
+        assert!(r.header("location").is_none(), "no redirect for {path}");
+    }
+}
+
+#[tokio::test]
+async fn an_unsupported_method_is_405_with_allow() {
+    let app = TestApp::spawn().await;
+    let r = TestApp::send(app.request(Method::PUT, "/api/v1/areas", Some(&app.admin)).json(&json!({}))).await;
+    r.problem(405);
+    assert_eq!(r.header("allow"), Some("GET, POST"));
+}
+
+#[tokio::test]
+async fn a_missing_or_unknown_token_is_401_with_www_authenticate() {
+    let app = TestApp::spawn().await;
+    for token in [None, Some("gc_not-a-real-token")] {
+        let r = TestApp::send(app.request(Method::GET, "/api/v1/areas", token)).await;
+        r.problem(401);
+        assert!(r.header("www-authenticate").is_some_and(|h| h.starts_with("Bearer")));
+    }
+    let r = TestApp::send(app.request(Method::GET, "/api/v1/areas", None).header("Authorization", "Basic abc")).await;
+    r.problem(401);
+}
+
+#[tokio::test]
+async fn malformed_json_is_a_400_problem_about_the_body() {
+    let app = TestApp::spawn().await;
+    let r = TestApp::send(
+        app.request(Method::POST, "/api/v1/organisations", Some(&app.admin))
+            .header("content-type", "application/json")
+            .body("{\"name\": \"Politie\", "),
+    )
+    .await;
+    assert_eq!(r.problem(400), ["body"]);
+    assert_eq!(r.body["invalidParams"][0]["code"], "malformed_json");
+    let empty = TestApp::send(
+        app.request(Method::POST, "/api/v1/organisations", Some(&app.admin)).header("content-type", "application/json"),
+    )
+    .await;
+    assert_eq!(empty.problem(400), ["body"]);
+}
+
+#[tokio::test]
+async fn unknown_fields_wrong_types_and_missing_fields_are_named_by_path() {
+    let app = TestApp::spawn().await;
+    let cases: [(Value, &str, &str); 4] = [
+        (json!({"name": "X", "kind": "police", "colour": "blue"}), "colour", "unknown_field"),
+        (json!({"name": 12, "kind": "police"}), "name", "invalid_type"),
+        (json!({"kind": "police"}), "name", "required"),
+        (json!({"name": "X", "kind": "bakery"}), "kind", "invalid_value"),
+    ];
+    for (body, name, code) in cases {
+        let r = app.post("/api/v1/organisations", &app.admin, &body).await;
+        assert_eq!(r.problem(400), [name], "{body}");
+        assert_eq!(r.body["invalidParams"][0]["code"], code, "{body}");
+    }
+    let m = app.municipality("Oldambt").await;
+    let r = app
+        .post("/api/v1/areas", &app.admin, &json!({"municipalityId": m, "name": "A", "code": "A", "localities": [{"name": "Winschoten", "cbsCode": 7}]}))
+        .await;
+    assert_eq!(r.problem(400), ["localities[0].cbsCode"]);
+}
+
+#[tokio::test]
+async fn bad_query_parameters_and_path_ids_are_400_problems() {
+    let app = TestApp::spawn().await;
+    let r = app.get("/api/v1/areas?pageSize=abc", &app.admin).await;
+    assert_eq!(r.problem(400), ["pageSize"]);
+    let r = app.get("/api/v1/areas?pageSize=500&cursor=%%%", &app.admin).await;
+    assert_eq!(r.problem(400), ["pageSize", "cursor"]);
+    let r = app.get("/api/v1/areas?colour=blue", &app.admin).await;
+    assert_eq!(r.problem(400), ["colour"]);
+    let r = app.get("/api/v1/areas?municipalityId=nope", &app.admin).await;
+    assert_eq!(r.problem(400), ["municipalityId"]);
+    let r = app.get("/api/v1/areas/not-a-uuid", &app.admin).await;
+    assert_eq!(r.problem(400), ["id"]);
+    let r = app.get("/api/v1/areas/x/partners/y", &app.admin).await;
+    assert_eq!(r.problem(400), ["id", "organisationId"]);
+}
+
+#[tokio::test]
+async fn a_body_over_one_mebibyte_is_413_and_a_non_json_body_415() {
+    let app = TestApp::spawn().await;
+    let big = format!("{{\"name\": \"{}\", \"kind\": \"police\"}}", "x".repeat(1024 * 1024 + 10));
+    let r = TestApp::send(
+        app.request(Method::POST, "/api/v1/organisations", Some(&app.admin))
+            .header("content-type", "application/json")
+            .body(big),
+    )
+    .await;
+    r.problem(413);
+    let r = TestApp::send(
+        app.request(Method::POST, "/api/v1/organisations", Some(&app.admin))
+            .header("content-type", "text/plain")
+            .body("name=x"),
+    )
+    .await;
+    r.problem(415);
+    let count = app.get("/api/v1/organisations", &app.admin).await;
+    assert_eq!(count.body["results"].as_array().map(Vec::len), Some(0), "nothing was created");
+}
+
+#[tokio::test]
+async fn if_none_match_with_the_current_etag_is_304() {
+    let app = TestApp::spawn().await;
+    let m = app.municipality("Woerden").await;
+    let r = app.get(&format!("/api/v1/municipalities/{m}"), &app.admin).await;
+    let etag = r.etag();
+    let again = TestApp::send(
+        app.request(Method::GET, &format!("/api/v1/municipalities/{m}"), Some(&app.admin))
+            .header("If-None-Match", &etag),
+    )
+    .await;
+    assert_eq!(again.status, 304);
+    let stale = TestApp::send(
+        app.request(Method::GET, &format!("/api/v1/municipalities/{m}"), Some(&app.admin))
+            .header("If-None-Match", "\"0\""),
+    )
+    .await;
+    assert_eq!(stale.status, 200);
+}

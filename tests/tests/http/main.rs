@@ -1,0 +1,11 @@
+//! Black-box tests over HTTP against the real application, on SQLite or (with TEST_DATABASE_URL) PostgreSQL.
+
+mod areas;
+mod audit;
+mod concurrency;
+mod conventions;
+mod municipalities;
+mod organisations;
+mod partners;
+mod permissions;
+mod tokens;
