@@ -28,6 +28,25 @@ pub struct InvalidParam {
     pub reason: String,
 }
 
+/// A cross-stage rule that blocks an adoption (SPEC §3).
+#[derive(Debug, Clone, Serialize, ToSchema, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct BrokenRule {
+    /// Stable code of the rule, e.g. `agenda_needs_analysis`, `plan_goal_unknown`, `monitor_goal_unassessed`.
+    #[schema(example = "plan_needs_agenda")]
+    pub rule: String,
+    pub message: String,
+    /// Where in the version the problem is, when it is one place.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+}
+
+impl From<&domain::rules::RuleProblem> for BrokenRule {
+    fn from(p: &domain::rules::RuleProblem) -> Self {
+        BrokenRule { rule: p.rule.to_owned(), message: p.message.clone(), path: p.path.clone() }
+    }
+}
+
 /// Problem details (RFC 9457), as the NL GOV API Design Rules prescribe for every error.
 #[derive(Debug, Clone, Serialize, ToSchema, PartialEq)]
 #[serde(rename_all = "camelCase")]
@@ -49,6 +68,10 @@ pub struct Problem {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     #[schema(nullable = false)]
     pub invalid_params: Vec<InvalidParam>,
+    /// Every rule that blocks an adoption (409 on `adopt`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schema(nullable = false)]
+    pub broken_rules: Vec<BrokenRule>,
     /// The request id, as in the `X-Request-Id` response header and the service's logs.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(nullable = false)]
@@ -69,6 +92,8 @@ pub enum ApiError {
     NotAcceptable(String),
     #[error("{0}")]
     Conflict(String),
+    #[error("the version cannot be adopted: {} rule(s) broken", .0.len())]
+    RulesBroken(Vec<BrokenRule>),
     #[error("{0}")]
     PreconditionFailed(String),
     #[error("request body larger than 1 MiB")]
@@ -111,6 +136,7 @@ impl ApiError {
             ApiError::NotFound(_) => (S::NOT_FOUND, "not-found", "Not found"),
             ApiError::NotAcceptable(_) => (S::NOT_ACCEPTABLE, "not-acceptable", "Not acceptable"),
             ApiError::Conflict(_) => (S::CONFLICT, "conflict", "Conflict with the current state"),
+            ApiError::RulesBroken(_) => (S::CONFLICT, "rules-broken", "Cross-stage rules block this adoption"),
             ApiError::PreconditionFailed(_) => (S::PRECONDITION_FAILED, "precondition-failed", "Precondition failed"),
             ApiError::PayloadTooLarge => (S::PAYLOAD_TOO_LARGE, "payload-too-large", "Request body too large"),
             ApiError::UnsupportedMediaType(_) => {
@@ -129,6 +155,10 @@ impl ApiError {
 
     pub fn problem(&self) -> Problem {
         let (status, slug, title) = self.kind();
+        let broken_rules = match self {
+            ApiError::RulesBroken(rules) => rules.clone(),
+            _ => vec![],
+        };
         let (detail, invalid_params) = match self {
             ApiError::InvalidInput { detail, params } => (detail.clone(), params.clone()),
             // The cause of a 5xx is in the log, under the request id; the client gets no internals.
@@ -147,6 +177,7 @@ impl ApiError {
             detail,
             instance: String::new(),
             invalid_params,
+            broken_rules,
             request_id: None,
         }
     }

@@ -3,6 +3,7 @@
 
 pub mod commands;
 pub mod config;
+pub mod cycle;
 pub mod demo;
 pub mod error;
 pub mod extract;

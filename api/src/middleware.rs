@@ -40,6 +40,7 @@ fn problem_for_status(status: u16) -> Problem {
                 detail: "This resource does not support this method; the Allow header lists those it does.".into(),
                 instance: String::new(),
                 invalid_params: vec![],
+                broken_rules: vec![],
                 request_id: None,
             };
         }
@@ -57,6 +58,7 @@ fn problem_for_status(status: u16) -> Problem {
                 detail: reason.into(),
                 instance: String::new(),
                 invalid_params: vec![],
+                broken_rules: vec![],
                 request_id: None,
             };
         }

@@ -9,7 +9,9 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement
 use utoipa::openapi::{ContentBuilder, Object, ObjectBuilder, Ref, Required, Type};
 use utoipa::{Modify, OpenApi};
 
-use crate::routes::{api_tokens, areas, audit_events, municipalities, operations, organisations, partners};
+use crate::routes::{
+    api_tokens, areas, audit_events, cycles, documents, municipalities, operations, organisations, partners, versions,
+};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -33,13 +35,22 @@ analysis (gebiedsanalyse), a four-yearly agenda (gebiedsagenda) with what each p
         organisations::list, organisations::create, organisations::get, organisations::update, organisations::delete,
         api_tokens::list, api_tokens::create, api_tokens::get, api_tokens::update, api_tokens::revoke,
         audit_events::list,
+        cycles::get,
+        documents::list, documents::create, documents::get,
+        versions::list, versions::create, versions::get, versions::save, versions::delete,
+        versions::transition, versions::history, versions::readiness, versions::diff,
     ),
-    components(schemas(crate::error::Problem, crate::error::InvalidParam)),
+    components(schemas(
+        crate::error::Problem, crate::error::InvalidParam,
+        domain::content::AnalysisContent, domain::content::AgendaContent,
+        domain::content::PlanContent, domain::content::MonitorContent,
+    )),
     tags(
         (name = "municipalities", description = "Municipalities (gemeenten) and their cycle calendar (jaarkalender)"),
         (name = "areas", description = "Areas (gebieden), their localities (kernen, wijken) and partners (gebiedspartners)"),
         (name = "organisations", description = "Partner organisations (samenwerkingspartners)"),
         (name = "api-tokens", description = "API tokens with a role and scope"),
+        (name = "documents", description = "Cycle documents (gebiedsanalyse, gebiedsagenda, gebiedsplan, gebiedsmonitor), their versions and lifecycle"),
         (name = "audit-events", description = "The audit trail (audittrail)"),
         (name = "operations", description = "Health, metrics and this document"),
     ),
@@ -57,6 +68,21 @@ pub fn json() -> String {
 }
 
 struct Conventions;
+
+/// The content of a version: which of the four shapes depends on the document's kind.
+pub fn content_schema() -> utoipa::openapi::schema::Schema {
+    utoipa::openapi::schema::OneOfBuilder::new()
+        .item(Ref::from_schema_name("AnalysisContent"))
+        .item(Ref::from_schema_name("AgendaContent"))
+        .item(Ref::from_schema_name("PlanContent"))
+        .item(Ref::from_schema_name("MonitorContent"))
+        .description(Some(
+            "Content of the version, by the document's kind: gebiedsanalyse (AnalysisContent), gebiedsagenda \
+(AgendaContent), gebiedsplan (PlanContent) or gebiedsmonitor (MonitorContent).",
+        ))
+        .build()
+        .into()
+}
 
 fn problem_response(description: &str) -> utoipa::openapi::Response {
     ResponseBuilder::new()
@@ -107,6 +133,7 @@ impl Modify for Conventions {
             for (method, op) in [
                 (HttpMethod::Get, item.get.as_mut()),
                 (HttpMethod::Post, item.post.as_mut()),
+                (HttpMethod::Put, item.put.as_mut()),
                 (HttpMethod::Patch, item.patch.as_mut()),
                 (HttpMethod::Delete, item.delete.as_mut()),
             ] {
@@ -118,6 +145,8 @@ impl Modify for Conventions {
 }
 
 fn add_conventions(op: &mut Operation, method: HttpMethod, single: bool, public: bool) {
+    // Only creates (201) are idempotent with a key; transitions are guarded by the state they start from.
+    let creates = op.responses.responses.contains_key("201");
     let params = op.parameters.get_or_insert_with(Vec::new);
     match method {
         HttpMethod::Get if single => params.push(header_param(
@@ -125,12 +154,12 @@ fn add_conventions(op: &mut Operation, method: HttpMethod, single: bool, public:
             false,
             "ETag of the version the client holds; answered 304 when unchanged",
         )),
-        HttpMethod::Post => params.push(header_param(
+        HttpMethod::Post if creates => params.push(header_param(
             "Idempotency-Key",
             false,
             "Makes a retried create safe: the same key and body return the first response and create nothing new",
         )),
-        HttpMethod::Patch | HttpMethod::Delete => {
+        HttpMethod::Put | HttpMethod::Patch | HttpMethod::Delete => {
             params.push(header_param("If-Match", true, "The ETag last read; a stale one is answered 412"))
         }
         _ => {}
@@ -145,17 +174,17 @@ fn add_conventions(op: &mut Operation, method: HttpMethod, single: bool, public:
         add("403", "The token's role may not do this");
         add("404", "No such resource, or outside the token's scope");
     }
-    if matches!(method, HttpMethod::Post | HttpMethod::Patch | HttpMethod::Delete) {
+    if matches!(method, HttpMethod::Post | HttpMethod::Put | HttpMethod::Patch | HttpMethod::Delete) {
         add("409", "Conflicts with the current state (a duplicate, or something still depends on it)");
     }
-    if matches!(method, HttpMethod::Post | HttpMethod::Patch) {
+    if matches!(method, HttpMethod::Post | HttpMethod::Put | HttpMethod::Patch) {
         add("413", "Body larger than 1 MiB");
         add("415", "Body is not JSON");
     }
-    if method == HttpMethod::Post {
+    if creates {
         add("422", "Idempotency-Key reused for a different request");
     }
-    if matches!(method, HttpMethod::Patch | HttpMethod::Delete) {
+    if matches!(method, HttpMethod::Put | HttpMethod::Patch | HttpMethod::Delete) {
         add("412", "If-Match does not match the current ETag");
         add("428", "If-Match is missing");
     }

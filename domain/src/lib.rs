@@ -9,10 +9,13 @@ pub mod access;
 pub mod area;
 pub mod calendar;
 pub mod clock;
+pub mod content;
 pub mod field_errors;
+pub mod lifecycle;
 pub mod municipality;
 pub mod organisation;
 pub mod principal;
+pub mod rules;
 pub mod token;
 
 pub use field_errors::{FieldError, FieldErrors};

@@ -201,6 +201,14 @@ pub async fn delete(tx: &Tx, current: &Area, expected_revision: i64) -> Result<(
     if partners > 0 {
         return Err(StoreError::Conflict("the area still has partners; remove them first".into()));
     }
+    let documents = crate::entity::document::Entity::find()
+        .filter(crate::entity::document::Column::AreaId.eq(current.id))
+        .limit(1)
+        .count(tx.conn())
+        .await?;
+    if documents > 0 {
+        return Err(StoreError::Conflict("the area has cycle documents, which are kept as a record".into()));
+    }
     // Tokens of area editors keep area ids in a JSON list: such a token would silently lose an area.
     let needle = format!("%{}%", current.id);
     let tokens = crate::entity::api_token::Entity::find()

@@ -9,6 +9,7 @@ pub mod api_tokens;
 pub mod areas;
 pub mod audit;
 mod db;
+pub mod documents;
 mod entity;
 mod error;
 pub mod idempotency;

@@ -14,6 +14,8 @@ use persistence::{Actor, Db};
 use serde::Deserialize;
 use uuid::Uuid;
 
+mod cycles;
+
 const DATA: &str = include_str!("demo_data.json");
 
 #[derive(Deserialize)]
@@ -106,6 +108,7 @@ async fn load(db: &Db) -> anyhow::Result<Vec<DemoToken>> {
         }
     }
     let mut partner_token_org = None;
+    let mut partners_by_area: HashMap<Uuid, cycles::AreaPartners> = HashMap::new();
     for o in &data.organisations {
         let profile = OrganisationProfile::parse(&o.name, o.kind, o.group_type, o.has_cooperation_agreement)
             .map_err(|e| anyhow::anyhow!("demo organisation {}: {e}", o.name))?;
@@ -115,12 +118,39 @@ async fn load(db: &Db) -> anyhow::Result<Vec<DemoToken>> {
                 .get(&(p.municipality.clone(), p.area_code.clone()))
                 .with_context(|| format!("demo partner {} names unknown area {}", o.name, p.area_code))?;
             persistence::partners::add(&tx, area, created.id, None, None).await?;
+            let slot = partners_by_area.entry(area.id).or_insert(cycles::AreaPartners {
+                police: None,
+                housing: None,
+                welfare: None,
+            });
+            match o.kind {
+                OrganisationKind::Police => slot.police = slot.police.or(Some(created.id)),
+                OrganisationKind::HousingCorporation => slot.housing = slot.housing.or(Some(created.id)),
+                OrganisationKind::Welfare | OrganisationKind::Care => slot.welfare = slot.welfare.or(Some(created.id)),
+                _ => {}
+            }
             if o.kind == OrganisationKind::Police && p.municipality == "west-betuwe" && partner_token_org.is_none() {
                 partner_token_org = Some((created.id, o.name.clone()));
             }
         }
     }
     tx.commit().await?;
+
+    // Full cycles for two West Betuwe areas; documents in every other state elsewhere.
+    let mut areas: Vec<&persistence::areas::Area> = area_ids.values().collect();
+    areas.sort_by_key(|a| a.id);
+    let mut full = 0;
+    for (i, area) in areas.iter().enumerate() {
+        let in_west_betuwe =
+            area_ids.get(&("west-betuwe".to_owned(), area.code.clone())).is_some_and(|a| a.id == area.id);
+        if in_west_betuwe && full < 2 {
+            let none = cycles::AreaPartners { police: None, housing: None, welfare: None };
+            cycles::full_cycle(db, area, partners_by_area.get(&area.id).unwrap_or(&none)).await?;
+            full += 1;
+        } else {
+            cycles::early_documents(db, area, i).await?;
+        }
+    }
 
     let west_betuwe = *municipality_ids.get("west-betuwe").context("demo data lacks West Betuwe")?;
     let mut editor_areas: Vec<_> = area_ids.iter().filter(|((m, _), _)| m == "west-betuwe").map(|(_, a)| a).collect();

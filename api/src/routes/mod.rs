@@ -8,10 +8,13 @@ use serde::{Deserialize, Deserializer};
 pub mod api_tokens;
 pub mod areas;
 pub mod audit_events;
+pub mod cycles;
+pub mod documents;
 pub mod municipalities;
 pub mod operations;
 pub mod organisations;
 pub mod partners;
+pub mod versions;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     operations::configure(cfg);
@@ -66,7 +69,32 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route(web::patch().to(api_tokens::update))
             .route(web::delete().to(api_tokens::revoke)),
     )
-    .service(web::resource("/api/v1/audit-events").route(web::get().to(audit_events::list)));
+    .service(web::resource("/api/v1/audit-events").route(web::get().to(audit_events::list)))
+    .service(web::resource("/api/v1/areas/{id}/cycles/{year}").route(web::get().to(cycles::get)))
+    .service(
+        web::resource("/api/v1/documents")
+            .route(web::get().to(documents::list))
+            .route(web::post().to(documents::create)),
+    )
+    .service(web::resource("/api/v1/documents/{id}").route(web::get().to(documents::get)))
+    .service(
+        web::resource("/api/v1/documents/{id}/versions")
+            .route(web::get().to(versions::list))
+            .route(web::post().to(versions::create)),
+    )
+    .service(
+        web::resource("/api/v1/documents/{id}/versions/{n}")
+            .route(web::get().to(versions::get))
+            .route(web::put().to(versions::save))
+            .route(web::delete().to(versions::delete)),
+    )
+    .service(
+        web::resource("/api/v1/documents/{id}/versions/{n}/transitions")
+            .route(web::get().to(versions::history))
+            .route(web::post().to(versions::transition)),
+    )
+    .service(web::resource("/api/v1/documents/{id}/versions/{n}/readiness").route(web::get().to(versions::readiness)))
+    .service(web::resource("/api/v1/documents/{id}/versions/{n}/diff").route(web::get().to(versions::diff)));
 }
 
 /// For merge-patch fields that may be cleared: absent is `None`, `null` is `Some(None)`.

@@ -4,6 +4,7 @@ mod areas;
 mod audit;
 mod concurrency;
 mod conventions;
+mod documents;
 mod municipalities;
 mod organisations;
 mod partners;

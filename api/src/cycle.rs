@@ -1,0 +1,122 @@
+//! What the document handlers share: reading stored content back into its typed form, parsing content a
+//! client sends (with every problem under `content.`), and looking up the facts the cross-stage rules need.
+
+use domain::FieldErrors;
+use domain::content::{AgendaContent, AnalysisContent, Content, DocumentKind, MonitorContent, PlanContent};
+use domain::rules::{self, Readiness};
+use persistence::ConnectionTrait;
+use persistence::documents::{self, Document};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::error::ApiError;
+use crate::extract::serde_param;
+
+fn parse<T: DeserializeOwned>(value: Value) -> Result<T, FieldErrors> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let p = serde_param(&e.path().to_string(), &e.inner().to_string());
+        let name = if p.name == "body" { String::new() } else { p.name };
+        let mut errors = FieldErrors::new();
+        let code = match p.code.as_str() {
+            "required" => "required",
+            "unknown_field" => "unknown_field",
+            "invalid_type" => "invalid_type",
+            _ => "invalid_value",
+        };
+        errors.push(name, code, p.reason);
+        errors
+    })
+}
+
+/// Parses and validates content of `kind` as a client sent it; problems are named `content.…`.
+pub fn parse_content(kind: DocumentKind, value: Value) -> Result<Content, FieldErrors> {
+    let parsed = match kind {
+        DocumentKind::Analysis => parse::<AnalysisContent>(value).map(Content::Analysis),
+        DocumentKind::Agenda => parse::<AgendaContent>(value).map(Content::Agenda),
+        DocumentKind::Plan => parse::<PlanContent>(value).map(Content::Plan),
+        DocumentKind::Monitor => parse::<MonitorContent>(value).map(Content::Monitor),
+    };
+    let mut errors = FieldErrors::new();
+    match parsed {
+        Ok(content) => {
+            errors.extend_nested("content", content.validate());
+            errors.into_result(content)
+        }
+        Err(e) => {
+            errors.extend_nested("content", e);
+            Err(errors)
+        }
+    }
+}
+
+/// Content read back from the database; it was validated when it was stored.
+pub fn stored_content(kind: DocumentKind, value: &Value) -> Result<Content, ApiError> {
+    let internal =
+        |e: serde_json::Error| ApiError::Internal(format!("stored {} content unreadable: {e}", kind.as_str()));
+    Ok(match kind {
+        DocumentKind::Analysis => Content::Analysis(serde_json::from_value(value.clone()).map_err(internal)?),
+        DocumentKind::Agenda => Content::Agenda(serde_json::from_value(value.clone()).map_err(internal)?),
+        DocumentKind::Plan => Content::Plan(serde_json::from_value(value.clone()).map_err(internal)?),
+        DocumentKind::Monitor => Content::Monitor(serde_json::from_value(value.clone()).map_err(internal)?),
+    })
+}
+
+pub fn content_json(content: &Content) -> Result<Value, ApiError> {
+    serde_json::to_value(content).map_err(|e| ApiError::Internal(e.to_string()))
+}
+
+/// The agenda in force for the document's area and first year, and the adopted plan of that year.
+async fn agenda_and_plan<C: ConnectionTrait>(
+    conn: &C,
+    doc: &Document,
+) -> Result<(Option<AgendaContent>, Option<PlanContent>), ApiError> {
+    let agenda = match documents::in_force_covering(conn, doc.area_id, DocumentKind::Agenda, doc.period_start).await? {
+        Some((_, v)) => match stored_content(DocumentKind::Agenda, &v.content)? {
+            Content::Agenda(a) => Some(a),
+            _ => None,
+        },
+        None => None,
+    };
+    let plan = match documents::in_force_covering(conn, doc.area_id, DocumentKind::Plan, doc.period_start).await? {
+        Some((_, v)) => match stored_content(DocumentKind::Plan, &v.content)? {
+            Content::Plan(p) => Some(p),
+            _ => None,
+        },
+        None => None,
+    };
+    Ok((agenda, plan))
+}
+
+/// References to goals, results and measures that do not resolve against the agenda in force and the
+/// adopted plan, when those exist; a draft written before they are adopted is checked at adoption.
+pub async fn check_references<C: ConnectionTrait>(conn: &C, doc: &Document, content: &Content) -> Result<(), ApiError> {
+    let (agenda, plan) = match content {
+        Content::Plan(_) | Content::Monitor(_) => agenda_and_plan(conn, doc).await?,
+        _ => return Ok(()),
+    };
+    let dangling = match content {
+        Content::Plan(p) => agenda.as_ref().map(|a| p.dangling_goal_keys(a)).unwrap_or_default(),
+        Content::Monitor(m) => m.dangling_references(agenda.as_ref(), plan.as_ref()),
+        _ => FieldErrors::new(),
+    };
+    let mut errors = FieldErrors::new();
+    errors.extend_nested("content", dangling);
+    Ok(errors.into_result(())?)
+}
+
+/// The cross-stage rules for adopting `content` of `doc` (SPEC §3).
+pub async fn readiness<C: ConnectionTrait>(conn: &C, doc: &Document, content: &Content) -> Result<Readiness, ApiError> {
+    let (agenda, plan) = agenda_and_plan(conn, doc).await?;
+    let analysis_years = match content {
+        Content::Agenda(_) => {
+            documents::adopted_analysis_years(conn, doc.area_id, doc.period_start - 1, doc.period_start).await?
+        }
+        _ => vec![],
+    };
+    let facts = rules::AreaFacts {
+        adopted_analysis_years: analysis_years,
+        agenda_in_force: agenda.as_ref(),
+        adopted_plan: plan.as_ref(),
+    };
+    Ok(rules::check(content, doc.period_start, &facts))
+}

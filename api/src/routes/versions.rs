@@ -1,0 +1,431 @@
+//! `/api/v1/documents/{id}/versions`: the versions of a document, their content, lifecycle (SPEC §3),
+//! readiness for adoption and the difference between two versions.
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::{DateTime, Utc};
+use domain::access::ReadScope;
+use domain::lifecycle::{self, TransitionError, VersionAction, VersionStatus};
+use persistence::documents::{self as store, Document, Transition};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use super::documents::{ActorBody, Status, VersionBody};
+use crate::cycle;
+use crate::error::{ApiError, BrokenRule};
+use crate::extract::{Auth, Body, IdempotencyKey, IfMatch, PathId, Query};
+use crate::pagination::{ListResponse, list_response, page_params};
+use crate::respond::{self, Created};
+use crate::startup::AppState;
+
+/// The `{id}` and `{n}` segments of a version's path.
+pub struct VersionPath {
+    pub document_id: Uuid,
+    pub number: i32,
+}
+
+impl actix_web::FromRequest for VersionPath {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let mut errors = domain::FieldErrors::new();
+        let id = req.match_info().get("id").unwrap_or_default();
+        let n = req.match_info().get("n").unwrap_or_default();
+        let document_id =
+            Uuid::parse_str(id).map_err(|_| errors.push("id", "invalid_uuid", format!("'{id}' is not a UUID")));
+        let number = n.parse::<i32>().ok().filter(|n| *n >= 1);
+        if number.is_none() {
+            errors.push("n", "invalid_version_number", format!("'{n}' is not a version number (1, 2, 3, …)"));
+        }
+        std::future::ready(match (document_id, number) {
+            (Ok(document_id), Some(number)) => Ok(VersionPath { document_id, number }),
+            _ => Err(errors.into()),
+        })
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CreateVersion {
+    /// The version to copy; default the one in force, else the latest.
+    #[schema(minimum = 1)]
+    pub based_on: Option<i32>,
+}
+
+/// The full content of a draft, replacing what it held.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SaveVersion {
+    #[schema(schema_with = crate::openapi::content_schema)]
+    pub content: serde_json::Value,
+    /// What changed, in the writer's words (wijzigingsnotitie).
+    #[schema(max_length = 2000)]
+    pub change_note: Option<String>,
+}
+
+/// Lifecycle action: indienen (submit), terugsturen (return), vaststellen (adopt), intrekken (withdraw).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    Submit,
+    Return,
+    Adopt,
+    Withdraw,
+}
+
+impl From<Action> for VersionAction {
+    fn from(a: Action) -> Self {
+        match a {
+            Action::Submit => VersionAction::Submit,
+            Action::Return => VersionAction::Return,
+            Action::Adopt => VersionAction::Adopt,
+            Action::Withdraw => VersionAction::Withdraw,
+        }
+    }
+}
+
+impl From<VersionAction> for Action {
+    fn from(a: VersionAction) -> Self {
+        match a {
+            VersionAction::Submit => Action::Submit,
+            VersionAction::Return => Action::Return,
+            VersionAction::Adopt => Action::Adopt,
+            VersionAction::Withdraw => Action::Withdraw,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct TransitionRequest {
+    pub action: Action,
+    /// Why; required for `return` and `withdraw`.
+    #[schema(max_length = 2000)]
+    pub note: Option<String>,
+}
+
+/// One step in a version's history.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct TransitionBody {
+    pub version: i32,
+    pub action: Action,
+    pub from: Status,
+    pub to: Status,
+    pub note: Option<String>,
+    pub at: DateTime<Utc>,
+    pub actor: ActorBody,
+}
+
+impl From<&Transition> for TransitionBody {
+    fn from(t: &Transition) -> Self {
+        TransitionBody {
+            version: t.version_number,
+            action: t.action.into(),
+            from: t.from.into(),
+            to: t.to.into(),
+            note: t.note.clone(),
+            at: t.at,
+            actor: (&t.actor).into(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TransitionList {
+    pub results: Vec<TransitionBody>,
+}
+
+/// Whether a version can be adopted now (gereed voor vaststelling), and why not.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReadinessBody {
+    pub ready: bool,
+    /// Rules that block adoption.
+    pub blocking: Vec<BrokenRule>,
+    /// Things worth fixing that do not block adoption.
+    pub warnings: Vec<BrokenRule>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct DiffQuery {
+    /// The version to compare with; the patch turns its content into this version's.
+    #[param(minimum = 1)]
+    pub against: i32,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct VersionQuery {
+    /// Results per page, 1 to 200 (default 50).
+    pub page_size: Option<u64>,
+    /// Opaque cursor from a `next` link.
+    pub cursor: Option<String>,
+}
+
+fn transition_error(e: TransitionError) -> ApiError {
+    match e {
+        TransitionError::NotAllowed { .. } => ApiError::Conflict(format!("{e}.")),
+        TransitionError::NoteRequired(_) => ApiError::invalid_one("note", "required", e.to_string()),
+        TransitionError::NoteTooLong => ApiError::invalid_one("note", "too_long", e.to_string()),
+    }
+}
+
+/// Resolves the document, checking it is visible, and that the caller may write the area.
+async fn writable<C: persistence::ConnectionTrait>(
+    conn: &C,
+    p: &domain::Principal,
+    id: Uuid,
+) -> Result<Document, ApiError> {
+    let doc = store::get(conn, ReadScope::of(p), id).await?;
+    lifecycle::may_write(p, doc.municipality_id, doc.area_id)?;
+    Ok(doc)
+}
+
+/// List the versions of a document (partners see adopted versions, and submitted agenda versions).
+#[utoipa::path(operation_id = "listVersions", get, path = "/api/v1/documents/{id}/versions", tag = "documents",
+    params(("id" = Uuid, Path, description = "Document id"), VersionQuery),
+    responses((status = 200, description = "A page of versions, oldest first", body = ListResponse<VersionBody>)))]
+pub async fn list(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Auth(p): Auth,
+    PathId(id): PathId,
+    Query(q): Query<VersionQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let (limit, after) = page_params(q.page_size, q.cursor.as_deref())?;
+    let scope = ReadScope::of(&p);
+    let doc = store::get(state.db.conn(), scope, id).await?;
+    let page = store::list_versions(state.db.conn(), scope, &doc, after, limit).await?;
+    Ok(HttpResponse::Ok().json(list_response(&req, page.map(|v| VersionBody::from(&v)))))
+}
+
+/// Start a new version (draft) as a copy of another; refused while the document has an open version.
+#[utoipa::path(operation_id = "createVersion", post, path = "/api/v1/documents/{id}/versions", tag = "documents",
+    params(("id" = Uuid, Path, description = "Document id")), request_body = CreateVersion,
+    responses((status = 201, description = "The new draft", body = VersionBody)))]
+pub async fn create(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Auth(p): Auth,
+    PathId(id): PathId,
+    key: IdempotencyKey,
+    body: Body<CreateVersion>,
+) -> Result<HttpResponse, ApiError> {
+    respond::create(&state, &req, &p, key, &body.raw, async |tx| {
+        let doc = writable(tx.conn(), &p, id).await?;
+        let source = match body.value.based_on {
+            Some(n) => store::get_version(tx.conn(), ReadScope::All, &doc, n).await.map_err(|e| match e {
+                persistence::StoreError::NotFound => {
+                    ApiError::invalid_one("basedOn", "unknown", format!("the document has no version {n}"))
+                }
+                other => other.into(),
+            })?,
+            None => {
+                let all = store::summaries(tx.conn(), ReadScope::All, &[&doc]).await?;
+                let pick = all.iter().find(|v| v.status == VersionStatus::Adopted).or(all.last());
+                let n = pick.map(|v| v.number).ok_or_else(|| ApiError::Internal("document without versions".into()))?;
+                store::get_version(tx.conn(), ReadScope::All, &doc, n).await?
+            }
+        };
+        let v = store::create_version(tx, &doc, &source).await?;
+        Created::new(&VersionBody::from(&v), store::version_path(doc.id, v.summary.number), v.summary.revision)
+    })
+    .await
+}
+
+/// Read one version with its content.
+#[utoipa::path(operation_id = "getVersion", get, path = "/api/v1/documents/{id}/versions/{n}", tag = "documents",
+    params(("id" = Uuid, Path, description = "Document id"), ("n" = i32, Path, description = "Version number")),
+    responses((status = 200, description = "The version", body = VersionBody),
+              (status = 304, description = "Not modified since the ETag in If-None-Match")))]
+pub async fn get(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Auth(p): Auth,
+    path: VersionPath,
+) -> Result<HttpResponse, ApiError> {
+    let scope = ReadScope::of(&p);
+    let doc = store::get(state.db.conn(), scope, path.document_id).await?;
+    let v = store::get_version(state.db.conn(), scope, &doc, path.number).await?;
+    Ok(respond::resource(&req, v.summary.revision, &VersionBody::from(&v)))
+}
+
+/// Save the content of a draft (If-Match). Content is typed by the document's kind and checked whole.
+#[utoipa::path(operation_id = "saveVersion", put, path = "/api/v1/documents/{id}/versions/{n}", tag = "documents",
+    params(("id" = Uuid, Path, description = "Document id"), ("n" = i32, Path, description = "Version number")),
+    request_body = SaveVersion,
+    responses((status = 200, description = "Saved", body = VersionBody)))]
+pub async fn save(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Auth(p): Auth,
+    path: VersionPath,
+    if_match: IfMatch,
+    body: Body<SaveVersion>,
+) -> Result<HttpResponse, ApiError> {
+    let v = respond::in_transaction(&state, &req, &p, async |tx| {
+        let doc = writable(tx.conn(), &p, path.document_id).await?;
+        let current = store::get_version(tx.conn(), ReadScope::All, &doc, path.number).await?;
+        if !current.summary.status.is_editable() {
+            return Err(ApiError::Conflict(format!(
+                "Version {} is {}; only drafts change. Start a new version instead.",
+                current.summary.number,
+                current.summary.status.as_str()
+            )));
+        }
+        let expected = if_match.revision(current.summary.revision)?;
+        let note = body.value.change_note.as_deref().map(str::trim).filter(|n| !n.is_empty()).map(str::to_owned);
+        let mut errors = domain::FieldErrors::new();
+        if note.as_ref().is_some_and(|n| n.chars().count() > lifecycle::NOTE_MAX) {
+            errors.push("changeNote", "too_long", format!("must be at most {} characters", lifecycle::NOTE_MAX));
+        }
+        let content = match cycle::parse_content(doc.kind, body.value.content.clone()) {
+            Ok(c) => Some(c),
+            Err(e) => {
+                errors.merge(e);
+                None
+            }
+        };
+        errors.into_result(())?;
+        let content = content.ok_or_else(|| ApiError::Internal("content missing".into()))?;
+        cycle::check_references(tx.conn(), &doc, &content).await?;
+        Ok(store::update_draft(tx, &doc, &current, cycle::content_json(&content)?, note, expected).await?)
+    })
+    .await?;
+    Ok(respond::changed(v.summary.revision, &VersionBody::from(&v)))
+}
+
+/// Delete a draft (If-Match). The only version of a document is withdrawn instead.
+#[utoipa::path(operation_id = "deleteVersion", delete, path = "/api/v1/documents/{id}/versions/{n}", tag = "documents",
+    params(("id" = Uuid, Path, description = "Document id"), ("n" = i32, Path, description = "Version number")),
+    responses((status = 204, description = "Deleted")))]
+pub async fn delete(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Auth(p): Auth,
+    path: VersionPath,
+    if_match: IfMatch,
+) -> Result<HttpResponse, ApiError> {
+    respond::in_transaction(&state, &req, &p, async |tx| {
+        let doc = writable(tx.conn(), &p, path.document_id).await?;
+        let current = store::get_version(tx.conn(), ReadScope::All, &doc, path.number).await?;
+        if !current.summary.status.is_editable() {
+            return Err(ApiError::Conflict(format!(
+                "Version {} is {}; only drafts can be deleted.",
+                current.summary.number,
+                current.summary.status.as_str()
+            )));
+        }
+        let expected = if_match.revision(current.summary.revision)?;
+        Ok(store::delete_draft(tx, &doc, &current, expected).await?)
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Submit, return, adopt or withdraw a version. Adopting checks the cross-stage rules and supersedes the
+/// version in force in the same transaction.
+#[utoipa::path(operation_id = "transitionVersion", post, path = "/api/v1/documents/{id}/versions/{n}/transitions", tag = "documents",
+    params(("id" = Uuid, Path, description = "Document id"), ("n" = i32, Path, description = "Version number")),
+    request_body = TransitionRequest,
+    responses((status = 200, description = "The version after the transition", body = VersionBody)))]
+pub async fn transition(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Auth(p): Auth,
+    path: VersionPath,
+    body: Body<TransitionRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let action: VersionAction = body.value.action.into();
+    let note = body.value.note.as_deref().map(str::trim).filter(|n| !n.is_empty()).map(str::to_owned);
+    let v = respond::in_transaction(&state, &req, &p, async |tx| {
+        let doc = store::get(tx.conn(), ReadScope::of(&p), path.document_id).await?;
+        lifecycle::may_act(&p, action, doc.municipality_id, doc.area_id)?;
+        let current = store::get_version(tx.conn(), ReadScope::All, &doc, path.number).await?;
+        let to = lifecycle::transition(current.summary.status, action, note.as_deref()).map_err(transition_error)?;
+        if action == VersionAction::Adopt {
+            let content = cycle::stored_content(doc.kind, &current.content)?;
+            let readiness = cycle::readiness(tx.conn(), &doc, &content).await?;
+            if !readiness.is_ready() {
+                return Err(ApiError::RulesBroken(readiness.blocking.iter().map(Into::into).collect()));
+            }
+        }
+        Ok(store::transition(tx, &doc, &current, action, to, note.clone()).await?)
+    })
+    .await?;
+    Ok(respond::changed(v.summary.revision, &VersionBody::from(&v)))
+}
+
+/// The history of a version: every transition with who, when, from, to and note.
+#[utoipa::path(operation_id = "listVersionTransitions", get, path = "/api/v1/documents/{id}/versions/{n}/transitions", tag = "documents",
+    params(("id" = Uuid, Path, description = "Document id"), ("n" = i32, Path, description = "Version number")),
+    responses((status = 200, description = "The transitions, oldest first", body = TransitionList)))]
+pub async fn history(state: web::Data<AppState>, Auth(p): Auth, path: VersionPath) -> Result<HttpResponse, ApiError> {
+    let scope = ReadScope::of(&p);
+    let doc = store::get(state.db.conn(), scope, path.document_id).await?;
+    store::get_version(state.db.conn(), scope, &doc, path.number).await?;
+    let transitions = store::transitions(state.db.conn(), &doc, Some(path.number)).await?;
+    Ok(HttpResponse::Ok().json(TransitionList { results: transitions.iter().map(Into::into).collect() }))
+}
+
+/// Whether the version could be adopted now: the rules that block it and warnings. Changes nothing.
+#[utoipa::path(operation_id = "getVersionReadiness", get, path = "/api/v1/documents/{id}/versions/{n}/readiness", tag = "documents",
+    params(("id" = Uuid, Path, description = "Document id"), ("n" = i32, Path, description = "Version number")),
+    responses((status = 200, description = "Blocking problems and warnings", body = ReadinessBody)))]
+pub async fn readiness(state: web::Data<AppState>, Auth(p): Auth, path: VersionPath) -> Result<HttpResponse, ApiError> {
+    let scope = ReadScope::of(&p);
+    let doc = store::get(state.db.conn(), scope, path.document_id).await?;
+    let v = store::get_version(state.db.conn(), scope, &doc, path.number).await?;
+    let content = cycle::stored_content(doc.kind, &v.content)?;
+    let r = cycle::readiness(state.db.conn(), &doc, &content).await?;
+    Ok(HttpResponse::Ok().json(ReadinessBody {
+        ready: r.is_ready(),
+        blocking: r.blocking.iter().map(Into::into).collect(),
+        warnings: r.warnings.iter().map(Into::into).collect(),
+    }))
+}
+
+/// One operation of an RFC 6902 JSON Patch.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PatchOperation {
+    #[schema(example = "replace")]
+    pub op: String,
+    #[schema(example = "/goals/0/title")]
+    pub path: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Object)]
+    pub value: Option<serde_json::Value>,
+}
+
+/// What changed between two versions (the yearly adjustment of an agenda, say), as an RFC 6902 JSON Patch
+/// that turns version `against` into version `n`.
+#[utoipa::path(operation_id = "diffVersions", get, path = "/api/v1/documents/{id}/versions/{n}/diff", tag = "documents",
+    params(("id" = Uuid, Path, description = "Document id"), ("n" = i32, Path, description = "Version number"), DiffQuery),
+    responses((status = 200, description = "The JSON Patch", body = Vec<PatchOperation>, content_type = "application/json-patch+json")))]
+pub async fn diff(
+    state: web::Data<AppState>,
+    Auth(p): Auth,
+    path: VersionPath,
+    Query(q): Query<DiffQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let scope = ReadScope::of(&p);
+    let doc = store::get(state.db.conn(), scope, path.document_id).await?;
+    let to = store::get_version(state.db.conn(), scope, &doc, path.number).await?;
+    let from = store::get_version(state.db.conn(), scope, &doc, q.against).await.map_err(|e| match e {
+        persistence::StoreError::NotFound => {
+            ApiError::invalid_one("against", "unknown", format!("the document has no version {}", q.against))
+        }
+        other => other.into(),
+    })?;
+    let patch = json_patch::diff(&from.content, &to.content);
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, "application/json-patch+json"))
+        .body(serde_json::to_string(&patch).map_err(|e| ApiError::Internal(e.to_string()))?))
+}

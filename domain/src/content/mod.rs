@@ -1,0 +1,166 @@
+//! The typed content of the four kinds of cycle documents (SPEC §4), and its checks.
+//!
+//! Keys (`G1`, `G1.R1`, `M3`) are chosen by the writer, unique within a version and stable across versions:
+//! monitors, plans and contributions refer to goals by key. `validate` reports every problem at once, with
+//! paths relative to the content (`goals[2].key`); the API puts `content.` before them.
+
+mod agenda;
+mod analysis;
+pub mod limits;
+mod monitor;
+mod plan;
+
+pub use agenda::{AgendaContent, Direction, Goal, GoalResult, MunicipalityRole};
+pub use analysis::{AnalysisContent, Finding, Indicator, Source, SourceKind};
+pub use monitor::{
+    ContributionAssessment, ContributionVerdict, GoalAssessment, GoalVerdict, MeasureAssessment, MeasureVerdict,
+    MonitorContent, ResultValue,
+};
+pub use plan::{Measure, MeasureKind, PlanContent};
+
+use serde::{Deserialize, Serialize};
+
+use crate::field_errors::FieldErrors;
+
+/// The four stages of the gebiedscyclus.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DocumentKind {
+    Analysis,
+    Agenda,
+    Plan,
+    Monitor,
+}
+
+impl DocumentKind {
+    pub const ALL: [DocumentKind; 4] =
+        [DocumentKind::Analysis, DocumentKind::Agenda, DocumentKind::Plan, DocumentKind::Monitor];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DocumentKind::Analysis => "analysis",
+            DocumentKind::Agenda => "agenda",
+            DocumentKind::Plan => "plan",
+            DocumentKind::Monitor => "monitor",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<DocumentKind> {
+        DocumentKind::ALL.into_iter().find(|k| k.as_str() == value)
+    }
+}
+
+/// Themes of findings and goals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Theme {
+    Physical,
+    Social,
+    Safety,
+    Economy,
+    Sustainability,
+    Other,
+}
+
+/// The content of one version, of one of the four kinds.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Content {
+    Analysis(AnalysisContent),
+    Agenda(AgendaContent),
+    Plan(PlanContent),
+    Monitor(MonitorContent),
+}
+
+impl Content {
+    /// The content of a new document's first version.
+    pub fn empty(kind: DocumentKind) -> Content {
+        match kind {
+            DocumentKind::Analysis => Content::Analysis(AnalysisContent::default()),
+            DocumentKind::Agenda => Content::Agenda(AgendaContent::default()),
+            DocumentKind::Plan => Content::Plan(PlanContent::default()),
+            DocumentKind::Monitor => Content::Monitor(MonitorContent::default()),
+        }
+    }
+
+    pub fn kind(&self) -> DocumentKind {
+        match self {
+            Content::Analysis(_) => DocumentKind::Analysis,
+            Content::Agenda(_) => DocumentKind::Agenda,
+            Content::Plan(_) => DocumentKind::Plan,
+            Content::Monitor(_) => DocumentKind::Monitor,
+        }
+    }
+
+    pub fn validate(&self) -> FieldErrors {
+        match self {
+            Content::Analysis(c) => c.validate(),
+            Content::Agenda(c) => c.validate(),
+            Content::Plan(c) => c.validate(),
+            Content::Monitor(c) => c.validate(),
+        }
+    }
+}
+
+/// Checks shared by the content types.
+pub(crate) mod check {
+    use std::collections::HashSet;
+
+    use super::limits::{KEY_MAX, LONG_TEXT_MAX, SHORT_TEXT_MAX};
+    use crate::field_errors::{FieldErrors, check_text};
+
+    /// A required short text (a title, a name).
+    pub fn title(e: &mut FieldErrors, path: &str, value: &str) {
+        check_text(e, path, value, SHORT_TEXT_MAX);
+    }
+
+    /// An optional short text: only its length.
+    pub fn short(e: &mut FieldErrors, path: &str, value: Option<&str>) {
+        if value.is_some_and(|v| v.chars().count() > SHORT_TEXT_MAX) {
+            e.push(path, "too_long", format!("must be at most {SHORT_TEXT_MAX} characters"));
+        }
+    }
+
+    /// A long text (a description, a vision): only its length.
+    pub fn long(e: &mut FieldErrors, path: &str, value: &str) {
+        if value.chars().count() > LONG_TEXT_MAX {
+            e.push(path, "too_long", format!("must be at most {LONG_TEXT_MAX} characters"));
+        }
+    }
+
+    /// A list longer than `max` is one problem at the list; its items are then not checked.
+    pub fn list<T>(e: &mut FieldErrors, path: &str, items: &[T], max: usize) -> bool {
+        if items.len() > max {
+            e.push(path, "too_many", format!("at most {max} items, not {}", items.len()));
+            return false;
+        }
+        true
+    }
+
+    pub fn is_key(key: &str) -> bool {
+        let mut bytes = key.bytes();
+        matches!(bytes.next(), Some(b) if b.is_ascii_alphanumeric())
+            && key.len() <= KEY_MAX
+            && bytes.all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+    }
+
+    /// A well-formed key, not used before in `seen`.
+    pub fn key(e: &mut FieldErrors, path: &str, key: &str, seen: &mut HashSet<String>) {
+        if !is_key(key) {
+            e.push(
+                path,
+                "invalid_key",
+                format!("'{key}' is not a key: 1 to {KEY_MAX} letters, digits, '.', '_' or '-', starting with a letter or digit"),
+            );
+        } else if !seen.insert(key.to_owned()) {
+            e.push(path, "duplicate", format!("key {key} is used twice"));
+        }
+    }
+
+    pub fn finite(e: &mut FieldErrors, path: &str, value: Option<f64>) {
+        if value.is_some_and(|v| !v.is_finite()) {
+            e.push(path, "not_finite", "must be a finite number");
+        }
+    }
+}

@@ -1,0 +1,254 @@
+//! The gebiedsmonitor, the yearly review: were the goals reached, was the plan carried out, did partners
+//! deliver, and what must change in the way of working.
+
+use std::collections::HashSet;
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::agenda::AgendaContent;
+use super::check;
+use super::limits::{CONTRIBUTION_ASSESSMENTS_MAX, GOAL_ASSESSMENTS_MAX, MEASURE_ASSESSMENTS_MAX, RESULT_VALUES_MAX};
+use super::plan::PlanContent;
+use crate::field_errors::FieldErrors;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum GoalVerdict {
+    Achieved,
+    PartlyAchieved,
+    NotAchieved,
+    NotAssessable,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum MeasureVerdict {
+    Executed,
+    PartlyExecuted,
+    NotExecuted,
+    Cancelled,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ContributionVerdict {
+    Delivered,
+    PartlyDelivered,
+    NotDelivered,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ResultValue {
+    pub result_key: String,
+    pub value: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct GoalAssessment {
+    pub goal_key: String,
+    pub verdict: GoalVerdict,
+    #[serde(default)]
+    pub evidence: String,
+    #[serde(default)]
+    pub result_values: Vec<ResultValue>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct MeasureAssessment {
+    pub measure_key: String,
+    pub verdict: MeasureVerdict,
+    #[serde(default)]
+    pub note: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ContributionAssessment {
+    pub contribution_id: Uuid,
+    pub verdict: ContributionVerdict,
+}
+
+/// Content of a gebiedsmonitor.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct MonitorContent {
+    #[serde(default)]
+    pub goal_assessments: Vec<GoalAssessment>,
+    #[serde(default)]
+    pub measure_assessments: Vec<MeasureAssessment>,
+    #[serde(default)]
+    pub contribution_assessments: Vec<ContributionAssessment>,
+    /// What must change in the way of working.
+    #[serde(default)]
+    pub approach_changes: String,
+    #[serde(default)]
+    pub agenda_revision_recommended: bool,
+}
+
+impl MonitorContent {
+    pub fn validate(&self) -> FieldErrors {
+        let mut e = FieldErrors::new();
+        check::long(&mut e, "approachChanges", &self.approach_changes);
+        if check::list(&mut e, "goalAssessments", &self.goal_assessments, GOAL_ASSESSMENTS_MAX) {
+            let mut goals = HashSet::new();
+            for (i, a) in self.goal_assessments.iter().enumerate() {
+                let p = format!("goalAssessments[{i}]");
+                check::key(&mut e, &format!("{p}.goalKey"), &a.goal_key, &mut goals);
+                check::long(&mut e, &format!("{p}.evidence"), &a.evidence);
+                if check::list(&mut e, &format!("{p}.resultValues"), &a.result_values, RESULT_VALUES_MAX) {
+                    let mut results = HashSet::new();
+                    for (j, v) in a.result_values.iter().enumerate() {
+                        check::key(&mut e, &format!("{p}.resultValues[{j}].resultKey"), &v.result_key, &mut results);
+                        check::finite(&mut e, &format!("{p}.resultValues[{j}].value"), Some(v.value));
+                    }
+                }
+            }
+        }
+        if check::list(&mut e, "measureAssessments", &self.measure_assessments, MEASURE_ASSESSMENTS_MAX) {
+            let mut measures = HashSet::new();
+            for (i, a) in self.measure_assessments.iter().enumerate() {
+                check::key(&mut e, &format!("measureAssessments[{i}].measureKey"), &a.measure_key, &mut measures);
+                check::long(&mut e, &format!("measureAssessments[{i}].note"), &a.note);
+            }
+        }
+        if check::list(&mut e, "contributionAssessments", &self.contribution_assessments, CONTRIBUTION_ASSESSMENTS_MAX)
+        {
+            let mut seen = HashSet::new();
+            for (i, a) in self.contribution_assessments.iter().enumerate() {
+                if !seen.insert(a.contribution_id) {
+                    e.push(format!("contributionAssessments[{i}].contributionId"), "duplicate", "assessed twice");
+                }
+            }
+        }
+        e
+    }
+
+    /// Goals, results and measures assessed here that the agenda in force or the adopted plan lack.
+    pub fn dangling_references(&self, agenda: Option<&AgendaContent>, plan: Option<&PlanContent>) -> FieldErrors {
+        let mut e = FieldErrors::new();
+        if let Some(agenda) = agenda {
+            for (i, a) in self.goal_assessments.iter().enumerate() {
+                match agenda.result_keys_of(&a.goal_key) {
+                    None => e.push(
+                        format!("goalAssessments[{i}].goalKey"),
+                        "unknown_goal",
+                        format!("the agenda in force has no goal {}", a.goal_key),
+                    ),
+                    Some(results) => {
+                        for (j, v) in a.result_values.iter().enumerate() {
+                            if !results.contains(&v.result_key.as_str()) {
+                                e.push(
+                                    format!("goalAssessments[{i}].resultValues[{j}].resultKey"),
+                                    "unknown_result",
+                                    format!("goal {} has no result {}", a.goal_key, v.result_key),
+                                );
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if let Some(plan) = plan {
+            let measures = plan.measure_keys();
+            for (i, a) in self.measure_assessments.iter().enumerate() {
+                if !measures.contains(&a.measure_key.as_str()) {
+                    e.push(
+                        format!("measureAssessments[{i}].measureKey"),
+                        "unknown_measure",
+                        format!("the adopted plan has no measure {}", a.measure_key),
+                    );
+                }
+            }
+        }
+        e
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::{Goal, GoalResult, MunicipalityRole, Theme};
+
+    fn assessment(goal: &str, results: &[&str]) -> GoalAssessment {
+        GoalAssessment {
+            goal_key: goal.into(),
+            verdict: GoalVerdict::Achieved,
+            evidence: String::new(),
+            result_values: results.iter().map(|r| ResultValue { result_key: (*r).into(), value: 1.0 }).collect(),
+        }
+    }
+
+    fn agenda() -> AgendaContent {
+        let result = |k: &str| GoalResult {
+            key: k.into(),
+            description: "r".into(),
+            indicator: None,
+            unit: None,
+            baseline: None,
+            target: None,
+            direction: None,
+        };
+        let goal = |k: &str, r: &str| Goal {
+            key: k.into(),
+            title: "t".into(),
+            description: String::new(),
+            theme: Theme::Other,
+            priority: 1,
+            municipality_role: MunicipalityRole::Stimulate,
+            results: vec![result(r)],
+        };
+        AgendaContent { goals: vec![goal("G1", "G1.R1"), goal("G2", "G2.R1")], ..Default::default() }
+    }
+
+    #[test]
+    fn assessing_a_goal_twice_is_a_duplicate() {
+        let m = MonitorContent {
+            goal_assessments: vec![assessment("G1", &[]), assessment("G1", &[])],
+            ..Default::default()
+        };
+        let names: Vec<_> = m.validate().iter().map(|e| e.name.clone()).collect();
+        assert_eq!(names, ["goalAssessments[1].goalKey"]);
+    }
+
+    #[test]
+    fn a_monitor_result_value_of_another_goals_result_is_unknown() {
+        let m = MonitorContent {
+            goal_assessments: vec![assessment("G1", &["G2.R1"]), assessment("G9", &[])],
+            measure_assessments: vec![MeasureAssessment {
+                measure_key: "M9".into(),
+                verdict: MeasureVerdict::Cancelled,
+                note: String::new(),
+            }],
+            ..Default::default()
+        };
+        let plan = PlanContent::default();
+        let e = m.dangling_references(Some(&agenda()), Some(&plan));
+        let found: Vec<_> = e.iter().map(|e| (e.name.clone(), e.code)).collect();
+        assert_eq!(
+            found,
+            [
+                ("goalAssessments[0].resultValues[0].resultKey".to_owned(), "unknown_result"),
+                ("goalAssessments[1].goalKey".to_owned(), "unknown_goal"),
+                ("measureAssessments[0].measureKey".to_owned(), "unknown_measure"),
+            ]
+        );
+    }
+
+    #[test]
+    fn without_agenda_or_plan_nothing_dangles() {
+        let m = MonitorContent { goal_assessments: vec![assessment("G9", &["X"])], ..Default::default() };
+        assert!(m.dangling_references(None, None).is_empty());
+    }
+}

@@ -1,0 +1,818 @@
+//! Cycle documents (one per area, kind and period) and their versions.
+//!
+//! What must hold under concurrency is decided by the database: `document_years` is unique per
+//! (area, kind, year), partial unique indexes allow one open and one adopted version per document, and
+//! every change to a document's versions updates the document row on the revision it read, so of two
+//! concurrent changes one wins and the other is told to retry.
+
+use chrono::{DateTime, Utc};
+use domain::access::ReadScope;
+use domain::content::DocumentKind;
+use domain::lifecycle::{VersionAction, VersionStatus};
+use sea_orm::ActiveValue::Set;
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
+use serde::Serialize;
+use serde_json::Value;
+use uuid::Uuid;
+
+use crate::areas::Area;
+use crate::entity::{document, document_year, version, version_transition};
+use crate::error::StoreError;
+use crate::page::{Page, finish, keyset};
+use crate::scope;
+use crate::tx::{Change, InsertInto, Tx};
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Document {
+    pub id: Uuid,
+    pub area_id: Uuid,
+    pub municipality_id: Uuid,
+    pub kind: DocumentKind,
+    pub period_start: i32,
+    pub period_end: i32,
+    pub last_number: i32,
+    pub revision: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Who did something, as recorded at the time.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ActorRef {
+    pub token_id: Option<Uuid>,
+    pub name: String,
+}
+
+/// A version without its content.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VersionSummary {
+    pub id: Uuid,
+    pub document_id: Uuid,
+    pub number: i32,
+    pub status: VersionStatus,
+    pub change_note: Option<String>,
+    pub based_on: Option<i32>,
+    pub created_at: DateTime<Utc>,
+    pub created_by: ActorRef,
+    pub updated_at: DateTime<Utc>,
+    pub adopted_at: Option<DateTime<Utc>>,
+    pub adopted_by: Option<ActorRef>,
+    pub superseded_at: Option<DateTime<Utc>>,
+    pub revision: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Version {
+    #[serde(flatten)]
+    pub summary: VersionSummary,
+    pub content: Value,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Transition {
+    pub version_number: i32,
+    pub action: VersionAction,
+    pub from: VersionStatus,
+    pub to: VersionStatus,
+    pub note: Option<String>,
+    pub at: DateTime<Utc>,
+    pub actor: ActorRef,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct DocumentFilter {
+    pub area_id: Option<Uuid>,
+    pub municipality_id: Option<Uuid>,
+    pub kind: Option<DocumentKind>,
+    /// Documents covering this year.
+    pub year: Option<i32>,
+    pub latest_status: Option<VersionStatus>,
+}
+
+fn corrupt(what: &str, value: &str) -> StoreError {
+    StoreError::Db(sea_orm::DbErr::Type(format!("unknown {what} '{value}' in the database")))
+}
+
+fn kind_of(text: &str) -> Result<DocumentKind, StoreError> {
+    DocumentKind::parse(text).ok_or_else(|| corrupt("document kind", text))
+}
+
+fn status_of(text: &str) -> Result<VersionStatus, StoreError> {
+    VersionStatus::parse(text).ok_or_else(|| corrupt("version status", text))
+}
+
+fn document_from(row: document::Model) -> Result<Document, StoreError> {
+    Ok(Document {
+        id: row.id,
+        area_id: row.area_id,
+        municipality_id: row.municipality_id,
+        kind: kind_of(&row.kind)?,
+        period_start: row.period_start,
+        period_end: row.period_end,
+        last_number: row.last_number,
+        revision: row.revision,
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+    })
+}
+
+#[derive(Debug, FromQueryResult)]
+struct SummaryRow {
+    id: Uuid,
+    document_id: Uuid,
+    number: i32,
+    status: String,
+    change_note: Option<String>,
+    based_on: Option<i32>,
+    created_at: DateTime<Utc>,
+    created_by_token: Option<Uuid>,
+    created_by_name: String,
+    updated_at: DateTime<Utc>,
+    adopted_at: Option<DateTime<Utc>>,
+    adopted_by_token: Option<Uuid>,
+    adopted_by_name: Option<String>,
+    superseded_at: Option<DateTime<Utc>>,
+    revision: i64,
+}
+
+fn summary_from(row: SummaryRow) -> Result<VersionSummary, StoreError> {
+    Ok(VersionSummary {
+        id: row.id,
+        document_id: row.document_id,
+        number: row.number,
+        status: status_of(&row.status)?,
+        change_note: row.change_note,
+        based_on: row.based_on,
+        created_at: row.created_at,
+        created_by: ActorRef { token_id: row.created_by_token, name: row.created_by_name },
+        updated_at: row.updated_at,
+        adopted_at: row.adopted_at,
+        adopted_by: row.adopted_by_name.map(|name| ActorRef { token_id: row.adopted_by_token, name }),
+        superseded_at: row.superseded_at,
+        revision: row.revision,
+    })
+}
+
+fn version_from(row: version::Model) -> Result<Version, StoreError> {
+    let content = row.content.clone();
+    let summary = summary_from(SummaryRow {
+        id: row.id,
+        document_id: row.document_id,
+        number: row.number,
+        status: row.status,
+        change_note: row.change_note,
+        based_on: row.based_on,
+        created_at: row.created_at,
+        created_by_token: row.created_by_token,
+        created_by_name: row.created_by_name,
+        updated_at: row.updated_at,
+        adopted_at: row.adopted_at,
+        adopted_by_token: row.adopted_by_token,
+        adopted_by_name: row.adopted_by_name,
+        superseded_at: row.superseded_at,
+        revision: row.revision,
+    })?;
+    Ok(Version { summary, content })
+}
+
+pub fn path(id: Uuid) -> String {
+    format!("/api/v1/documents/{id}")
+}
+
+pub fn version_path(document_id: Uuid, number: i32) -> String {
+    format!("/api/v1/documents/{document_id}/versions/{number}")
+}
+
+/// A partner reads documents of the areas it takes part in, but never analyses (SPEC §7).
+fn document_scope(scope: ReadScope) -> Condition {
+    match scope {
+        ReadScope::All => Condition::all(),
+        ReadScope::Municipality(m) => Condition::all().add(document::Column::MunicipalityId.eq(m)),
+        ReadScope::PartnerOrganisation(o) => Condition::all()
+            .add(document::Column::AreaId.in_subquery(scope::areas_of_organisation(o)))
+            .add(document::Column::Kind.ne(DocumentKind::Analysis.as_str()))
+            .add(
+                Condition::any()
+                    .add(
+                        document::Column::Id
+                            .in_subquery(documents_with_status(&[VersionStatus::Adopted, VersionStatus::Superseded])),
+                    )
+                    .add(
+                        Condition::all()
+                            .add(document::Column::Kind.eq(DocumentKind::Agenda.as_str()))
+                            .add(document::Column::Id.in_subquery(documents_with_status(&[VersionStatus::Submitted]))),
+                    ),
+            ),
+    }
+}
+
+/// `SELECT document_id FROM versions WHERE status IN (…)`: a document shows to a partner only once it has
+/// a version the partner may read.
+fn documents_with_status(statuses: &[VersionStatus]) -> sea_orm::sea_query::SelectStatement {
+    Query::select()
+        .column(version::Column::DocumentId)
+        .from(version::Entity)
+        .and_where(Expr::col(version::Column::Status).is_in(statuses.iter().map(|s| s.as_str())))
+        .to_owned()
+}
+
+/// A partner reads adopted (and formerly adopted) versions, and submitted agenda versions; never drafts.
+fn version_visibility(scope: ReadScope, kind: DocumentKind) -> Condition {
+    match scope {
+        ReadScope::PartnerOrganisation(_) => {
+            let mut visible = vec![VersionStatus::Adopted.as_str(), VersionStatus::Superseded.as_str()];
+            if kind == DocumentKind::Agenda {
+                visible.push(VersionStatus::Submitted.as_str());
+            }
+            Condition::all().add(version::Column::Status.is_in(visible))
+        }
+        _ => Condition::all(),
+    }
+}
+
+pub async fn list<C: ConnectionTrait>(
+    conn: &C,
+    scope: ReadScope,
+    filter: &DocumentFilter,
+    after: Option<Uuid>,
+    limit: u64,
+) -> Result<Page<Document>, StoreError> {
+    let mut select = document::Entity::find().filter(document_scope(scope));
+    if let Some(a) = filter.area_id {
+        select = select.filter(document::Column::AreaId.eq(a));
+    }
+    if let Some(m) = filter.municipality_id {
+        select = select.filter(document::Column::MunicipalityId.eq(m));
+    }
+    if let Some(k) = filter.kind {
+        select = select.filter(document::Column::Kind.eq(k.as_str()));
+    }
+    if let Some(y) = filter.year {
+        select = select.filter(document::Column::PeriodStart.lte(y)).filter(document::Column::PeriodEnd.gte(y));
+    }
+    if let Some(s) = filter.latest_status {
+        select = select.filter(document::Column::LatestStatus.eq(s.as_str()));
+    }
+    let rows = keyset(select, document::Column::Id, after, limit).all(conn).await?;
+    let rows = rows.into_iter().map(document_from).collect::<Result<Vec<_>, _>>()?;
+    Ok(finish(rows, limit, |d| d.id))
+}
+
+pub async fn get<C: ConnectionTrait>(conn: &C, scope: ReadScope, id: Uuid) -> Result<Document, StoreError> {
+    let row =
+        document::Entity::find_by_id(id).filter(document_scope(scope)).one(conn).await?.ok_or(StoreError::NotFound)?;
+    document_from(row)
+}
+
+/// The documents of one area that cover `year`, one per kind at most.
+pub async fn covering_year<C: ConnectionTrait>(
+    conn: &C,
+    scope: ReadScope,
+    area_id: Uuid,
+    year: i32,
+) -> Result<Vec<Document>, StoreError> {
+    let rows = document::Entity::find()
+        .filter(document_scope(scope))
+        .filter(document::Column::AreaId.eq(area_id))
+        .filter(document::Column::PeriodStart.lte(year))
+        .filter(document::Column::PeriodEnd.gte(year))
+        .all(conn)
+        .await?;
+    rows.into_iter().map(document_from).collect()
+}
+
+/// The summaries of the versions of these documents that the scope may see, in number order.
+pub async fn summaries<C: ConnectionTrait>(
+    conn: &C,
+    scope: ReadScope,
+    documents: &[&Document],
+) -> Result<Vec<VersionSummary>, StoreError> {
+    if documents.is_empty() {
+        return Ok(vec![]);
+    }
+    let mut visibility = Condition::any();
+    for kind in [DocumentKind::Analysis, DocumentKind::Agenda, DocumentKind::Plan, DocumentKind::Monitor] {
+        let ids: Vec<Uuid> = documents.iter().filter(|d| d.kind == kind).map(|d| d.id).collect();
+        if !ids.is_empty() {
+            visibility = visibility
+                .add(Condition::all().add(version::Column::DocumentId.is_in(ids)).add(version_visibility(scope, kind)));
+        }
+    }
+    let rows = version::Entity::find()
+        .select_only()
+        .columns([
+            version::Column::Id,
+            version::Column::DocumentId,
+            version::Column::Number,
+            version::Column::Status,
+            version::Column::ChangeNote,
+            version::Column::BasedOn,
+            version::Column::CreatedAt,
+            version::Column::CreatedByToken,
+            version::Column::CreatedByName,
+            version::Column::UpdatedAt,
+            version::Column::AdoptedAt,
+            version::Column::AdoptedByToken,
+            version::Column::AdoptedByName,
+            version::Column::SupersededAt,
+            version::Column::Revision,
+        ])
+        .filter(visibility)
+        .order_by_asc(version::Column::Number)
+        .into_model::<SummaryRow>()
+        .all(conn)
+        .await?;
+    rows.into_iter().map(summary_from).collect()
+}
+
+pub async fn list_versions<C: ConnectionTrait>(
+    conn: &C,
+    scope: ReadScope,
+    doc: &Document,
+    after: Option<Uuid>,
+    limit: u64,
+) -> Result<Page<Version>, StoreError> {
+    let select = version::Entity::find()
+        .filter(version::Column::DocumentId.eq(doc.id))
+        .filter(version_visibility(scope, doc.kind));
+    let rows = keyset(select, version::Column::Id, after, limit).all(conn).await?;
+    let rows = rows.into_iter().map(version_from).collect::<Result<Vec<_>, _>>()?;
+    Ok(finish(rows, limit, |v| v.summary.id))
+}
+
+pub async fn get_version<C: ConnectionTrait>(
+    conn: &C,
+    scope: ReadScope,
+    doc: &Document,
+    number: i32,
+) -> Result<Version, StoreError> {
+    let row = version::Entity::find()
+        .filter(version::Column::DocumentId.eq(doc.id))
+        .filter(version::Column::Number.eq(number))
+        .filter(version_visibility(scope, doc.kind))
+        .one(conn)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    version_from(row)
+}
+
+/// The version of `kind` in force for `area` in `year`, with its document.
+pub async fn in_force_covering<C: ConnectionTrait>(
+    conn: &C,
+    area_id: Uuid,
+    kind: DocumentKind,
+    year: i32,
+) -> Result<Option<(Document, Version)>, StoreError> {
+    let Some(doc) = document::Entity::find()
+        .filter(document::Column::AreaId.eq(area_id))
+        .filter(document::Column::Kind.eq(kind.as_str()))
+        .filter(document::Column::PeriodStart.lte(year))
+        .filter(document::Column::PeriodEnd.gte(year))
+        .one(conn)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let doc = document_from(doc)?;
+    let version = version::Entity::find()
+        .filter(version::Column::DocumentId.eq(doc.id))
+        .filter(version::Column::Status.eq(VersionStatus::Adopted.as_str()))
+        .one(conn)
+        .await?;
+    Ok(match version {
+        Some(v) => Some((doc, version_from(v)?)),
+        None => None,
+    })
+}
+
+/// The years in `from..=to` for which the area has an adopted analysis.
+pub async fn adopted_analysis_years<C: ConnectionTrait>(
+    conn: &C,
+    area_id: Uuid,
+    from: i32,
+    to: i32,
+) -> Result<Vec<i32>, StoreError> {
+    let years: Vec<i32> = document::Entity::find()
+        .select_only()
+        .column(document::Column::PeriodStart)
+        .filter(document::Column::AreaId.eq(area_id))
+        .filter(document::Column::Kind.eq(DocumentKind::Analysis.as_str()))
+        .filter(document::Column::PeriodStart.between(from, to))
+        .filter(
+            document::Column::Id.in_subquery(
+                Query::select()
+                    .column(version::Column::DocumentId)
+                    .from(version::Entity)
+                    .and_where(Expr::col(version::Column::Status).eq(VersionStatus::Adopted.as_str()))
+                    .to_owned(),
+            ),
+        )
+        .into_tuple()
+        .all(conn)
+        .await?;
+    Ok(years)
+}
+
+/// The version that was in force at `at`, if any.
+pub async fn in_force_at<C: ConnectionTrait>(
+    conn: &C,
+    doc: &Document,
+    at: DateTime<Utc>,
+) -> Result<Option<VersionSummary>, StoreError> {
+    let summaries = summaries(conn, ReadScope::All, &[doc]).await?;
+    Ok(summaries.into_iter().find(|v| v.adopted_at.is_some_and(|a| a <= at) && v.superseded_at.is_none_or(|s| s > at)))
+}
+
+pub async fn transitions<C: ConnectionTrait>(
+    conn: &C,
+    doc: &Document,
+    number: Option<i32>,
+) -> Result<Vec<Transition>, StoreError> {
+    let mut select = version_transition::Entity::find().filter(version_transition::Column::DocumentId.eq(doc.id));
+    if let Some(n) = number {
+        select = select.filter(version_transition::Column::VersionNumber.eq(n));
+    }
+    let rows = select.order_by_asc(version_transition::Column::Id).all(conn).await?;
+    rows.into_iter()
+        .map(|r| {
+            let action = match r.action.as_str() {
+                "submit" => VersionAction::Submit,
+                "return" => VersionAction::Return,
+                "adopt" => VersionAction::Adopt,
+                "withdraw" => VersionAction::Withdraw,
+                other => return Err(corrupt("action", other)),
+            };
+            Ok(Transition {
+                version_number: r.version_number,
+                action,
+                from: status_of(&r.from_status)?,
+                to: status_of(&r.to_status)?,
+                note: r.note,
+                at: r.at,
+                actor: ActorRef { token_id: r.actor_token_id, name: r.actor_name },
+            })
+        })
+        .collect()
+}
+
+/// Creates a document with its first version, a draft with `empty_content`.
+pub async fn create(
+    tx: &Tx,
+    area: &Area,
+    kind: DocumentKind,
+    period_start: i32,
+    period_end: i32,
+    empty_content: Value,
+) -> Result<(Document, Version), StoreError> {
+    let taken = document_year::Entity::find()
+        .filter(document_year::Column::AreaId.eq(area.id))
+        .filter(document_year::Column::Kind.eq(kind.as_str()))
+        .filter(document_year::Column::Year.between(period_start, period_end))
+        .one(tx.conn())
+        .await?;
+    if let Some(taken) = taken {
+        let what = if kind == DocumentKind::Agenda { "an agenda whose period includes" } else { "a document for" };
+        return Err(StoreError::Conflict(format!(
+            "the area already has {what} {} (document {}); agenda periods of one area never overlap",
+            taken.year, taken.document_id
+        )));
+    }
+    let now = tx.now();
+    let doc = Document {
+        id: Uuid::now_v7(),
+        area_id: area.id,
+        municipality_id: area.municipality_id,
+        kind,
+        period_start,
+        period_end,
+        last_number: 1,
+        revision: 1,
+        created_at: now,
+        updated_at: now,
+    };
+    document::ActiveModel {
+        id: Set(doc.id),
+        area_id: Set(doc.area_id),
+        municipality_id: Set(doc.municipality_id),
+        kind: Set(kind.as_str().to_owned()),
+        period_start: Set(period_start),
+        period_end: Set(period_end),
+        last_number: Set(1),
+        latest_status: Set(VersionStatus::Draft.as_str().to_owned()),
+        revision: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert_into(tx.conn())
+    .await?;
+    for year in period_start..=period_end {
+        document_year::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            document_id: Set(doc.id),
+            area_id: Set(area.id),
+            kind: Set(kind.as_str().to_owned()),
+            year: Set(year),
+        }
+        .insert_into(tx.conn())
+        .await?;
+    }
+    tx.record(change("document.created", &doc, doc.id, path(doc.id), None, Some(&doc))?).await?;
+    let version = insert_version(tx, &doc, 1, empty_content, None, None).await?;
+    Ok((doc, version))
+}
+
+async fn insert_version(
+    tx: &Tx,
+    doc: &Document,
+    number: i32,
+    content: Value,
+    based_on: Option<i32>,
+    change_note: Option<String>,
+) -> Result<Version, StoreError> {
+    let now = tx.now();
+    let actor = ActorRef { token_id: tx.actor().token_id, name: tx.actor().name.clone() };
+    let v = Version {
+        summary: VersionSummary {
+            id: Uuid::now_v7(),
+            document_id: doc.id,
+            number,
+            status: VersionStatus::Draft,
+            change_note,
+            based_on,
+            created_at: now,
+            created_by: actor.clone(),
+            updated_at: now,
+            adopted_at: None,
+            adopted_by: None,
+            superseded_at: None,
+            revision: 1,
+        },
+        content,
+    };
+    version::ActiveModel {
+        id: Set(v.summary.id),
+        document_id: Set(doc.id),
+        number: Set(number),
+        status: Set(VersionStatus::Draft.as_str().to_owned()),
+        content: Set(v.content.clone()),
+        change_note: Set(v.summary.change_note.clone()),
+        based_on: Set(based_on),
+        created_at: Set(now),
+        created_by_token: Set(actor.token_id),
+        created_by_name: Set(actor.name),
+        updated_at: Set(now),
+        adopted_at: Set(None),
+        adopted_by_token: Set(None),
+        adopted_by_name: Set(None),
+        superseded_at: Set(None),
+        revision: Set(1),
+    }
+    .insert_into(tx.conn())
+    .await?;
+    tx.record(change("version.created", doc, v.summary.id, version_path(doc.id, number), None, Some(&v))?).await?;
+    Ok(v)
+}
+
+/// Moves the document on from the revision `doc` was read at; of two concurrent changes only one can.
+async fn bump_document(
+    tx: &Tx,
+    doc: &Document,
+    last_number: i32,
+    latest_status: VersionStatus,
+) -> Result<(), StoreError> {
+    let result = document::Entity::update_many()
+        .col_expr(document::Column::LastNumber, Expr::value(last_number))
+        .col_expr(document::Column::LatestStatus, Expr::value(latest_status.as_str()))
+        .col_expr(document::Column::Revision, Expr::value(doc.revision + 1))
+        .col_expr(document::Column::UpdatedAt, Expr::value(tx.now()))
+        .filter(document::Column::Id.eq(doc.id))
+        .filter(document::Column::Revision.eq(doc.revision))
+        .exec(tx.conn())
+        .await?;
+    if result.rows_affected == 0 {
+        return Err(StoreError::Conflict(
+            "the document was changed at the same time by another request; read it again and retry".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// The status of the document's highest-numbered version, after a change.
+async fn latest_status(tx: &Tx, doc: &Document) -> Result<VersionStatus, StoreError> {
+    let status: Option<String> = version::Entity::find()
+        .select_only()
+        .column(version::Column::Status)
+        .filter(version::Column::DocumentId.eq(doc.id))
+        .order_by_desc(version::Column::Number)
+        .into_tuple()
+        .one(tx.conn())
+        .await?;
+    status.as_deref().map(status_of).transpose().map(|s| s.unwrap_or(VersionStatus::Draft))
+}
+
+async fn open_version(tx: &Tx, doc: &Document) -> Result<Option<i32>, StoreError> {
+    Ok(version::Entity::find()
+        .select_only()
+        .column(version::Column::Number)
+        .filter(version::Column::DocumentId.eq(doc.id))
+        .filter(version::Column::Status.is_in([VersionStatus::Draft.as_str(), VersionStatus::Submitted.as_str()]))
+        .into_tuple()
+        .one(tx.conn())
+        .await?)
+}
+
+/// Starts a new draft as a copy of `source`. Refused while another version is open.
+pub async fn create_version(tx: &Tx, doc: &Document, source: &Version) -> Result<Version, StoreError> {
+    if let Some(open) = open_version(tx, doc).await? {
+        return Err(StoreError::Conflict(format!(
+            "version {open} is still open (draft or submitted); a document has one open version at a time"
+        )));
+    }
+    let number = doc.last_number + 1;
+    bump_document(tx, doc, number, VersionStatus::Draft).await?;
+    insert_version(tx, doc, number, source.content.clone(), Some(source.summary.number), None).await
+}
+
+/// Saves new content into a draft, based on the revision the client read.
+pub async fn update_draft(
+    tx: &Tx,
+    doc: &Document,
+    current: &Version,
+    content: Value,
+    change_note: Option<String>,
+    expected_revision: i64,
+) -> Result<Version, StoreError> {
+    if !current.summary.status.is_editable() {
+        return Err(StoreError::Conflict(format!(
+            "version {} is {}; only drafts change",
+            current.summary.number,
+            current.summary.status.as_str()
+        )));
+    }
+    let mut changed = current.clone();
+    changed.content = content;
+    changed.summary.change_note = change_note;
+    changed.summary.revision = current.summary.revision + 1;
+    changed.summary.updated_at = tx.now();
+    let result = version::Entity::update_many()
+        .col_expr(version::Column::Content, Expr::value(changed.content.clone()))
+        .col_expr(version::Column::ChangeNote, Expr::value(changed.summary.change_note.clone()))
+        .col_expr(version::Column::Revision, Expr::value(changed.summary.revision))
+        .col_expr(version::Column::UpdatedAt, Expr::value(changed.summary.updated_at))
+        .filter(version::Column::Id.eq(current.summary.id))
+        .filter(version::Column::Revision.eq(expected_revision))
+        .filter(version::Column::Status.eq(VersionStatus::Draft.as_str()))
+        .exec(tx.conn())
+        .await?;
+    if result.rows_affected == 0 {
+        return Err(StoreError::Stale { current: current.summary.revision });
+    }
+    let latest = latest_status(tx, doc).await?;
+    bump_document(tx, doc, doc.last_number, latest).await?;
+    tx.record(change(
+        "version.updated",
+        doc,
+        current.summary.id,
+        version_path(doc.id, current.summary.number),
+        Some(current),
+        Some(&changed),
+    )?)
+    .await?;
+    Ok(changed)
+}
+
+/// Deletes a draft. The document keeps at least one version: its only draft is withdrawn instead.
+pub async fn delete_draft(
+    tx: &Tx,
+    doc: &Document,
+    current: &Version,
+    expected_revision: i64,
+) -> Result<(), StoreError> {
+    if !current.summary.status.is_editable() {
+        return Err(StoreError::Conflict(format!(
+            "version {} is {}; only drafts can be deleted",
+            current.summary.number,
+            current.summary.status.as_str()
+        )));
+    }
+    let versions = version::Entity::find().filter(version::Column::DocumentId.eq(doc.id)).count(tx.conn()).await?;
+    if versions <= 1 {
+        return Err(StoreError::Conflict("this is the document's only version; withdraw it instead".into()));
+    }
+    let result = version::Entity::delete_many()
+        .filter(version::Column::Id.eq(current.summary.id))
+        .filter(version::Column::Revision.eq(expected_revision))
+        .filter(version::Column::Status.eq(VersionStatus::Draft.as_str()))
+        .exec(tx.conn())
+        .await?;
+    if result.rows_affected == 0 {
+        return Err(StoreError::Stale { current: current.summary.revision });
+    }
+    let latest = latest_status(tx, doc).await?;
+    bump_document(tx, doc, doc.last_number, latest).await?;
+    tx.record(change(
+        "version.deleted",
+        doc,
+        current.summary.id,
+        version_path(doc.id, current.summary.number),
+        Some(current),
+        None,
+    )?)
+    .await
+}
+
+/// Applies a transition the domain allowed (`from` → `to`). Adopting supersedes the version in force in
+/// the same transaction; the partial unique index guarantees that one version is in force afterwards.
+pub async fn transition(
+    tx: &Tx,
+    doc: &Document,
+    current: &Version,
+    action: VersionAction,
+    to: VersionStatus,
+    note: Option<String>,
+) -> Result<Version, StoreError> {
+    let now = tx.now();
+    let from = current.summary.status;
+    if action == VersionAction::Adopt {
+        version::Entity::update_many()
+            .col_expr(version::Column::Status, Expr::value(VersionStatus::Superseded.as_str()))
+            .col_expr(version::Column::SupersededAt, Expr::value(now))
+            .col_expr(version::Column::Revision, Expr::col(version::Column::Revision).add(1))
+            .filter(version::Column::DocumentId.eq(doc.id))
+            .filter(version::Column::Status.eq(VersionStatus::Adopted.as_str()))
+            .exec(tx.conn())
+            .await?;
+    }
+    let mut update = version::Entity::update_many()
+        .col_expr(version::Column::Status, Expr::value(to.as_str()))
+        .col_expr(version::Column::Revision, Expr::value(current.summary.revision + 1))
+        .col_expr(version::Column::UpdatedAt, Expr::value(now));
+    if action == VersionAction::Adopt {
+        update = update
+            .col_expr(version::Column::AdoptedAt, Expr::value(now))
+            .col_expr(version::Column::AdoptedByToken, Expr::value(tx.actor().token_id))
+            .col_expr(version::Column::AdoptedByName, Expr::value(tx.actor().name.clone()));
+    }
+    let result = update
+        .filter(version::Column::Id.eq(current.summary.id))
+        .filter(version::Column::Status.eq(from.as_str()))
+        .exec(tx.conn())
+        .await?;
+    if result.rows_affected == 0 {
+        return Err(StoreError::Conflict(format!(
+            "version {} changed status at the same time; read it again",
+            current.summary.number
+        )));
+    }
+    version_transition::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        document_id: Set(doc.id),
+        version_number: Set(current.summary.number),
+        action: Set(action.as_str().to_owned()),
+        from_status: Set(from.as_str().to_owned()),
+        to_status: Set(to.as_str().to_owned()),
+        note: Set(note),
+        at: Set(now),
+        actor_token_id: Set(tx.actor().token_id),
+        actor_name: Set(tx.actor().name.clone()),
+    }
+    .insert_into(tx.conn())
+    .await?;
+    let latest = latest_status(tx, doc).await?;
+    bump_document(tx, doc, doc.last_number, latest).await?;
+    let row = version::Entity::find_by_id(current.summary.id).one(tx.conn()).await?.ok_or(StoreError::NotFound)?;
+    let changed = version_from(row)?;
+    tx.record(change(
+        action.event_type(),
+        doc,
+        current.summary.id,
+        version_path(doc.id, current.summary.number),
+        Some(&current.summary),
+        Some(&changed.summary),
+    )?)
+    .await?;
+    Ok(changed)
+}
+
+fn change<T: Serialize>(
+    action: &str,
+    doc: &Document,
+    resource_id: Uuid,
+    resource_path: String,
+    old: Option<&T>,
+    new: Option<&T>,
+) -> Result<Change, StoreError> {
+    let resource_type = if action.starts_with("document.") { "document" } else { "version" };
+    Ok(Change::of(action, resource_type, resource_id, resource_path, old, new)?
+        .in_municipality(doc.municipality_id)
+        .in_area(doc.area_id))
+}

@@ -1,0 +1,28 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "versions")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub document_id: Uuid,
+    pub number: i32,
+    pub status: String,
+    pub content: Json,
+    pub change_note: Option<String>,
+    pub based_on: Option<i32>,
+    pub created_at: DateTimeUtc,
+    pub created_by_token: Option<Uuid>,
+    pub created_by_name: String,
+    pub updated_at: DateTimeUtc,
+    pub adopted_at: Option<DateTimeUtc>,
+    pub adopted_by_token: Option<Uuid>,
+    pub adopted_by_name: Option<String>,
+    pub superseded_at: Option<DateTimeUtc>,
+    pub revision: i64,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
