@@ -83,6 +83,7 @@ pub struct AgendaContent {
 }
 
 impl AgendaContent {
+    /// The keys plans, monitors and contributions may refer to.
     pub fn goal_keys(&self) -> Vec<&str> {
         self.goals.iter().map(|g| g.key.as_str()).collect()
     }
@@ -92,6 +93,7 @@ impl AgendaContent {
         self.goals.iter().find(|g| g.key == goal_key).map(|g| g.results.iter().map(|r| r.key.as_str()).collect())
     }
 
+    /// Every problem of the agenda on its own; whether other documents refer to it correctly is theirs.
     pub fn validate(&self) -> FieldErrors {
         let mut e = FieldErrors::new();
         check::long(&mut e, "vision", &self.vision);
@@ -99,11 +101,13 @@ impl AgendaContent {
         if !check::list(&mut e, "goals", &self.goals, GOALS_MAX) {
             return e;
         }
-        let mut goal_keys = HashSet::new();
-        let mut result_keys = HashSet::new();
+        // Result keys may not equal a goal key either: a reference to `G1` must mean one thing.
+        let goal_keys: HashSet<&str> = self.goals.iter().map(|g| g.key.as_str()).filter(|k| check::is_key(k)).collect();
+        let mut seen_goals = HashSet::new();
+        let mut seen_results = HashSet::new();
         for (i, g) in self.goals.iter().enumerate() {
             let p = format!("goals[{i}]");
-            check::key(&mut e, &format!("{p}.key"), &g.key, &mut goal_keys);
+            check::key(&mut e, &format!("{p}.key"), &g.key, &mut seen_goals);
             check::title(&mut e, &format!("{p}.title"), &g.title);
             check::long(&mut e, &format!("{p}.description"), &g.description);
             let (min, max) = PRIORITY_RANGE;
@@ -115,24 +119,16 @@ impl AgendaContent {
             }
             for (j, r) in g.results.iter().enumerate() {
                 let rp = format!("{p}.results[{j}]");
-                check::key(&mut e, &format!("{rp}.key"), &r.key, &mut result_keys);
-                check::title(&mut e, &format!("{rp}.description"), &r.description);
+                if goal_keys.contains(r.key.as_str()) {
+                    e.push(format!("{rp}.key"), "duplicate", format!("{} is also a goal key", r.key));
+                } else {
+                    check::key(&mut e, &format!("{rp}.key"), &r.key, &mut seen_results);
+                }
+                check::required_long(&mut e, &format!("{rp}.description"), &r.description);
                 check::short(&mut e, &format!("{rp}.indicator"), r.indicator.as_deref());
                 check::short(&mut e, &format!("{rp}.unit"), r.unit.as_deref());
                 check::finite(&mut e, &format!("{rp}.baseline"), r.baseline);
                 check::finite(&mut e, &format!("{rp}.target"), r.target);
-            }
-        }
-        // A result key equal to a goal key would make references ambiguous.
-        for (i, g) in self.goals.iter().enumerate() {
-            for (j, r) in g.results.iter().enumerate() {
-                if goal_keys.contains(&r.key) {
-                    e.push(
-                        format!("goals[{i}].results[{j}].key"),
-                        "duplicate",
-                        format!("{} is also a goal key", r.key),
-                    );
-                }
             }
         }
         e
@@ -222,5 +218,59 @@ mod tests {
         for bad in ["", ".G1", "G 1", "G1!", &"G".repeat(33)] {
             assert!(!check::is_key(bad), "{bad}");
         }
+    }
+
+    #[test]
+    fn an_over_long_vision_is_too_long() {
+        let ok = AgendaContent { vision: "v".repeat(10_000), ..Default::default() };
+        assert!(ok.validate().is_empty());
+        let long = AgendaContent { vision: "v".repeat(10_001), ..Default::default() };
+        let found: Vec<_> = long.validate().iter().map(|e| (e.name.clone(), e.code)).collect();
+        assert_eq!(found, [("vision".to_owned(), "too_long")]);
+    }
+
+    #[test]
+    fn a_priority_outside_one_to_five_is_out_of_range() {
+        let mut zero = goal("G1", &[]);
+        zero.priority = 0;
+        let mut five = goal("G2", &[]);
+        five.priority = 5;
+        let e = AgendaContent { goals: vec![zero, five], ..Default::default() }.validate();
+        let found: Vec<_> = e.iter().map(|e| (e.name.clone(), e.code)).collect();
+        assert_eq!(found, [("goals[0].priority".to_owned(), "out_of_range")]);
+    }
+
+    #[test]
+    fn a_result_needs_a_description_which_may_be_long() {
+        let mut g = goal("G1", &["G1.R1", "G1.R2"]);
+        g.results[0].description = "d".repeat(10_000);
+        g.results[1].description = " ".into();
+        let e = AgendaContent { goals: vec![g], ..Default::default() }.validate();
+        let found: Vec<_> = e.iter().map(|e| (e.name.clone(), e.code)).collect();
+        assert_eq!(found, [("goals[0].results[1].description".to_owned(), "required")]);
+    }
+
+    #[test]
+    fn too_many_results_of_a_goal_is_one_error_and_the_other_goals_are_still_checked() {
+        let mut crowded = goal("G1", &[]);
+        crowded.results = goal("G9", &["X"; 21]).results;
+        let a = AgendaContent { goals: vec![crowded, goal("G1", &[])], ..Default::default() };
+        let found: Vec<_> = a.validate().iter().map(|e| (e.name.clone(), e.code)).collect();
+        assert_eq!(found, [("goals[0].results".to_owned(), "too_many"), ("goals[1].key".to_owned(), "duplicate")]);
+    }
+
+    #[test]
+    fn an_agenda_with_an_unknown_field_is_refused_and_a_minimal_one_parses() {
+        let minimal = serde_json::json!({
+            "goals": [{ "key": "G1", "title": "Vitale kernen", "theme": "social", "priority": 1,
+                        "municipalityRole": "let_go", "results": [{ "key": "G1.R1", "description": "meer vrijwilligers" }] }]
+        });
+        let a: AgendaContent = serde_json::from_value(minimal).unwrap();
+        assert_eq!((a.vision.as_str(), a.goals[0].municipality_role), ("", MunicipalityRole::LetGo));
+        assert!(a.validate().is_empty());
+        let unknown = serde_json::json!({ "goals": [{ "key": "G1", "title": "t", "theme": "social", "priority": 1,
+                                                      "municipalityRole": "direct", "owner": "x" }] });
+        assert!(serde_json::from_value::<AgendaContent>(unknown).is_err());
+        assert!(serde_json::from_value::<AgendaContent>(serde_json::json!({ "visie": "" })).is_err());
     }
 }

@@ -80,6 +80,7 @@ pub struct AnalysisContent {
 }
 
 impl AnalysisContent {
+    /// Every problem of the analysis; it refers to nothing else, so this is all there is to check.
     pub fn validate(&self) -> FieldErrors {
         let mut e = FieldErrors::new();
         check::long(&mut e, "summary", &self.summary);
@@ -163,5 +164,37 @@ mod tests {
         };
         let names: Vec<_> = a.validate().iter().map(|e| e.name.clone()).collect();
         assert_eq!(names, ["indicators[0].code", "indicators[0].name", "indicators[0].value"]);
+    }
+
+    #[test]
+    fn a_source_needs_a_title_and_a_short_reference() {
+        let a = AnalysisContent {
+            sources: vec![Source {
+                kind: SourceKind::ResidentStories,
+                title: " ".into(),
+                reference: Some("r".repeat(201)),
+            }],
+            ..Default::default()
+        };
+        let found: Vec<_> = a.validate().iter().map(|e| (e.name.clone(), e.code)).collect();
+        assert_eq!(
+            found,
+            [("sources[0].title".to_owned(), "required"), ("sources[0].reference".to_owned(), "too_long")]
+        );
+    }
+
+    #[test]
+    fn an_analysis_with_an_unknown_field_is_refused_and_a_minimal_one_parses() {
+        let minimal = serde_json::json!({
+            "developments": [{ "title": "Vergrijzing", "theme": "social" }],
+            "sources": [{ "kind": "partner_data", "title": "Wijkscan" }],
+            "indicators": [{ "code": "BEV65", "name": "Inwoners 65+", "value": 23.4, "unit": "%" }]
+        });
+        let a: AnalysisContent = serde_json::from_value(minimal).unwrap();
+        assert_eq!((a.summary.as_str(), a.sources[0].kind), ("", SourceKind::PartnerData));
+        assert!(a.validate().is_empty());
+        let unknown = serde_json::json!({ "developments": [{ "title": "t", "impact": "high" }] });
+        assert!(serde_json::from_value::<AnalysisContent>(unknown).is_err());
+        assert!(serde_json::from_value::<AnalysisContent>(serde_json::json!({ "samenvatting": "" })).is_err());
     }
 }

@@ -122,6 +122,11 @@ pub(crate) mod check {
         }
     }
 
+    /// A required long text (the description of a result).
+    pub fn required_long(e: &mut FieldErrors, path: &str, value: &str) {
+        check_text(e, path, value, LONG_TEXT_MAX);
+    }
+
     /// A long text (a description, a vision): only its length.
     pub fn long(e: &mut FieldErrors, path: &str, value: &str) {
         if value.chars().count() > LONG_TEXT_MAX {
@@ -138,6 +143,7 @@ pub(crate) mod check {
         true
     }
 
+    /// Keys end up in URLs, spreadsheets and references from other documents, so they are kept plain.
     pub fn is_key(key: &str) -> bool {
         let mut bytes = key.bytes();
         matches!(bytes.next(), Some(b) if b.is_ascii_alphanumeric())
@@ -148,19 +154,46 @@ pub(crate) mod check {
     /// A well-formed key, not used before in `seen`.
     pub fn key(e: &mut FieldErrors, path: &str, key: &str, seen: &mut HashSet<String>) {
         if !is_key(key) {
-            e.push(
-                path,
-                "invalid_key",
-                format!("'{key}' is not a key: 1 to {KEY_MAX} letters, digits, '.', '_' or '-', starting with a letter or digit"),
-            );
+            let rule = "letters, digits, '.', '_' or '-', starting with a letter or digit";
+            e.push(path, "invalid_key", format!("'{key}' is not a key: 1 to {KEY_MAX} {rule}"));
         } else if !seen.insert(key.to_owned()) {
             e.push(path, "duplicate", format!("key {key} is used twice"));
         }
     }
 
+    /// JSON cannot carry NaN or infinity, so such a number could be stored but never read back.
     pub fn finite(e: &mut FieldErrors, path: &str, value: Option<f64>) {
         if value.is_some_and(|v| !v.is_finite()) {
             e.push(path, "not_finite", "must be a finite number");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_document_kind_reads_back_what_it_writes() {
+        for kind in DocumentKind::ALL {
+            assert_eq!(DocumentKind::parse(kind.as_str()), Some(kind));
+        }
+        assert_eq!(DocumentKind::parse("Agenda"), None);
+        assert_eq!(serde_json::to_value(DocumentKind::Monitor).unwrap(), "monitor");
+    }
+
+    #[test]
+    fn empty_content_of_every_kind_is_valid_and_of_that_kind() {
+        for kind in DocumentKind::ALL {
+            let content = Content::empty(kind);
+            assert_eq!(content.kind(), kind);
+            assert!(content.validate().is_empty(), "{}", kind.as_str());
+        }
+    }
+
+    #[test]
+    fn content_is_written_without_a_tag_for_its_kind() {
+        let json = serde_json::to_value(Content::empty(DocumentKind::Plan)).unwrap();
+        assert_eq!(json, serde_json::json!({ "measures": [], "lessonsApplied": "" }));
     }
 }

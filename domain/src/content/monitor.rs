@@ -98,6 +98,8 @@ pub struct MonitorContent {
 }
 
 impl MonitorContent {
+    /// Every problem of the monitor on its own; whether what it assesses exists is
+    /// [`MonitorContent::dangling_references`].
     pub fn validate(&self) -> FieldErrors {
         let mut e = FieldErrors::new();
         check::long(&mut e, "approachChanges", &self.approach_changes);
@@ -135,7 +137,9 @@ impl MonitorContent {
         e
     }
 
-    /// Goals, results and measures assessed here that the agenda in force or the adopted plan lack.
+    /// Goals, results and measures assessed here that the agenda in force or the adopted plan lack. A value may
+    /// only be given for a result of the goal it is listed under, so that a result is never reported twice.
+    /// Without an agenda or a plan (the caller found none) there is nothing to check against.
     pub fn dangling_references(&self, agenda: Option<&AgendaContent>, plan: Option<&PlanContent>) -> FieldErrors {
         let mut e = FieldErrors::new();
         if let Some(agenda) = agenda {
@@ -250,5 +254,75 @@ mod tests {
     fn without_agenda_or_plan_nothing_dangles() {
         let m = MonitorContent { goal_assessments: vec![assessment("G9", &["X"])], ..Default::default() };
         assert!(m.dangling_references(None, None).is_empty());
+    }
+
+    fn measure(key: &str) -> MeasureAssessment {
+        MeasureAssessment { measure_key: key.into(), verdict: MeasureVerdict::Executed, note: String::new() }
+    }
+
+    fn contribution(id: u128) -> ContributionAssessment {
+        ContributionAssessment { contribution_id: Uuid::from_u128(id), verdict: ContributionVerdict::Delivered }
+    }
+
+    #[test]
+    fn every_repetition_in_a_monitor_is_a_duplicate_at_its_second_use() {
+        let mut nan = assessment("G2", &["G2.R1"]);
+        nan.result_values[0].value = f64::NAN;
+        let m = MonitorContent {
+            goal_assessments: vec![assessment("G1", &["G1.R1", "G1.R1"]), nan],
+            measure_assessments: vec![measure("M1"), measure("M2"), measure("M1")],
+            contribution_assessments: vec![contribution(1), contribution(1)],
+            ..Default::default()
+        };
+        let found: Vec<_> = m.validate().iter().map(|e| (e.name.clone(), e.code)).collect();
+        let expected = [
+            ("goalAssessments[0].resultValues[1].resultKey", "duplicate"),
+            ("goalAssessments[1].resultValues[0].value", "not_finite"),
+            ("measureAssessments[2].measureKey", "duplicate"),
+            ("contributionAssessments[1].contributionId", "duplicate"),
+        ];
+        assert_eq!(found, expected.map(|(n, c)| (n.to_owned(), c)));
+    }
+
+    #[test]
+    fn over_long_texts_and_over_full_lists_of_a_monitor_are_reported() {
+        let mut a = assessment("G1", &[]);
+        a.evidence = "e".repeat(10_001);
+        a.result_values = (0..21).map(|i| ResultValue { result_key: format!("R{i}"), value: 0.0 }).collect();
+        let m = MonitorContent {
+            goal_assessments: vec![a],
+            contribution_assessments: (0..501).map(contribution).collect(),
+            approach_changes: "a".repeat(10_001),
+            ..Default::default()
+        };
+        let found: Vec<_> = m.validate().iter().map(|e| (e.name.clone(), e.code)).collect();
+        let expected = [
+            ("approachChanges", "too_long"),
+            ("goalAssessments[0].evidence", "too_long"),
+            ("goalAssessments[0].resultValues", "too_many"),
+            ("contributionAssessments", "too_many"),
+        ];
+        assert_eq!(found, expected.map(|(n, c)| (n.to_owned(), c)));
+    }
+
+    #[test]
+    fn a_monitor_with_an_unknown_field_is_refused_and_a_minimal_one_parses() {
+        let minimal = serde_json::json!({
+            "goalAssessments": [{ "goalKey": "G1", "verdict": "partly_achieved",
+                                  "resultValues": [{ "resultKey": "G1.R1", "value": 42.5 }] }],
+            "measureAssessments": [{ "measureKey": "M1", "verdict": "not_executed" }],
+            "contributionAssessments": [{ "contributionId": "0190b1a2-0000-7000-8000-000000000001",
+                                          "verdict": "partly_delivered" }]
+        });
+        let m: MonitorContent = serde_json::from_value(minimal).unwrap();
+        assert_eq!(m.goal_assessments[0].verdict, GoalVerdict::PartlyAchieved);
+        assert!(!m.agenda_revision_recommended);
+        assert!(m.validate().is_empty());
+        assert!(m.dangling_references(Some(&agenda()), None).is_empty());
+        let unknown =
+            serde_json::json!({ "measureAssessments": [{ "measureKey": "M1", "verdict": "executed", "score": 3 }] });
+        assert!(serde_json::from_value::<MonitorContent>(unknown).is_err());
+        let bad_verdict = serde_json::json!({ "goalAssessments": [{ "goalKey": "G1", "verdict": "done" }] });
+        assert!(serde_json::from_value::<MonitorContent>(bad_verdict).is_err());
     }
 }

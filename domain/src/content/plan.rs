@@ -57,10 +57,12 @@ pub struct PlanContent {
 }
 
 impl PlanContent {
+    /// The keys monitors and contributions may refer to.
     pub fn measure_keys(&self) -> Vec<&str> {
         self.measures.iter().map(|m| m.key.as_str()).collect()
     }
 
+    /// Every problem of the plan on its own; whether its goals exist is [`PlanContent::dangling_goal_keys`].
     pub fn validate(&self) -> FieldErrors {
         let mut e = FieldErrors::new();
         check::long(&mut e, "lessonsApplied", &self.lessons_applied);
@@ -84,15 +86,17 @@ impl PlanContent {
             {
                 e.push(format!("{p}.end"), "before_start", format!("{end} lies before start {start}"));
             }
-            check::finite(&mut e, &format!("{p}.budgetEuros"), m.budget_euros);
-            if m.budget_euros.is_some_and(|b| b < 0.0) {
-                e.push(format!("{p}.budgetEuros"), "out_of_range", "must not be negative");
+            match m.budget_euros {
+                Some(b) if !b.is_finite() => check::finite(&mut e, &format!("{p}.budgetEuros"), Some(b)),
+                Some(b) if b < 0.0 => e.push(format!("{p}.budgetEuros"), "out_of_range", "must not be negative"),
+                _ => {}
             }
         }
         e
     }
 
-    /// Goal keys of measures that the agenda does not have.
+    /// Goal keys of measures that `agenda` (the one in force for the plan's year) does not have. Kept apart from
+    /// `validate` because the agenda in force is only known to the caller, and may change after the plan is written.
     pub fn dangling_goal_keys(&self, agenda: &AgendaContent) -> FieldErrors {
         let goals = agenda.goal_keys();
         let mut e = FieldErrors::new();
@@ -114,6 +118,7 @@ impl PlanContent {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::content::{Goal, MunicipalityRole, Theme};
 
     fn measure(key: &str, goals: &[&str]) -> Measure {
         Measure {
@@ -151,19 +156,85 @@ mod tests {
 
     #[test]
     fn a_plan_referring_to_an_unknown_goal_names_the_goal_key() {
-        let agenda: AgendaContent = AgendaContent {
-            goals: vec![super::super::agenda::Goal {
+        let agenda = AgendaContent {
+            goals: vec![Goal {
                 key: "G1".into(),
                 title: "t".into(),
                 description: String::new(),
-                theme: super::super::Theme::Other,
+                theme: Theme::Other,
                 priority: 1,
-                municipality_role: super::super::MunicipalityRole::Direct,
+                municipality_role: MunicipalityRole::Direct,
                 results: vec![],
             }],
             ..Default::default()
         };
         let p = PlanContent { measures: vec![measure("M1", &["G1", "G2"])], ..Default::default() };
         assert_eq!(names(p.dangling_goal_keys(&agenda)), ["measures[0].goalKeys[1]"]);
+    }
+
+    #[test]
+    fn a_measure_may_end_on_the_day_it_starts() {
+        let mut m = measure("M1", &[]);
+        m.start = NaiveDate::from_ymd_opt(2027, 5, 1);
+        m.end = m.start;
+        assert!(PlanContent { measures: vec![m], ..Default::default() }.validate().is_empty());
+    }
+
+    #[test]
+    fn an_infinite_budget_is_not_finite_and_a_negative_one_out_of_range() {
+        let (mut inf, mut neg, mut zero) = (measure("M1", &[]), measure("M2", &[]), measure("M3", &[]));
+        inf.budget_euros = Some(f64::NEG_INFINITY);
+        neg.budget_euros = Some(-0.01);
+        zero.budget_euros = Some(0.0);
+        let e = PlanContent { measures: vec![inf, neg, zero], ..Default::default() }.validate();
+        let found: Vec<_> = e.iter().map(|e| (e.name.clone(), e.code)).collect();
+        assert_eq!(
+            found,
+            [
+                ("measures[0].budgetEuros".to_owned(), "not_finite"),
+                ("measures[1].budgetEuros".to_owned(), "out_of_range")
+            ]
+        );
+    }
+
+    #[test]
+    fn malformed_goal_keys_and_too_many_of_them_are_refused() {
+        let many: Vec<String> = (0..21).map(|i| format!("G{i}")).collect();
+        let many: Vec<&str> = many.iter().map(String::as_str).collect();
+        let p = PlanContent {
+            measures: vec![measure("M1", &["G 1"]), measure("M2", &many), measure("", &[])],
+            ..Default::default()
+        };
+        let found: Vec<_> = p.validate().iter().map(|e| (e.name.clone(), e.code)).collect();
+        assert_eq!(
+            found,
+            [
+                ("measures[0].goalKeys[0]".to_owned(), "invalid_key"),
+                ("measures[1].goalKeys".to_owned(), "too_many"),
+                ("measures[2].key".to_owned(), "invalid_key"),
+            ]
+        );
+    }
+
+    #[test]
+    fn too_many_measures_is_one_error_at_the_list() {
+        let p = PlanContent { measures: (0..201).map(|_| measure("M1", &[])).collect(), ..Default::default() };
+        assert_eq!(names(p.validate()), ["measures"]);
+    }
+
+    #[test]
+    fn a_plan_with_an_unknown_field_is_refused_and_a_minimal_one_parses() {
+        let minimal = serde_json::json!({ "measures": [{
+            "key": "M1", "title": "Buurtkamer", "kind": "project", "goalKeys": ["G1"],
+            "ownerOrganisationId": "0190b1a2-0000-7000-8000-000000000001",
+            "start": "2027-01-01", "end": "2027-12-31", "budgetEuros": 25000
+        }] });
+        let p: PlanContent = serde_json::from_value(minimal).unwrap();
+        assert_eq!((p.measures[0].kind, p.measures[0].budget_euros), (MeasureKind::Project, Some(25_000.0)));
+        assert!(p.validate().is_empty());
+        let unknown =
+            serde_json::json!({ "measures": [{ "key": "M1", "title": "t", "kind": "measure", "budget": 1 }] });
+        assert!(serde_json::from_value::<PlanContent>(unknown).is_err());
+        assert!(serde_json::from_value::<PlanContent>(serde_json::json!({ "lessons": "" })).is_err());
     }
 }
