@@ -104,7 +104,7 @@ pub async fn check_references<C: ConnectionTrait>(conn: &C, doc: &Document, cont
     Ok(errors.into_result(())?)
 }
 
-/// The cross-stage rules for adopting `content` of `doc` (SPEC §3).
+/// The cross-stage rules for adopting `content` of `doc` (SPEC §3, rules 1 to 4).
 pub async fn readiness<C: ConnectionTrait>(conn: &C, doc: &Document, content: &Content) -> Result<Readiness, ApiError> {
     let (agenda, plan) = agenda_and_plan(conn, doc).await?;
     let analysis_years = match content {
@@ -113,10 +113,15 @@ pub async fn readiness<C: ConnectionTrait>(conn: &C, doc: &Document, content: &C
         }
         _ => vec![],
     };
+    let contributions = match content {
+        Content::Agenda(_) => persistence::contributions::goal_statuses(conn, doc.id).await?,
+        _ => vec![],
+    };
     let facts = rules::AreaFacts {
         adopted_analysis_years: analysis_years,
         agenda_in_force: agenda.as_ref(),
         adopted_plan: plan.as_ref(),
+        contributions,
     };
     Ok(rules::check(content, doc.period_start, &facts))
 }

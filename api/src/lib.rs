@@ -3,6 +3,8 @@
 
 pub mod commands;
 pub mod config;
+pub mod contribution;
+pub mod contribution_csv;
 pub mod cycle;
 pub mod demo;
 pub mod error;

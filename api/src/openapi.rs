@@ -10,7 +10,8 @@ use utoipa::openapi::{ContentBuilder, Object, ObjectBuilder, Ref, Required, Type
 use utoipa::{Modify, OpenApi};
 
 use crate::routes::{
-    api_tokens, areas, audit_events, cycles, documents, municipalities, operations, organisations, partners, versions,
+    api_tokens, areas, audit_events, check_ins, contribution_imports, contributions, cycles, documents, municipalities,
+    operations, organisations, partners, versions,
 };
 
 #[derive(OpenApi)]
@@ -39,6 +40,9 @@ analysis (gebiedsanalyse), a four-yearly agenda (gebiedsagenda) with what each p
         documents::list, documents::create, documents::get,
         versions::list, versions::create, versions::get, versions::save, versions::delete,
         versions::transition, versions::history, versions::readiness, versions::diff,
+        contributions::list, contributions::create, contributions::get, contributions::update,
+        contributions::transition, contributions::history, contribution_imports::import,
+        check_ins::list, check_ins::create, check_ins::get,
     ),
     components(schemas(
         crate::error::Problem, crate::error::InvalidParam,
@@ -51,6 +55,7 @@ analysis (gebiedsanalyse), a four-yearly agenda (gebiedsagenda) with what each p
         (name = "organisations", description = "Partner organisations (samenwerkingspartners)"),
         (name = "api-tokens", description = "API tokens with a role and scope"),
         (name = "documents", description = "Cycle documents (gebiedsanalyse, gebiedsagenda, gebiedsplan, gebiedsmonitor), their versions and lifecycle"),
+        (name = "contributions", description = "Contributions (bijdragen) of partners to agenda goals, their agreement, lifecycle and check-ins (voortgangsmeldingen)"),
         (name = "audit-events", description = "The audit trail (audittrail)"),
         (name = "operations", description = "Health, metrics and this document"),
     ),
@@ -138,13 +143,14 @@ impl Modify for Conventions {
                 (HttpMethod::Delete, item.delete.as_mut()),
             ] {
                 let Some(op) = op else { continue };
-                add_conventions(op, method, single, public);
+                let transition = method == HttpMethod::Post && path.ends_with("/transitions");
+                add_conventions(op, method, single, public, transition);
             }
         }
     }
 }
 
-fn add_conventions(op: &mut Operation, method: HttpMethod, single: bool, public: bool) {
+fn add_conventions(op: &mut Operation, method: HttpMethod, single: bool, public: bool, transition: bool) {
     // Only creates (201) are idempotent with a key; transitions are guarded by the state they start from.
     let creates = op.responses.responses.contains_key("201");
     let params = op.parameters.get_or_insert_with(Vec::new);
@@ -162,6 +168,11 @@ fn add_conventions(op: &mut Operation, method: HttpMethod, single: bool, public:
         HttpMethod::Put | HttpMethod::Patch | HttpMethod::Delete => {
             params.push(header_param("If-Match", true, "The ETag last read; a stale one is answered 412"))
         }
+        HttpMethod::Post if transition => params.push(header_param(
+            "If-Match",
+            true,
+            "The ETag of the resource last read, so a transition acts on the state the caller saw; a stale one is answered 412",
+        )),
         _ => {}
     }
     let responses = &mut op.responses.responses;
@@ -184,7 +195,7 @@ fn add_conventions(op: &mut Operation, method: HttpMethod, single: bool, public:
     if creates {
         add("422", "Idempotency-Key reused for a different request");
     }
-    if matches!(method, HttpMethod::Put | HttpMethod::Patch | HttpMethod::Delete) {
+    if matches!(method, HttpMethod::Put | HttpMethod::Patch | HttpMethod::Delete) || transition {
         add("412", "If-Match does not match the current ETag");
         add("428", "If-Match is missing");
     }

@@ -2,10 +2,17 @@
 
 use std::sync::Mutex;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Europe::Amsterdam;
 
 pub trait Clock: Send + Sync + std::fmt::Debug {
     fn now(&self) -> DateTime<Utc>;
+}
+
+/// The calendar day in the Netherlands at `at`: due dates and report dates are Dutch calendar dates, so
+/// 23:30 on a summer evening in Amsterdam is still that day although it is 21:30 UTC.
+pub fn dutch_date(at: DateTime<Utc>) -> NaiveDate {
+    at.with_timezone(&Amsterdam).date_naive()
 }
 
 /// The machine's clock.
@@ -35,5 +42,23 @@ impl FixedClock {
 impl Clock for FixedClock {
     fn now(&self) -> DateTime<Utc> {
         *self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn utc(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    #[test]
+    fn the_dutch_day_starts_an_hour_before_utc_in_winter_and_two_in_summer() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        assert_eq!(dutch_date(utc("2026-01-14T22:59:59Z")), day(2026, 1, 14));
+        assert_eq!(dutch_date(utc("2026-01-14T23:00:00Z")), day(2026, 1, 15));
+        assert_eq!(dutch_date(utc("2026-07-14T21:59:59Z")), day(2026, 7, 14));
+        assert_eq!(dutch_date(utc("2026-07-14T22:00:00Z")), day(2026, 7, 15));
     }
 }

@@ -10,6 +10,7 @@ pub mod area;
 pub mod calendar;
 pub mod clock;
 pub mod content;
+pub mod contribution;
 pub mod field_errors;
 pub mod lifecycle;
 pub mod municipality;

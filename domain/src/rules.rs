@@ -1,11 +1,11 @@
-//! The rules across stages, checked when a version is adopted (SPEC §3, rules 1 to 3; rule 4 comes with
-//! contributions). They are pure functions of the version's content and facts about the area that the
+//! The rules across stages, checked when a version is adopted (SPEC §3, rules 1 to 4). They are pure functions of the version's content and facts about the area that the
 //! caller looked up, so the same function answers both the adoption (409 with every broken rule) and the
 //! readiness check (blocking problems and warnings, without changing anything).
 
 use serde::Serialize;
 
 use crate::content::{AgendaContent, Content, PlanContent};
+use crate::contribution::ContributionStatus;
 
 /// One broken rule or warning. `rule` is a stable code, `path` points into the content where it can.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -49,6 +49,8 @@ pub struct AreaFacts<'a> {
     pub agenda_in_force: Option<&'a AgendaContent>,
     /// The adopted plan of the monitor's year.
     pub adopted_plan: Option<&'a PlanContent>,
+    /// For an agenda: the goal key and status of every contribution made to the agenda document.
+    pub contributions: Vec<(String, ContributionStatus)>,
 }
 
 /// Checks the version of a document starting in `year` (an agenda's `periodStart`).
@@ -56,7 +58,8 @@ pub fn check(content: &Content, year: i32, facts: &AreaFacts) -> Readiness {
     let mut r = Readiness::default();
     match content {
         Content::Analysis(_) => {}
-        Content::Agenda(_) => {
+        Content::Agenda(agenda) => {
+            check_contributions(&mut r, agenda, &facts.contributions);
             if !facts.adopted_analysis_years.iter().any(|y| *y == year - 1 || *y == year) {
                 r.blocking.push(RuleProblem::new(
                     "agenda_needs_analysis",
@@ -146,6 +149,41 @@ pub fn check(content: &Content, year: i32, facts: &AreaFacts) -> Readiness {
     r
 }
 
+/// Rule 4: the partners' promises must be settled before the agenda they serve is adopted. A pending
+/// proposal or a goal dropped from under a live promise blocks; a goal nobody contributes to is a warning.
+fn check_contributions(r: &mut Readiness, agenda: &AgendaContent, contributions: &[(String, ContributionStatus)]) {
+    let proposed = contributions.iter().filter(|(_, s)| *s == ContributionStatus::Proposed).count();
+    if proposed > 0 {
+        r.blocking.push(RuleProblem::new(
+            "agenda_contributions_proposed",
+            format!("{proposed} contribution(s) to this agenda are still proposed; agree to or withdraw them first"),
+        ));
+    }
+    let goals = agenda.goal_keys();
+    let mut dropped: Vec<&str> = contributions
+        .iter()
+        .filter(|(key, s)| *s != ContributionStatus::Withdrawn && !goals.contains(&key.as_str()))
+        .map(|(key, _)| key.as_str())
+        .collect();
+    dropped.sort_unstable();
+    dropped.dedup();
+    for key in dropped {
+        r.blocking.push(RuleProblem::new(
+            "agenda_goal_dropped_with_contributions",
+            format!("goal {key} is dropped from the agenda but still has contributions that are not withdrawn"),
+        ));
+    }
+    for (i, goal) in agenda.goals.iter().enumerate() {
+        let served = contributions.iter().any(|(key, s)| *key == goal.key && *s != ContributionStatus::Withdrawn);
+        if !served {
+            r.warnings.push(
+                RuleProblem::new("goal_without_contribution", format!("no partner contributes to goal {}", goal.key))
+                    .at(format!("content.goals[{i}]")),
+            );
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -233,6 +271,52 @@ mod tests {
         let r = check(&Content::Monitor(monitor(&["G1"], &[])), 2027, &facts);
         assert_eq!(rules(&r), ["monitor_measure_unassessed", "monitor_goal_unassessed"]);
         assert!(r.blocking[1].message.contains("G2"));
+    }
+
+    #[test]
+    fn an_agenda_is_not_adopted_while_a_contribution_to_it_is_proposed() {
+        use ContributionStatus as S;
+        let content = Content::Agenda(agenda());
+        let facts = |c: Vec<(&str, S)>| AreaFacts {
+            adopted_analysis_years: vec![2026],
+            contributions: c.into_iter().map(|(k, s)| (k.to_owned(), s)).collect(),
+            ..Default::default()
+        };
+        let settled = facts(vec![("G1", S::Committed), ("G2", S::Delivered), ("G2", S::Withdrawn)]);
+        assert!(check(&content, 2027, &settled).is_ready());
+        let r = check(&content, 2027, &facts(vec![("G1", S::Proposed), ("G1", S::Proposed), ("G2", S::InProgress)]));
+        assert_eq!(rules(&r), ["agenda_contributions_proposed"]);
+        assert!(r.blocking[0].message.starts_with("2 contribution(s)"));
+    }
+
+    #[test]
+    fn an_agenda_cannot_drop_a_goal_that_still_has_live_contributions() {
+        use ContributionStatus as S;
+        let content = Content::Agenda(agenda());
+        let facts = |c: Vec<(&str, S)>| AreaFacts {
+            adopted_analysis_years: vec![2026],
+            contributions: c.into_iter().map(|(k, s)| (k.to_owned(), s)).collect(),
+            ..Default::default()
+        };
+        let r = check(&content, 2027, &facts(vec![("G1", S::Committed), ("G9", S::Delivered), ("G9", S::InProgress)]));
+        assert_eq!(rules(&r), ["agenda_goal_dropped_with_contributions"]);
+        assert!(r.blocking[0].message.contains("G9"));
+        let withdrawn_only = facts(vec![("G1", S::Committed), ("G2", S::Committed), ("G9", S::Withdrawn)]);
+        assert!(check(&content, 2027, &withdrawn_only).is_ready());
+    }
+
+    #[test]
+    fn a_goal_without_any_live_contribution_is_a_warning() {
+        use ContributionStatus as S;
+        let facts = AreaFacts {
+            adopted_analysis_years: vec![2026],
+            contributions: vec![("G1".into(), S::Committed), ("G2".into(), S::Withdrawn)],
+            ..Default::default()
+        };
+        let r = check(&Content::Agenda(agenda()), 2027, &facts);
+        assert!(r.is_ready());
+        let warnings: Vec<_> = r.warnings.iter().map(|w| (w.rule, w.path.as_deref())).collect();
+        assert_eq!(warnings, [("goal_without_contribution", Some("content.goals[1]"))]);
     }
 
     #[test]

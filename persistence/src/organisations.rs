@@ -206,6 +206,11 @@ pub async fn delete(tx: &Tx, current: &Organisation, expected_revision: i64) -> 
     if tokens > 0 {
         return Err(StoreError::Conflict("partner tokens are still scoped to this organisation".into()));
     }
+    if crate::contributions::any_of_organisation(tx.conn(), current.id).await? {
+        return Err(StoreError::Conflict(
+            "the organisation has contributions to area agendas, which stay on record".into(),
+        ));
+    }
     let result = organisation::Entity::delete_many()
         .filter(organisation::Column::Id.eq(current.id))
         .filter(organisation::Column::Revision.eq(expected_revision))

@@ -152,15 +152,23 @@ fn monitor() -> Value {
 }
 
 /// The organisations taking part in an area, by kind.
+#[derive(Debug, Clone, Copy, Default)]
 pub struct AreaPartners {
     pub police: Option<Uuid>,
     pub housing: Option<Uuid>,
     pub welfare: Option<Uuid>,
+    pub residents: Option<Uuid>,
+}
+
+/// The agendas of a full cycle: the one in force (2023–2026) and the next, submitted (2027–2030).
+pub struct Agendas {
+    pub in_force: Document,
+    pub next: Document,
 }
 
 /// A full cycle: analysis 2022 and 2026, the agenda 2023–2026 with its yearly adjustment, plans and
 /// monitors for 2025 and 2026 in several states, and the next agenda (2027–2030) submitted.
-pub async fn full_cycle(db: &Db, area: &Area, partners: &AreaPartners) -> anyhow::Result<()> {
+pub async fn full_cycle(db: &Db, area: &Area, partners: &AreaPartners) -> anyhow::Result<Agendas> {
     let w = Writer { db };
     let a2022 = w.create(area, DocumentKind::Analysis, 2022, 2022).await?;
     w.save(&a2022, 1, analysis(&area.name, 2022), "Eerste gebiedsanalyse").await?;
@@ -190,7 +198,7 @@ pub async fn full_cycle(db: &Db, area: &Area, partners: &AreaPartners) -> anyhow
     let next = w.create(area, DocumentKind::Agenda, 2027, 2030).await?;
     w.save(&next, 1, self::agenda(true), "Concept gebiedsagenda 2027-2030").await?;
     w.act(&next, 1, VersionAction::Submit, None).await?;
-    Ok(())
+    Ok(Agendas { in_force: agenda, next })
 }
 
 /// Documents in the other states: a draft analysis, a returned and a withdrawn one.

@@ -14,6 +14,7 @@ use persistence::{Actor, Db};
 use serde::Deserialize;
 use uuid::Uuid;
 
+mod contributions;
 mod cycles;
 
 const DATA: &str = include_str!("demo_data.json");
@@ -75,6 +76,10 @@ pub async fn load_if_empty(db: &Db) -> anyhow::Result<Option<Vec<DemoToken>>> {
     load(db).await.map(Some)
 }
 
+/// The West Betuwe areas with a whole cycle: between them they have every kind of partner the demo
+/// contributions need (police, housing corporation, care, a dorpsraad).
+const FULL_CYCLE_AREAS: [&str; 2] = ["WB-OOST", "WB-WEST"];
+
 async fn load(db: &Db) -> anyhow::Result<Vec<DemoToken>> {
     let data: DemoData = serde_json::from_str(DATA).context("demo_data.json is malformed")?;
     let tx = db.begin(Actor::system("demo data")).await?;
@@ -118,15 +123,12 @@ async fn load(db: &Db) -> anyhow::Result<Vec<DemoToken>> {
                 .get(&(p.municipality.clone(), p.area_code.clone()))
                 .with_context(|| format!("demo partner {} names unknown area {}", o.name, p.area_code))?;
             persistence::partners::add(&tx, area, created.id, None, None).await?;
-            let slot = partners_by_area.entry(area.id).or_insert(cycles::AreaPartners {
-                police: None,
-                housing: None,
-                welfare: None,
-            });
+            let slot = partners_by_area.entry(area.id).or_default();
             match o.kind {
                 OrganisationKind::Police => slot.police = slot.police.or(Some(created.id)),
                 OrganisationKind::HousingCorporation => slot.housing = slot.housing.or(Some(created.id)),
                 OrganisationKind::Welfare | OrganisationKind::Care => slot.welfare = slot.welfare.or(Some(created.id)),
+                OrganisationKind::ResidentsGroup => slot.residents = slot.residents.or(Some(created.id)),
                 _ => {}
             }
             if o.kind == OrganisationKind::Police && p.municipality == "west-betuwe" && partner_token_org.is_none() {
@@ -139,14 +141,13 @@ async fn load(db: &Db) -> anyhow::Result<Vec<DemoToken>> {
     // Full cycles for two West Betuwe areas; documents in every other state elsewhere.
     let mut areas: Vec<&persistence::areas::Area> = area_ids.values().collect();
     areas.sort_by_key(|a| a.id);
-    let mut full = 0;
     for (i, area) in areas.iter().enumerate() {
         let in_west_betuwe =
             area_ids.get(&("west-betuwe".to_owned(), area.code.clone())).is_some_and(|a| a.id == area.id);
-        if in_west_betuwe && full < 2 {
-            let none = cycles::AreaPartners { police: None, housing: None, welfare: None };
-            cycles::full_cycle(db, area, partners_by_area.get(&area.id).unwrap_or(&none)).await?;
-            full += 1;
+        if in_west_betuwe && FULL_CYCLE_AREAS.contains(&area.code.as_str()) {
+            let partners = partners_by_area.get(&area.id).copied().unwrap_or_default();
+            let agendas = cycles::full_cycle(db, area, &partners).await?;
+            contributions::for_cycle(db, &agendas, &partners).await?;
         } else {
             cycles::early_documents(db, area, i).await?;
         }

@@ -25,6 +25,17 @@ fn is_json(req: &HttpRequest) -> bool {
     essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
 }
 
+/// A body that could not be read: too large (413) or broken off.
+pub(crate) fn payload_error(e: actix_web::Error) -> ApiError {
+    match e.as_error::<PayloadError>() {
+        Some(PayloadError::Overflow) => ApiError::PayloadTooLarge,
+        _ => match e.as_response_error().status_code().as_u16() {
+            413 => ApiError::PayloadTooLarge,
+            _ => ApiError::invalid_one("body", "unreadable", format!("the request body could not be read: {e}")),
+        },
+    }
+}
+
 pub(crate) fn parse_json<T: DeserializeOwned>(raw: &[u8]) -> Result<T, ApiError> {
     if raw.iter().all(u8::is_ascii_whitespace) {
         return Err(ApiError::invalid_one("body", "required", "the request needs a JSON body"));
@@ -54,15 +65,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for Body<T> {
         let json = is_json(req);
         let bytes = Bytes::from_request(req, payload);
         Box::pin(async move {
-            let raw = bytes.await.map_err(|e| match e.as_error::<PayloadError>() {
-                Some(PayloadError::Overflow) => ApiError::PayloadTooLarge,
-                _ => match e.as_response_error().status_code().as_u16() {
-                    413 => ApiError::PayloadTooLarge,
-                    _ => {
-                        ApiError::invalid_one("body", "unreadable", format!("the request body could not be read: {e}"))
-                    }
-                },
-            })?;
+            let raw = bytes.await.map_err(payload_error)?;
             if !json {
                 return Err(ApiError::UnsupportedMediaType(
                     "Send the body as JSON with Content-Type: application/json.".into(),

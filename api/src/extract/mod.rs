@@ -4,6 +4,7 @@
 mod auth;
 pub(crate) mod body;
 mod conditional;
+mod csv_body;
 mod idempotency;
 mod path;
 mod query;
@@ -11,6 +12,7 @@ mod query;
 pub use auth::Auth;
 pub use body::Body;
 pub use conditional::{IfMatch, etag_of, not_modified};
+pub use csv_body::CsvBody;
 pub use idempotency::IdempotencyKey;
 pub use path::{PathId, PathIds};
 pub use query::Query;

@@ -22,7 +22,8 @@ impl FromRequest for PathId {
     }
 }
 
-/// `{id}` and `{organisationId}` segments, for sub-resources like an area's partner.
+/// `{id}` and a second id segment (`{organisationId}`, `{checkInId}`), for sub-resources like an area's
+/// partner or a contribution's check-in.
 pub struct PathIds(pub Uuid, pub Uuid);
 
 impl FromRequest for PathIds {
@@ -31,7 +32,8 @@ impl FromRequest for PathIds {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let id = parse_segment(req, "id");
-        let second = parse_segment(req, "organisationId");
+        let name = req.match_info().iter().map(|(name, _)| name).find(|name| *name != "id").unwrap_or("id");
+        let second = parse_segment(req, name);
         ready(match (id, second) {
             (Ok(a), Ok(b)) => Ok(PathIds(a, b)),
             (Err(ApiError::InvalidInput { params: mut a, .. }), Err(ApiError::InvalidInput { params: b, .. })) => {

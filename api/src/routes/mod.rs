@@ -5,9 +5,25 @@
 use actix_web::web;
 use serde::{Deserialize, Deserializer};
 
+/// `From` both ways between an API enum (with its OpenAPI schema and Dutch terms) and the domain enum of the
+/// same variants, so the domain stays free of HTTP concerns.
+macro_rules! mirror {
+    ($api:ident, $domain:path, [$($v:ident),*]) => {
+        impl From<$api> for $domain {
+            fn from(v: $api) -> Self { match v { $($api::$v => <$domain>::$v),* } }
+        }
+        impl From<$domain> for $api {
+            fn from(v: $domain) -> Self { match v { $(<$domain>::$v => $api::$v),* } }
+        }
+    };
+}
+
 pub mod api_tokens;
 pub mod areas;
 pub mod audit_events;
+pub mod check_ins;
+pub mod contribution_imports;
+pub mod contributions;
 pub mod cycles;
 pub mod documents;
 pub mod municipalities;
@@ -94,7 +110,30 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route(web::post().to(versions::transition)),
     )
     .service(web::resource("/api/v1/documents/{id}/versions/{n}/readiness").route(web::get().to(versions::readiness)))
-    .service(web::resource("/api/v1/documents/{id}/versions/{n}/diff").route(web::get().to(versions::diff)));
+    .service(web::resource("/api/v1/documents/{id}/versions/{n}/diff").route(web::get().to(versions::diff)))
+    .service(
+        web::resource("/api/v1/contributions")
+            .route(web::get().to(contributions::list))
+            .route(web::post().to(contributions::create)),
+    )
+    // Before `/contributions/{id}`, which would otherwise take "imports" for an id.
+    .service(web::resource("/api/v1/contributions/imports").route(web::post().to(contribution_imports::import)))
+    .service(
+        web::resource("/api/v1/contributions/{id}")
+            .route(web::get().to(contributions::get))
+            .route(web::patch().to(contributions::update)),
+    )
+    .service(
+        web::resource("/api/v1/contributions/{id}/transitions")
+            .route(web::get().to(contributions::history))
+            .route(web::post().to(contributions::transition)),
+    )
+    .service(
+        web::resource("/api/v1/contributions/{id}/check-ins")
+            .route(web::get().to(check_ins::list))
+            .route(web::post().to(check_ins::create)),
+    )
+    .service(web::resource("/api/v1/contributions/{id}/check-ins/{checkInId}").route(web::get().to(check_ins::get)));
 }
 
 /// For merge-patch fields that may be cleared: absent is `None`, `null` is `Some(None)`.

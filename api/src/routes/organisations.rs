@@ -43,16 +43,6 @@ pub enum GroupType {
     ThemeCommittee,
 }
 
-macro_rules! mirror {
-    ($api:ident, $domain:path, [$($v:ident),*]) => {
-        impl From<$api> for $domain {
-            fn from(v: $api) -> Self { match v { $($api::$v => <$domain>::$v),* } }
-        }
-        impl From<$domain> for $api {
-            fn from(v: $domain) -> Self { match v { $(<$domain>::$v => $api::$v),* } }
-        }
-    };
-}
 mirror!(
     OrganisationKind,
     org::OrganisationKind,

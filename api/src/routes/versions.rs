@@ -328,8 +328,8 @@ pub async fn delete(
     Ok(HttpResponse::NoContent().finish())
 }
 
-/// Submit, return, adopt or withdraw a version. Adopting checks the cross-stage rules and supersedes the
-/// version in force in the same transaction.
+/// Submit, return, adopt or withdraw a version (If-Match with the version's ETag). Adopting checks the
+/// cross-stage rules and supersedes the version in force in the same transaction.
 #[utoipa::path(operation_id = "transitionVersion", post, path = "/api/v1/documents/{id}/versions/{n}/transitions", tag = "documents",
     params(("id" = Uuid, Path, description = "Document id"), ("n" = i32, Path, description = "Version number")),
     request_body = TransitionRequest,
@@ -339,6 +339,7 @@ pub async fn transition(
     state: web::Data<AppState>,
     Auth(p): Auth,
     path: VersionPath,
+    if_match: IfMatch,
     body: Body<TransitionRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let action: VersionAction = body.value.action.into();
@@ -346,7 +347,8 @@ pub async fn transition(
     let v = respond::in_transaction(&state, &req, &p, async |tx| {
         let doc = store::get(tx.conn(), ReadScope::of(&p), path.document_id).await?;
         lifecycle::may_act(&p, action, doc.municipality_id, doc.area_id)?;
-        let current = store::get_version(tx.conn(), ReadScope::All, &doc, path.number).await?;
+        let current = store::get_version(tx.conn(), ReadScope::of(&p), &doc, path.number).await?;
+        if_match.revision(current.summary.revision)?;
         let to = lifecycle::transition(current.summary.status, action, note.as_deref()).map_err(transition_error)?;
         if action == VersionAction::Adopt {
             let content = cycle::stored_content(doc.kind, &current.content)?;

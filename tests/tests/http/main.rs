@@ -3,6 +3,7 @@
 mod areas;
 mod audit;
 mod concurrency;
+mod contributions;
 mod conventions;
 mod documents;
 mod municipalities;

@@ -1,0 +1,110 @@
+//! What the contribution handlers and the CSV import share: resolving what a contribution points at (an
+//! agenda the caller can see, a goal in its open or in-force version, an organisation that takes part in the
+//! area) with every problem named by its field, so an import can put them under its row.
+
+use domain::access::ReadScope;
+use domain::content::{Content, DocumentKind};
+use domain::{FieldErrors, Principal};
+use persistence::ConnectionTrait;
+use persistence::documents::{self, Document};
+use persistence::{StoreError, partners};
+use uuid::Uuid;
+
+use crate::cycle;
+use crate::error::ApiError;
+
+/// A problem with the references (as field errors) or a failure of the service.
+pub enum TargetError {
+    Invalid(FieldErrors),
+    Failed(ApiError),
+}
+
+impl From<StoreError> for TargetError {
+    fn from(e: StoreError) -> Self {
+        TargetError::Failed(e.into())
+    }
+}
+
+impl From<ApiError> for TargetError {
+    fn from(e: ApiError) -> Self {
+        TargetError::Failed(e)
+    }
+}
+
+impl From<TargetError> for ApiError {
+    fn from(e: TargetError) -> Self {
+        match e {
+            TargetError::Invalid(errors) => errors.into(),
+            TargetError::Failed(e) => e,
+        }
+    }
+}
+
+/// The agenda document `id`, if the caller can see it and it is an agenda.
+pub async fn agenda<C: ConnectionTrait>(conn: &C, scope: ReadScope, id: Uuid) -> Result<Document, TargetError> {
+    let doc = match documents::get(conn, scope, id).await {
+        Ok(doc) => doc,
+        Err(StoreError::NotFound) => {
+            return Err(TargetError::Invalid(FieldErrors::single("agendaDocumentId", "unknown", "no such agenda")));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    if doc.kind != DocumentKind::Agenda {
+        let reason = format!("document {id} is a {}, not an agenda", doc.kind.as_str());
+        return Err(TargetError::Invalid(FieldErrors::single("agendaDocumentId", "not_an_agenda", reason)));
+    }
+    Ok(doc)
+}
+
+/// Checks that `organisation_id` takes part in the agenda's area and that `goal_key` is a goal of the
+/// agenda's open or in-force version that the caller may read (a partner never sees drafts).
+pub async fn check_target<C: ConnectionTrait>(
+    conn: &C,
+    p: &Principal,
+    agenda: &Document,
+    organisation_id: Option<Uuid>,
+    goal_key: Option<&str>,
+) -> Result<(), TargetError> {
+    let mut errors = FieldErrors::new();
+    if let Some(o) = organisation_id {
+        match partners::get(conn, ReadScope::All, agenda.area_id, o).await {
+            Ok(_) => {}
+            Err(StoreError::NotFound) => errors.push(
+                "organisationId",
+                "not_a_partner",
+                "the organisation does not take part in the agenda's area; add it as an area partner first",
+            ),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    if let Some(key) = goal_key {
+        let goals = goal_keys(conn, p, agenda).await?;
+        if !goals.iter().any(|g| g == key) {
+            let reason = if goals.is_empty() {
+                "the agenda has no open or in-force version with goals yet".to_owned()
+            } else {
+                format!("the agenda's open and in-force versions have no goal {key}; goals are {}", goals.join(", "))
+            };
+            errors.push("goalKey", "unknown_goal", reason);
+        }
+    }
+    errors.into_result(()).map_err(TargetError::Invalid)
+}
+
+/// The goal keys of the agenda's in-force and open versions, as far as the caller may read them.
+async fn goal_keys<C: ConnectionTrait>(conn: &C, p: &Principal, agenda: &Document) -> Result<Vec<String>, TargetError> {
+    let scope = ReadScope::of(p);
+    let versions = documents::summaries(conn, scope, &[agenda]).await?;
+    let mut keys: Vec<String> = vec![];
+    for v in versions.iter().filter(|v| v.status.is_open() || v.status == domain::lifecycle::VersionStatus::Adopted) {
+        let version = documents::get_version(conn, scope, agenda, v.number).await?;
+        if let Content::Agenda(content) = cycle::stored_content(DocumentKind::Agenda, &version.content)? {
+            for key in content.goal_keys() {
+                if !keys.iter().any(|k| k == key) {
+                    keys.push(key.to_owned());
+                }
+            }
+        }
+    }
+    Ok(keys)
+}

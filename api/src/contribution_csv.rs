@@ -1,0 +1,324 @@
+//! The one CSV format of contributions: `GET /contributions` with `Accept: text/csv` writes it and
+//! `POST /contributions/imports` reads it, so an export edited in a spreadsheet can be imported as it is.
+//!
+//! The export is RFC 4180 (comma, CRLF, UTF-8). The import also takes what Dutch spreadsheets write:
+//! semicolons as separator, a UTF-8 byte-order mark, decimal commas (`0,5`) and dates as `31-12-2027`.
+//! Problems are named `rows[<row>].<column>`, where the row is numbered as a spreadsheet numbers it (the
+//! header is row 1), so a user can find each one.
+
+use chrono::NaiveDate;
+use domain::FieldErrors;
+use domain::contribution::{ContributionKind, ContributionStatus};
+use persistence::contributions::Contribution;
+use uuid::Uuid;
+
+/// The columns, in order. The first ten are what a contribution is; `status` and `proposedBy` are shown
+/// but changed through transitions; `revision` guards against overwriting a change made since the export.
+pub const COLUMNS: [&str; 15] = [
+    "id",
+    "agendaDocumentId",
+    "goalKey",
+    "organisationId",
+    "title",
+    "description",
+    "kind",
+    "amount",
+    "unit",
+    "dueDate",
+    "status",
+    "proposedBy",
+    "revision",
+    "areaId",
+    "updatedAt",
+];
+
+/// Writes contributions as CSV with a header line.
+pub fn write(items: &[Contribution]) -> Vec<u8> {
+    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(vec![]);
+    let mut rows = vec![COLUMNS.iter().map(|c| c.to_string()).collect::<Vec<_>>()];
+    for c in items {
+        rows.push(vec![
+            c.id.to_string(),
+            c.agenda_document_id.to_string(),
+            c.goal_key.clone(),
+            c.organisation_id.to_string(),
+            c.title.clone(),
+            c.description.clone(),
+            c.kind.as_str().to_owned(),
+            c.amount.map(|a| a.to_string()).unwrap_or_default(),
+            c.unit.clone().unwrap_or_default(),
+            c.due_date.map(|d| d.to_string()).unwrap_or_default(),
+            c.status.as_str().to_owned(),
+            c.proposed_by.as_str().to_owned(),
+            c.revision.to_string(),
+            c.area_id.to_string(),
+            c.updated_at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+        ]);
+    }
+    for row in rows {
+        // Writing to a Vec cannot fail.
+        let _ = w.write_record(&row);
+    }
+    w.into_inner().unwrap_or_default()
+}
+
+/// A cell of an optional column: `None` when the file has no such column (keep what is stored),
+/// `Some(None)` when the cell is empty.
+pub type Cell<T> = Option<Option<T>>;
+
+/// One data row of an import, parsed.
+#[derive(Debug, Default)]
+pub struct ImportRow {
+    /// The row as a spreadsheet numbers it: the header is row 1.
+    pub row: u64,
+    pub id: Option<Uuid>,
+    pub agenda_document_id: Cell<Uuid>,
+    pub goal_key: Cell<String>,
+    pub organisation_id: Cell<Uuid>,
+    pub title: Cell<String>,
+    pub description: Cell<String>,
+    pub kind: Cell<ContributionKind>,
+    pub amount: Cell<f64>,
+    pub unit: Cell<String>,
+    pub due_date: Cell<NaiveDate>,
+    pub status: Cell<ContributionStatus>,
+    pub revision: Cell<i64>,
+}
+
+impl ImportRow {
+    pub fn name(&self, column: &str) -> String {
+        format!("rows[{}].{column}", self.row)
+    }
+}
+
+/// The separator the file uses: whichever of `;` and `,` occurs more in its header line.
+fn delimiter(text: &str) -> u8 {
+    let header = text.lines().next().unwrap_or("");
+    if header.matches(';').count() > header.matches(',').count() { b';' } else { b',' }
+}
+
+fn number(raw: &str) -> Option<f64> {
+    let normalised = if raw.contains(',') && !raw.contains('.') { raw.replace(',', ".") } else { raw.to_owned() };
+    normalised.parse::<f64>().ok()
+}
+
+fn date(raw: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(raw, "%Y-%m-%d").or_else(|_| NaiveDate::parse_from_str(raw, "%d-%m-%Y")).ok()
+}
+
+/// Parses an import file. A file that cannot be read at all is an error; otherwise the answer is the rows
+/// whose cells all parsed, and the problems of every other cell, so the import can add what it finds in the
+/// good rows and report everything at once.
+pub fn read(bytes: &[u8]) -> Result<(Vec<ImportRow>, FieldErrors), FieldErrors> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return Err(FieldErrors::single(
+            "body",
+            "invalid_encoding",
+            "the file is not UTF-8; save it from the spreadsheet as 'CSV UTF-8'",
+        ));
+    };
+    if text.trim().is_empty() {
+        return Err(FieldErrors::single("body", "required", "the file is empty; it needs a header line"));
+    }
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter(text))
+        .has_headers(false)
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let mut errors = FieldErrors::new();
+    let mut records = reader.records();
+    let header = match records.next() {
+        Some(Ok(h)) => h,
+        _ => return Err(FieldErrors::single("rows[1]", "malformed_csv", "the header line cannot be read")),
+    };
+    let mut columns: Vec<Option<&'static str>> = vec![];
+    for (i, name) in header.iter().enumerate() {
+        match COLUMNS.iter().find(|c| c.eq_ignore_ascii_case(name)) {
+            Some(c) if columns.contains(&Some(*c)) => {
+                errors.push(format!("rows[1].{c}"), "duplicate_column", format!("column {c} appears twice"));
+                columns.push(None);
+            }
+            Some(c) => columns.push(Some(*c)),
+            None => {
+                let shown = if name.is_empty() { format!("column {}", i + 1) } else { name.to_owned() };
+                errors.push(
+                    format!("rows[1].{shown}"),
+                    "unknown_column",
+                    format!("'{shown}' is not a column; the columns are {}", COLUMNS.join(", ")),
+                );
+                columns.push(None);
+            }
+        }
+    }
+    let mut rows = vec![];
+    for record in records {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                let row = e.position().map(|p| p.record() + 1).unwrap_or(0);
+                errors.push(format!("rows[{row}]"), "malformed_csv", format!("the row cannot be read: {e}"));
+                continue;
+            }
+        };
+        let number = record.position().map(|p| p.record() + 1).unwrap_or(0);
+        // Spreadsheets leave rows of only separators at the end.
+        if record.iter().all(str::is_empty) {
+            continue;
+        }
+        if record.len() != columns.len() {
+            errors.push(
+                format!("rows[{number}]"),
+                "wrong_field_count",
+                format!("the row has {} fields and the header {}", record.len(), columns.len()),
+            );
+            continue;
+        }
+        let mut row = ImportRow { row: number, ..Default::default() };
+        let before = errors.len();
+        for (column, raw) in columns.iter().zip(record.iter()) {
+            let Some(column) = column else { continue };
+            parse_cell(&mut row, column, raw, &mut errors);
+        }
+        if errors.len() == before {
+            rows.push(row);
+        }
+    }
+    if rows.is_empty() && errors.is_empty() {
+        return Err(FieldErrors::single("body", "required", "the file has a header but no contributions"));
+    }
+    Ok((rows, errors))
+}
+
+fn parse_cell(row: &mut ImportRow, column: &str, raw: &str, errors: &mut FieldErrors) {
+    let name = row.name(column);
+    let text = || (!raw.is_empty()).then(|| raw.to_owned());
+    let mut bad = |code: &'static str, reason: String| errors.push(name.clone(), code, reason);
+    let uuid = |bad: &mut dyn FnMut(&'static str, String)| -> Option<Uuid> {
+        if raw.is_empty() {
+            return None;
+        }
+        Uuid::parse_str(raw).map_err(|_| bad("invalid_uuid", format!("'{raw}' is not a UUID"))).ok()
+    };
+    match column {
+        "id" => row.id = uuid(&mut bad),
+        "agendaDocumentId" => row.agenda_document_id = Some(uuid(&mut bad)),
+        "organisationId" => row.organisation_id = Some(uuid(&mut bad)),
+        "goalKey" => row.goal_key = Some(text()),
+        "title" => row.title = Some(text()),
+        "description" => row.description = Some(text()),
+        "unit" => row.unit = Some(text()),
+        "kind" => {
+            row.kind = Some(if raw.is_empty() {
+                None
+            } else {
+                let kind = ContributionKind::parse(raw);
+                if kind.is_none() {
+                    let all: Vec<_> = ContributionKind::ALL.iter().map(|k| k.as_str()).collect();
+                    bad("invalid_value", format!("'{raw}' is not a kind; use one of {}", all.join(", ")));
+                }
+                kind
+            })
+        }
+        "status" => {
+            row.status = Some(if raw.is_empty() {
+                None
+            } else {
+                let status = ContributionStatus::parse(raw);
+                if status.is_none() {
+                    bad("invalid_value", format!("'{raw}' is not a contribution status"));
+                }
+                status
+            })
+        }
+        "amount" => {
+            row.amount = Some(if raw.is_empty() {
+                None
+            } else {
+                let n = number(raw);
+                if n.is_none() {
+                    bad("invalid_number", format!("'{raw}' is not a number"));
+                }
+                n
+            })
+        }
+        "dueDate" => {
+            row.due_date = Some(if raw.is_empty() {
+                None
+            } else {
+                let d = date(raw);
+                if d.is_none() {
+                    bad("invalid_date", format!("'{raw}' is not a date (YYYY-MM-DD or DD-MM-YYYY)"));
+                }
+                d
+            })
+        }
+        "revision" => {
+            row.revision = Some(if raw.is_empty() {
+                None
+            } else {
+                let r = raw.parse::<i64>().ok();
+                if r.is_none() {
+                    bad("invalid_number", format!("'{raw}' is not a revision number"));
+                }
+                r
+            })
+        }
+        // Shown for reading; what is stored decides.
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(e: FieldErrors) -> Vec<String> {
+        e.iter().map(|e| format!("{}:{}", e.name, e.code)).collect()
+    }
+
+    #[test]
+    fn a_dutch_spreadsheet_file_is_read() {
+        let file = "\u{feff}goalKey;title;kind;amount;unit;dueDate;agendaDocumentId;organisationId\r\n\
+                    veiligheid;Wijkagent;capacity;0,5;fte;31-12-2027;0190a3a0-0000-7000-8000-000000000001;0190a3a0-0000-7000-8000-000000000002\r\n\
+                    ;;;;;;;\r\n";
+        let (rows, errors) = read(file.as_bytes()).unwrap();
+        assert!(errors.is_empty());
+        assert_eq!(rows.len(), 1);
+        let row = &rows[0];
+        assert_eq!(row.row, 2);
+        assert_eq!(row.amount, Some(Some(0.5)));
+        assert_eq!(row.due_date, Some(NaiveDate::from_ymd_opt(2027, 12, 31)));
+        assert_eq!(row.kind, Some(Some(ContributionKind::Capacity)));
+        assert_eq!(row.description, None, "an absent column is kept, not cleared");
+    }
+
+    #[test]
+    fn every_bad_cell_of_every_row_is_named() {
+        let file = "id,title,kind,amount,dueDate,colour\n\
+                    nope,Een,capacity,veel,2027-02-30,x\n\
+                    ,Twee,nothing,1,2027-01-01,y\n\
+                    ,Drie\n";
+        let (rows, errors) = read(file.as_bytes()).unwrap();
+        assert!(rows.is_empty(), "no row parsed whole");
+        assert_eq!(
+            names(errors),
+            [
+                "rows[1].colour:unknown_column",
+                "rows[2].id:invalid_uuid",
+                "rows[2].amount:invalid_number",
+                "rows[2].dueDate:invalid_date",
+                "rows[3].kind:invalid_value",
+                "rows[4]:wrong_field_count"
+            ]
+        );
+    }
+
+    #[test]
+    fn not_utf8_or_empty_is_refused() {
+        assert_eq!(names(read(b"title\n\xe9t\xe9\n").unwrap_err()), ["body:invalid_encoding"]);
+        assert_eq!(names(read(b"  ").unwrap_err()), ["body:required"]);
+        assert_eq!(names(read(b"title,kind\r\n").unwrap_err()), ["body:required"]);
+    }
+}

@@ -1,0 +1,153 @@
+//! `/api/v1/contributions/{id}/check-ins`: dated progress reports (voortgangsmeldingen) on a contribution,
+//! append-only (SPEC §6).
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::access::ReadScope;
+use domain::clock::dutch_date;
+use domain::contribution::check_in::{self as dc, CheckIn};
+use domain::contribution::lifecycle;
+use persistence::contributions::{self as store, CheckInRecord};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use super::documents::ActorBody;
+use crate::error::ApiError;
+use crate::extract::{Auth, Body, IdempotencyKey, PathId, PathIds, Query};
+use crate::pagination::{ListResponse, list_response, page_params};
+use crate::respond::{self, Created};
+use crate::startup::AppState;
+
+/// How the reporter judges the chance of delivering: op koers (on_track), risico (at_risk), uit koers
+/// (off_track).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Confidence {
+    OnTrack,
+    AtRisk,
+    OffTrack,
+}
+
+mirror!(Confidence, dc::Confidence, [OnTrack, AtRisk, OffTrack]);
+
+/// A progress report (voortgangsmelding) on a contribution.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CheckInBody {
+    pub id: Uuid,
+    pub contribution_id: Uuid,
+    /// The day the report is about.
+    pub date: NaiveDate,
+    #[schema(minimum = 0, maximum = 100, example = 40)]
+    pub progress_percent: i32,
+    /// The value reached so far, in the contribution's unit.
+    pub current_value: Option<f64>,
+    pub confidence: Confidence,
+    pub note: String,
+    pub created_at: DateTime<Utc>,
+    pub created_by: ActorBody,
+}
+
+impl From<&CheckInRecord> for CheckInBody {
+    fn from(c: &CheckInRecord) -> Self {
+        CheckInBody {
+            id: c.id,
+            contribution_id: c.contribution_id,
+            date: c.date,
+            progress_percent: c.progress_percent,
+            current_value: c.current_value,
+            confidence: c.confidence.into(),
+            note: c.note.clone(),
+            created_at: c.created_at,
+            created_by: (&c.created_by).into(),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CreateCheckIn {
+    /// The day the report is about; not in the future (Dutch calendar day).
+    pub date: NaiveDate,
+    #[schema(minimum = 0, maximum = 100)]
+    pub progress_percent: i32,
+    pub current_value: Option<f64>,
+    pub confidence: Confidence,
+    #[schema(max_length = 4000)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct CheckInQuery {
+    /// Results per page, 1 to 200 (default 50).
+    pub page_size: Option<u64>,
+    /// Opaque cursor from a `next` link.
+    pub cursor: Option<String>,
+}
+
+/// List the progress reports of a contribution, oldest first.
+#[utoipa::path(operation_id = "listCheckIns", get, path = "/api/v1/contributions/{id}/check-ins", tag = "contributions",
+    params(("id" = Uuid, Path, description = "Contribution id"), CheckInQuery),
+    responses((status = 200, description = "A page of check-ins", body = ListResponse<CheckInBody>)))]
+pub async fn list(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Auth(p): Auth,
+    PathId(id): PathId,
+    Query(q): Query<CheckInQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let (limit, after) = page_params(q.page_size, q.cursor.as_deref())?;
+    let c = store::get(state.db.conn(), ReadScope::of(&p), id).await?;
+    let page = store::check_ins(state.db.conn(), c.id, after, limit).await?;
+    Ok(HttpResponse::Ok().json(list_response(&req, page.map(|r| CheckInBody::from(&r)))))
+}
+
+/// Read one progress report.
+#[utoipa::path(operation_id = "getCheckIn", get, path = "/api/v1/contributions/{id}/check-ins/{checkInId}", tag = "contributions",
+    params(("id" = Uuid, Path, description = "Contribution id"), ("checkInId" = Uuid, Path, description = "Check-in id")),
+    responses((status = 200, description = "The check-in", body = CheckInBody)))]
+pub async fn get(state: web::Data<AppState>, Auth(p): Auth, ids: PathIds) -> Result<HttpResponse, ApiError> {
+    let c = store::get(state.db.conn(), ReadScope::of(&p), ids.0).await?;
+    let r = store::get_check_in(state.db.conn(), c.id, ids.1).await?;
+    Ok(HttpResponse::Ok().json(CheckInBody::from(&r)))
+}
+
+/// Report progress on an agreed contribution (the partner, or the coordinator on its behalf).
+#[utoipa::path(operation_id = "createCheckIn", post, path = "/api/v1/contributions/{id}/check-ins", tag = "contributions",
+    params(("id" = Uuid, Path, description = "Contribution id")),
+    request_body = CreateCheckIn,
+    responses((status = 201, description = "The check-in", body = CheckInBody)))]
+pub async fn create(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Auth(p): Auth,
+    PathId(id): PathId,
+    key: IdempotencyKey,
+    body: Body<CreateCheckIn>,
+) -> Result<HttpResponse, ApiError> {
+    let input = &body.value;
+    respond::create(&state, &req, &p, key, &body.raw, async |tx| {
+        let c = store::get(tx.conn(), ReadScope::of(&p), id).await?;
+        lifecycle::may_check_in(&p, &c.parties())?;
+        let report = CheckIn {
+            date: input.date,
+            progress_percent: input.progress_percent,
+            current_value: input.current_value,
+            confidence: input.confidence.into(),
+            note: input.note.clone().unwrap_or_default(),
+        }
+        .parse(dutch_date(tx.now()))?;
+        if !c.status.takes_check_ins() {
+            return Err(ApiError::Conflict(format!(
+                "The contribution is {}; progress is reported once it is agreed to and until it is closed.",
+                c.status.as_str()
+            )));
+        }
+        let r = store::add_check_in(tx, &c, report).await?;
+        Created::new(&CheckInBody::from(&r), store::check_in_path(c.id, r.id), 1)
+    })
+    .await
+}

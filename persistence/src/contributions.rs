@@ -1,0 +1,511 @@
+//! Contributions (bijdragen) of partner organisations to agenda goals, their transitions and check-ins.
+//!
+//! Every change to a contribution updates its row on the revision it read, so of two concurrent changes one
+//! wins and the other is told the resource changed (412 for an edit with If-Match, 409 for a transition).
+
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::access::ReadScope;
+use domain::contribution::check_in::{CheckIn, Confidence};
+use domain::contribution::lifecycle::Parties;
+use domain::contribution::{ContributionAction, ContributionKind, ContributionStatus, Side, Terms};
+use sea_orm::ActiveValue::Set;
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::documents::{ActorRef, Document};
+use crate::entity::{check_in, contribution, contribution_transition};
+use crate::error::StoreError;
+use crate::page::{Page, finish, keyset};
+use crate::scope;
+use crate::tx::{Change, InsertInto, Tx};
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Contribution {
+    pub id: Uuid,
+    pub municipality_id: Uuid,
+    pub area_id: Uuid,
+    pub agenda_document_id: Uuid,
+    pub goal_key: String,
+    pub organisation_id: Uuid,
+    pub title: String,
+    pub description: String,
+    pub kind: ContributionKind,
+    pub amount: Option<f64>,
+    pub unit: Option<String>,
+    pub due_date: Option<NaiveDate>,
+    pub status: ContributionStatus,
+    pub proposed_by: Side,
+    pub committed_at: Option<DateTime<Utc>>,
+    pub withdrawn_after_commitment: bool,
+    pub created_at: DateTime<Utc>,
+    pub created_by: ActorRef,
+    pub updated_at: DateTime<Utc>,
+    pub revision: i64,
+}
+
+impl Contribution {
+    pub fn terms(&self) -> Terms {
+        Terms {
+            goal_key: self.goal_key.clone(),
+            title: self.title.clone(),
+            description: self.description.clone(),
+            kind: self.kind,
+            amount: self.amount,
+            unit: self.unit.clone(),
+            due_date: self.due_date,
+        }
+    }
+
+    pub fn parties(&self) -> Parties {
+        Parties { municipality_id: self.municipality_id, area_id: self.area_id, organisation_id: self.organisation_id }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ContributionTransition {
+    pub action: ContributionAction,
+    pub from: ContributionStatus,
+    pub to: ContributionStatus,
+    pub note: Option<String>,
+    pub at: DateTime<Utc>,
+    pub actor: ActorRef,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CheckInRecord {
+    pub id: Uuid,
+    pub contribution_id: Uuid,
+    pub date: NaiveDate,
+    pub progress_percent: i32,
+    pub current_value: Option<f64>,
+    pub confidence: Confidence,
+    pub note: String,
+    pub created_at: DateTime<Utc>,
+    pub created_by: ActorRef,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ContributionFilter {
+    pub organisation_id: Option<Uuid>,
+    pub municipality_id: Option<Uuid>,
+    pub area_id: Option<Uuid>,
+    pub agenda_document_id: Option<Uuid>,
+    pub goal_key: Option<String>,
+    pub status: Option<ContributionStatus>,
+    /// Due strictly before this date.
+    pub due_before: Option<NaiveDate>,
+    pub withdrawn_after_commitment: Option<bool>,
+}
+
+pub fn path(id: Uuid) -> String {
+    format!("/api/v1/contributions/{id}")
+}
+
+pub fn check_in_path(contribution_id: Uuid, id: Uuid) -> String {
+    format!("/api/v1/contributions/{contribution_id}/check-ins/{id}")
+}
+
+fn corrupt(what: &str, value: &str) -> StoreError {
+    StoreError::Db(sea_orm::DbErr::Type(format!("unknown {what} '{value}' in the database")))
+}
+
+fn status_of(text: &str) -> Result<ContributionStatus, StoreError> {
+    ContributionStatus::parse(text).ok_or_else(|| corrupt("contribution status", text))
+}
+
+fn from_row(row: contribution::Model) -> Result<Contribution, StoreError> {
+    Ok(Contribution {
+        id: row.id,
+        municipality_id: row.municipality_id,
+        area_id: row.area_id,
+        agenda_document_id: row.agenda_document_id,
+        goal_key: row.goal_key,
+        organisation_id: row.organisation_id,
+        title: row.title,
+        description: row.description,
+        kind: ContributionKind::parse(&row.kind).ok_or_else(|| corrupt("contribution kind", &row.kind))?,
+        amount: row.amount,
+        unit: row.unit,
+        due_date: row.due_date,
+        status: status_of(&row.status)?,
+        proposed_by: Side::parse(&row.proposed_by).ok_or_else(|| corrupt("side", &row.proposed_by))?,
+        committed_at: row.committed_at,
+        withdrawn_after_commitment: row.withdrawn_after_commitment,
+        created_at: row.created_at,
+        created_by: ActorRef { token_id: row.created_by_token, name: row.created_by_name },
+        updated_at: row.updated_at,
+        revision: row.revision,
+    })
+}
+
+/// A partner sees its own organisation's contributions in the areas it takes part in; municipal roles see
+/// their municipality's (SPEC §7).
+fn contribution_scope(scope: ReadScope) -> Condition {
+    use contribution::Column;
+    match scope {
+        ReadScope::All => Condition::all(),
+        ReadScope::Municipality(m) => Condition::all().add(Column::MunicipalityId.eq(m)),
+        ReadScope::PartnerOrganisation(o) => Condition::all()
+            .add(Column::OrganisationId.eq(o))
+            .add(Column::AreaId.in_subquery(scope::areas_of_organisation(o))),
+    }
+}
+
+fn filtered(scope: ReadScope, filter: &ContributionFilter) -> sea_orm::Select<contribution::Entity> {
+    use contribution::Column;
+    let mut select = contribution::Entity::find().filter(contribution_scope(scope));
+    if let Some(o) = filter.organisation_id {
+        select = select.filter(Column::OrganisationId.eq(o));
+    }
+    if let Some(m) = filter.municipality_id {
+        select = select.filter(Column::MunicipalityId.eq(m));
+    }
+    if let Some(a) = filter.area_id {
+        select = select.filter(Column::AreaId.eq(a));
+    }
+    if let Some(d) = filter.agenda_document_id {
+        select = select.filter(Column::AgendaDocumentId.eq(d));
+    }
+    if let Some(g) = &filter.goal_key {
+        select = select.filter(Column::GoalKey.eq(g.as_str()));
+    }
+    if let Some(s) = filter.status {
+        select = select.filter(Column::Status.eq(s.as_str()));
+    }
+    if let Some(d) = filter.due_before {
+        select = select.filter(Column::DueDate.lt(d));
+    }
+    if let Some(w) = filter.withdrawn_after_commitment {
+        select = select.filter(Column::WithdrawnAfterCommitment.eq(w));
+    }
+    select
+}
+
+pub async fn list<C: ConnectionTrait>(
+    conn: &C,
+    scope: ReadScope,
+    filter: &ContributionFilter,
+    after: Option<Uuid>,
+    limit: u64,
+) -> Result<Page<Contribution>, StoreError> {
+    let rows = keyset(filtered(scope, filter), contribution::Column::Id, after, limit).all(conn).await?;
+    let rows = rows.into_iter().map(from_row).collect::<Result<Vec<_>, _>>()?;
+    Ok(finish(rows, limit, |c| c.id))
+}
+
+pub async fn get<C: ConnectionTrait>(conn: &C, scope: ReadScope, id: Uuid) -> Result<Contribution, StoreError> {
+    let row = contribution::Entity::find_by_id(id)
+        .filter(contribution_scope(scope))
+        .one(conn)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    from_row(row)
+}
+
+/// Several contributions by id, within the scope; those not found are simply absent.
+pub async fn get_many<C: ConnectionTrait>(
+    conn: &C,
+    scope: ReadScope,
+    ids: &[Uuid],
+) -> Result<Vec<Contribution>, StoreError> {
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    let rows = contribution::Entity::find()
+        .filter(contribution_scope(scope))
+        .filter(contribution::Column::Id.is_in(ids.iter().copied()))
+        .all(conn)
+        .await?;
+    rows.into_iter().map(from_row).collect()
+}
+
+/// The goal key and status of every contribution to an agenda document, for agenda rule 4.
+pub async fn goal_statuses<C: ConnectionTrait>(
+    conn: &C,
+    agenda_document_id: Uuid,
+) -> Result<Vec<(String, ContributionStatus)>, StoreError> {
+    let rows: Vec<(String, String)> = contribution::Entity::find()
+        .select_only()
+        .column(contribution::Column::GoalKey)
+        .column(contribution::Column::Status)
+        .filter(contribution::Column::AgendaDocumentId.eq(agenda_document_id))
+        .order_by_asc(contribution::Column::Id)
+        .into_tuple()
+        .all(conn)
+        .await?;
+    rows.into_iter().map(|(key, status)| Ok((key, status_of(&status)?))).collect()
+}
+
+/// Whether an organisation has any contribution, which keeps it from being deleted.
+pub async fn any_of_organisation<C: ConnectionTrait>(conn: &C, organisation_id: Uuid) -> Result<bool, StoreError> {
+    let n = contribution::Entity::find()
+        .filter(contribution::Column::OrganisationId.eq(organisation_id))
+        .limit(1)
+        .count(conn)
+        .await?;
+    Ok(n > 0)
+}
+
+fn active_model(c: &Contribution) -> contribution::ActiveModel {
+    contribution::ActiveModel {
+        id: Set(c.id),
+        municipality_id: Set(c.municipality_id),
+        area_id: Set(c.area_id),
+        agenda_document_id: Set(c.agenda_document_id),
+        goal_key: Set(c.goal_key.clone()),
+        organisation_id: Set(c.organisation_id),
+        title: Set(c.title.clone()),
+        description: Set(c.description.clone()),
+        kind: Set(c.kind.as_str().to_owned()),
+        amount: Set(c.amount),
+        unit: Set(c.unit.clone()),
+        due_date: Set(c.due_date),
+        status: Set(c.status.as_str().to_owned()),
+        proposed_by: Set(c.proposed_by.as_str().to_owned()),
+        committed_at: Set(c.committed_at),
+        withdrawn_after_commitment: Set(c.withdrawn_after_commitment),
+        created_at: Set(c.created_at),
+        created_by_token: Set(c.created_by.token_id),
+        created_by_name: Set(c.created_by.name.clone()),
+        updated_at: Set(c.updated_at),
+        revision: Set(c.revision),
+    }
+}
+
+/// Proposes a contribution of `organisation_id` to a goal of `agenda`, by `side`.
+pub async fn create(
+    tx: &Tx,
+    agenda: &Document,
+    organisation_id: Uuid,
+    terms: Terms,
+    side: Side,
+) -> Result<Contribution, StoreError> {
+    let now = tx.now();
+    let c = Contribution {
+        id: Uuid::now_v7(),
+        municipality_id: agenda.municipality_id,
+        area_id: agenda.area_id,
+        agenda_document_id: agenda.id,
+        goal_key: terms.goal_key,
+        organisation_id,
+        title: terms.title,
+        description: terms.description,
+        kind: terms.kind,
+        amount: terms.amount,
+        unit: terms.unit,
+        due_date: terms.due_date,
+        status: ContributionStatus::Proposed,
+        proposed_by: side,
+        committed_at: None,
+        withdrawn_after_commitment: false,
+        created_at: now,
+        created_by: ActorRef { token_id: tx.actor().token_id, name: tx.actor().name.clone() },
+        updated_at: now,
+        revision: 1,
+    };
+    active_model(&c).insert_into(tx.conn()).await?;
+    tx.record(change("contribution.proposed", &c, None, Some(&c))?).await?;
+    Ok(c)
+}
+
+/// Writes `changed` over `current` when the row is still at `expected_revision`.
+async fn save(
+    tx: &Tx,
+    current: &Contribution,
+    changed: &Contribution,
+    expected_revision: i64,
+) -> Result<(), StoreError> {
+    let result = contribution::Entity::update_many()
+        .set(contribution::ActiveModel { id: sea_orm::ActiveValue::NotSet, ..active_model(changed) })
+        .filter(contribution::Column::Id.eq(current.id))
+        .filter(contribution::Column::Revision.eq(expected_revision))
+        .exec(tx.conn())
+        .await?;
+    if result.rows_affected == 0 {
+        return Err(StoreError::Stale { current: current.revision });
+    }
+    Ok(())
+}
+
+/// New terms, with the status and proposing side the domain decided (SPEC §6). A change that makes the
+/// contribution a proposal again is published as `contribution.proposed`.
+pub async fn update(
+    tx: &Tx,
+    current: &Contribution,
+    terms: Terms,
+    status: ContributionStatus,
+    proposed_by: Side,
+    expected_revision: i64,
+) -> Result<Contribution, StoreError> {
+    let changed = Contribution {
+        goal_key: terms.goal_key,
+        title: terms.title,
+        description: terms.description,
+        kind: terms.kind,
+        amount: terms.amount,
+        unit: terms.unit,
+        due_date: terms.due_date,
+        status,
+        proposed_by,
+        updated_at: tx.now(),
+        revision: current.revision + 1,
+        ..current.clone()
+    };
+    save(tx, current, &changed, expected_revision).await?;
+    let reproposed = status == ContributionStatus::Proposed
+        && (current.status != ContributionStatus::Proposed || current.proposed_by != proposed_by);
+    let action = if reproposed { "contribution.proposed" } else { "contribution.updated" };
+    tx.record(change(action, &changed, Some(current), Some(&changed))?).await?;
+    Ok(changed)
+}
+
+/// Moves the contribution to `to` by `action`, keeps the step in its history, and publishes it.
+pub async fn transition(
+    tx: &Tx,
+    current: &Contribution,
+    action: ContributionAction,
+    to: ContributionStatus,
+    note: Option<String>,
+    expected_revision: i64,
+) -> Result<Contribution, StoreError> {
+    let now = tx.now();
+    let changed = Contribution {
+        status: to,
+        committed_at: if to == ContributionStatus::Committed { Some(now) } else { current.committed_at },
+        // A promise broken after it was made is what the dashboard must show, so it is kept as a fact.
+        withdrawn_after_commitment: to == ContributionStatus::Withdrawn && current.status.is_committed(),
+        updated_at: now,
+        revision: current.revision + 1,
+        ..current.clone()
+    };
+    save(tx, current, &changed, expected_revision).await?;
+    contribution_transition::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        contribution_id: Set(current.id),
+        action: Set(action.as_str().to_owned()),
+        from_status: Set(current.status.as_str().to_owned()),
+        to_status: Set(to.as_str().to_owned()),
+        note: Set(note),
+        at: Set(now),
+        actor_token_id: Set(tx.actor().token_id),
+        actor_name: Set(tx.actor().name.clone()),
+    }
+    .insert_into(tx.conn())
+    .await?;
+    tx.record(change(action.event_type(), &changed, Some(current), Some(&changed))?).await?;
+    Ok(changed)
+}
+
+pub async fn transitions<C: ConnectionTrait>(conn: &C, id: Uuid) -> Result<Vec<ContributionTransition>, StoreError> {
+    let rows = contribution_transition::Entity::find()
+        .filter(contribution_transition::Column::ContributionId.eq(id))
+        .order_by_asc(contribution_transition::Column::Id)
+        .all(conn)
+        .await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(ContributionTransition {
+                action: ContributionAction::parse(&r.action).ok_or_else(|| corrupt("action", &r.action))?,
+                from: status_of(&r.from_status)?,
+                to: status_of(&r.to_status)?,
+                note: r.note,
+                at: r.at,
+                actor: ActorRef { token_id: r.actor_token_id, name: r.actor_name },
+            })
+        })
+        .collect()
+}
+
+fn check_in_from(row: check_in::Model) -> Result<CheckInRecord, StoreError> {
+    Ok(CheckInRecord {
+        id: row.id,
+        contribution_id: row.contribution_id,
+        date: row.date,
+        progress_percent: row.progress_percent,
+        current_value: row.current_value,
+        confidence: Confidence::parse(&row.confidence).ok_or_else(|| corrupt("confidence", &row.confidence))?,
+        note: row.note,
+        created_at: row.created_at,
+        created_by: ActorRef { token_id: row.created_by_token, name: row.created_by_name },
+    })
+}
+
+/// The check-ins of a contribution, oldest first.
+pub async fn check_ins<C: ConnectionTrait>(
+    conn: &C,
+    contribution_id: Uuid,
+    after: Option<Uuid>,
+    limit: u64,
+) -> Result<Page<CheckInRecord>, StoreError> {
+    let select = check_in::Entity::find().filter(check_in::Column::ContributionId.eq(contribution_id));
+    let rows = keyset(select, check_in::Column::Id, after, limit).all(conn).await?;
+    let rows = rows.into_iter().map(check_in_from).collect::<Result<Vec<_>, _>>()?;
+    Ok(finish(rows, limit, |c| c.id))
+}
+
+pub async fn get_check_in<C: ConnectionTrait>(
+    conn: &C,
+    contribution_id: Uuid,
+    id: Uuid,
+) -> Result<CheckInRecord, StoreError> {
+    let row = check_in::Entity::find_by_id(id)
+        .filter(check_in::Column::ContributionId.eq(contribution_id))
+        .one(conn)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    check_in_from(row)
+}
+
+/// Appends a check-in. Reports are never changed or removed, so they need no revision.
+pub async fn add_check_in(tx: &Tx, c: &Contribution, report: CheckIn) -> Result<CheckInRecord, StoreError> {
+    let record = CheckInRecord {
+        id: Uuid::now_v7(),
+        contribution_id: c.id,
+        date: report.date,
+        progress_percent: report.progress_percent,
+        current_value: report.current_value,
+        confidence: report.confidence,
+        note: report.note,
+        created_at: tx.now(),
+        created_by: ActorRef { token_id: tx.actor().token_id, name: tx.actor().name.clone() },
+    };
+    check_in::ActiveModel {
+        id: Set(record.id),
+        contribution_id: Set(c.id),
+        date: Set(record.date),
+        progress_percent: Set(record.progress_percent),
+        current_value: Set(record.current_value),
+        confidence: Set(record.confidence.as_str().to_owned()),
+        note: Set(record.note.clone()),
+        created_at: Set(record.created_at),
+        created_by_token: Set(record.created_by.token_id),
+        created_by_name: Set(record.created_by.name.clone()),
+    }
+    .insert_into(tx.conn())
+    .await?;
+    let path = check_in_path(c.id, record.id);
+    let change = Change::of("checkin.created", "check_in", record.id, path, None, Some(&record))?
+        .in_municipality(c.municipality_id)
+        .in_area(c.area_id)
+        .of_organisation(c.organisation_id);
+    tx.record(change).await?;
+    Ok(record)
+}
+
+fn change(
+    action: &str,
+    c: &Contribution,
+    old: Option<&Contribution>,
+    new: Option<&Contribution>,
+) -> Result<Change, StoreError> {
+    Ok(Change::of(action, "contribution", c.id, path(c.id), old, new)?
+        .in_municipality(c.municipality_id)
+        .in_area(c.area_id)
+        .of_organisation(c.organisation_id))
+}
