@@ -208,23 +208,6 @@ pub async fn get<C: ConnectionTrait>(conn: &C, scope: ReadScope, id: Uuid) -> Re
     from_row(row)
 }
 
-/// Several contributions by id, within the scope; those not found are simply absent.
-pub async fn get_many<C: ConnectionTrait>(
-    conn: &C,
-    scope: ReadScope,
-    ids: &[Uuid],
-) -> Result<Vec<Contribution>, StoreError> {
-    if ids.is_empty() {
-        return Ok(vec![]);
-    }
-    let rows = contribution::Entity::find()
-        .filter(contribution_scope(scope))
-        .filter(contribution::Column::Id.is_in(ids.iter().copied()))
-        .all(conn)
-        .await?;
-    rows.into_iter().map(from_row).collect()
-}
-
 /// The goal key and status of every contribution to an agenda document, for agenda rule 4.
 pub async fn goal_statuses<C: ConnectionTrait>(
     conn: &C,

@@ -216,9 +216,8 @@ pub async fn import(
     Auth(p): Auth,
     CsvBody(raw): CsvBody,
 ) -> Result<HttpResponse, ApiError> {
-    let (rows, cell_errors) = format::read(&raw)?;
+    let (rows, mut errors) = format::read(&raw)?;
     let result = respond::in_transaction(&state, &req, &p, async |tx| {
-        let mut errors = cell_errors.clone();
         let mut seen = HashSet::new();
         let mut done = vec![];
         for row in &rows {

@@ -378,21 +378,19 @@ pub async fn propose(
         }
         Err(target::TargetError::Failed(e)) => return Err(e),
     };
+    let mut side = None;
     if let Some(agenda) = &agenda {
         let parties =
             lifecycle::Parties { municipality_id: agenda.municipality_id, area_id: agenda.area_id, organisation_id };
-        lifecycle::side_of(p, &parties)?;
+        side = Some(lifecycle::side_of(p, &parties)?);
         match target::check_target(tx.conn(), p, agenda, Some(organisation_id), Some(&goal_key)).await {
             Ok(()) => {}
             Err(target::TargetError::Invalid(e)) => errors.merge(e),
             Err(target::TargetError::Failed(e)) => return Err(e),
         }
     }
-    let (Some(terms), Some(agenda)) = (terms, agenda) else { return Err(errors.into()) };
+    let (Some(terms), Some(agenda), Some(side)) = (terms, agenda, side) else { return Err(errors.into()) };
     errors.into_result(())?;
-    let parties =
-        lifecycle::Parties { municipality_id: agenda.municipality_id, area_id: agenda.area_id, organisation_id };
-    let side = lifecycle::side_of(p, &parties)?;
     Ok(store::create(tx, &agenda, organisation_id, terms, side).await?)
 }
 
