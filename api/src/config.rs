@@ -24,6 +24,9 @@ pub struct Config {
     pub db_max_connections: u32,
     /// `GEBIEDSCYCLUS_DB_ACQUIRE_TIMEOUT_MS`: how long a request waits for a connection before a 503.
     pub db_acquire_timeout: Duration,
+    /// `GEBIEDSCYCLUS_SWEEP_INTERVAL_SECS`: how often the deadline sweeper runs (default 300; 0 turns it off
+    /// on this instance).
+    pub sweep_interval: Option<Duration>,
     /// `GEBIEDSCYCLUS_LOG`: tracing filter (default `info`).
     pub log_filter: String,
     /// `GEBIEDSCYCLUS_LOG_FORMAT`: `text` (default) or `json`.
@@ -64,12 +67,17 @@ impl Config {
             workers,
             db_max_connections: number("GEBIEDSCYCLUS_DB_MAX_CONNECTIONS", 16)? as u32,
             db_acquire_timeout: Duration::from_millis(number("GEBIEDSCYCLUS_DB_ACQUIRE_TIMEOUT_MS", 3000)?),
+            sweep_interval: match number("GEBIEDSCYCLUS_SWEEP_INTERVAL_SECS", 300)? {
+                0 => None,
+                secs => Some(Duration::from_secs(secs)),
+            },
             log_filter: var("GEBIEDSCYCLUS_LOG").unwrap_or_else(|| "info".to_owned()),
             log_format,
         })
     }
 
-    /// A configuration for tests and tools: the given database, any free port, one worker.
+    /// A configuration for tests and tools: the given database, any free port, one worker, no sweeper
+    /// (tests run sweeps themselves, at the moment they choose).
     pub fn for_database(database_url: &str) -> Config {
         Config {
             database_url: database_url.to_owned(),
@@ -78,6 +86,7 @@ impl Config {
             workers: Some(1),
             db_max_connections: 8,
             db_acquire_timeout: Duration::from_secs(5),
+            sweep_interval: None,
             log_filter: "warn".to_owned(),
             log_format: LogFormat::Text,
         }

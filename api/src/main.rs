@@ -111,6 +111,9 @@ async fn main() -> anyhow::Result<()> {
                     }
                     None => println!("The database already holds data; demo data not loaded, no new tokens."),
                 }
+                // Announce the demo's due-soon and overdue deadlines now rather than at the sweeper's next tick.
+                let sweep = api::sweeper::sweep_once(app.db()).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+                println!("Deadline sweep: {} deadline events raised.", sweep.raised);
             }
             tracing::info!(bind = %config.bind, port = app.port(), database = %api::startup::redact(&config.database_url), "serving");
             println!("Serving on http://{}:{}/api/v1 (docs: /api/v1/docs/)", bind_host(&config.bind), app.port());

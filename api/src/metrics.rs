@@ -1,7 +1,9 @@
 //! Prometheus metrics: requests by route and status, a latency histogram, and the connection pool.
 //! Each application has its own registry, so tests that start several applications do not share counts.
 
-use prometheus::{Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, Opts, Registry, TextEncoder};
+use prometheus::{
+    Encoder, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, Opts, Registry, TextEncoder,
+};
 
 use persistence::PoolState;
 
@@ -13,6 +15,7 @@ pub struct Metrics {
     pool_size: IntGauge,
     pool_idle: IntGauge,
     pool_max: IntGauge,
+    statements: IntCounter,
 }
 
 impl Metrics {
@@ -32,16 +35,19 @@ impl Metrics {
         let pool_size = IntGauge::new("db_pool_connections", "Open database connections").expect("valid metric");
         let pool_idle = IntGauge::new("db_pool_idle_connections", "Idle database connections").expect("valid metric");
         let pool_max = IntGauge::new("db_pool_max_connections", "Largest size of the pool").expect("valid metric");
+        let statements =
+            IntCounter::new("db_statements_total", "SQL statements run by this instance").expect("valid metric");
         for collector in [
             Box::new(requests.clone()) as Box<dyn prometheus::core::Collector>,
             Box::new(latency.clone()),
             Box::new(pool_size.clone()),
             Box::new(pool_idle.clone()),
             Box::new(pool_max.clone()),
+            Box::new(statements.clone()),
         ] {
             registry.register(collector).expect("metric registered once");
         }
-        Metrics { registry, requests, latency, pool_size, pool_idle, pool_max }
+        Metrics { registry, requests, latency, pool_size, pool_idle, pool_max, statements }
     }
 
     pub fn observe(&self, method: &str, route: &str, status: u16, seconds: f64) {
@@ -49,8 +55,9 @@ impl Metrics {
         self.latency.with_label_values(&[method, route]).observe(seconds);
     }
 
-    /// The text exposition, with the pool read at scrape time.
-    pub fn render(&self, pool: PoolState) -> String {
+    /// The text exposition, with the pool and the statement count read at scrape time.
+    pub fn render(&self, pool: PoolState, statements: u64) -> String {
+        self.statements.inc_by(statements.saturating_sub(self.statements.get()));
         self.pool_size.set(i64::from(pool.size));
         self.pool_idle.set(i64::from(pool.idle));
         self.pool_max.set(i64::from(pool.max));

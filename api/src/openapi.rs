@@ -10,8 +10,8 @@ use utoipa::openapi::{ContentBuilder, Object, ObjectBuilder, Ref, Required, Type
 use utoipa::{Modify, OpenApi};
 
 use crate::routes::{
-    api_tokens, areas, audit_events, check_ins, contribution_imports, contributions, cycles, documents, municipalities,
-    operations, organisations, partners, versions,
+    api_tokens, areas, audit_events, check_ins, contribution_imports, contributions, cycles, dashboard, deadlines,
+    documents, municipalities, operations, organisations, partners, versions,
 };
 
 #[derive(OpenApi)]
@@ -36,7 +36,7 @@ analysis (gebiedsanalyse), a four-yearly agenda (gebiedsagenda) with what each p
         organisations::list, organisations::create, organisations::get, organisations::update, organisations::delete,
         api_tokens::list, api_tokens::create, api_tokens::get, api_tokens::update, api_tokens::revoke,
         audit_events::list,
-        cycles::get,
+        cycles::get, deadlines::list, dashboard::get,
         documents::list, documents::create, documents::get,
         versions::list, versions::create, versions::get, versions::save, versions::delete,
         versions::transition, versions::history, versions::readiness, versions::diff,
@@ -56,6 +56,7 @@ analysis (gebiedsanalyse), a four-yearly agenda (gebiedsagenda) with what each p
         (name = "api-tokens", description = "API tokens with a role and scope"),
         (name = "documents", description = "Cycle documents (gebiedsanalyse, gebiedsagenda, gebiedsplan, gebiedsmonitor), their versions and lifecycle"),
         (name = "contributions", description = "Contributions (bijdragen) of partners to agenda goals, their agreement, lifecycle and check-ins (voortgangsmeldingen)"),
+        (name = "deadlines", description = "Deadlines (termijnen) from the cycle calendar and the municipality's dashboard (overzicht)"),
         (name = "audit-events", description = "The audit trail (audittrail)"),
         (name = "operations", description = "Health, metrics and this document"),
     ),

@@ -25,19 +25,27 @@ pub fn encode_cursor(id: Uuid) -> String {
     URL_SAFE_NO_PAD.encode(id.as_bytes())
 }
 
-/// Checks `pageSize` and decodes `cursor`; both problems are reported together.
-pub fn page_params(page_size: Option<u64>, cursor: Option<&str>) -> Result<(u64, Option<Uuid>), ApiError> {
-    let mut problems = domain::FieldErrors::new();
+/// Checks `pageSize` (default 50, 1 to 200) into `problems`.
+pub fn check_page_size(problems: &mut domain::FieldErrors, page_size: Option<u64>) -> u64 {
     let size = page_size.unwrap_or(DEFAULT_PAGE_SIZE);
     if !(1..=MAX_PAGE_SIZE).contains(&size) {
         problems.push("pageSize", "out_of_range", format!("must be between 1 and {MAX_PAGE_SIZE}"));
     }
+    size
+}
+
+const FOREIGN_CURSOR: &str = "not a cursor this service handed out; use the next link";
+
+/// Checks `pageSize` and decodes `cursor`; both problems are reported together.
+pub fn page_params(page_size: Option<u64>, cursor: Option<&str>) -> Result<(u64, Option<Uuid>), ApiError> {
+    let mut problems = domain::FieldErrors::new();
+    let size = check_page_size(&mut problems, page_size);
     let after = match cursor {
         None => None,
         Some(c) => match URL_SAFE_NO_PAD.decode(c).ok().and_then(|b| Uuid::from_slice(&b).ok()) {
             Some(id) => Some(id),
             None => {
-                problems.push("cursor", "invalid_cursor", "not a cursor this service handed out; use the next link");
+                problems.push("cursor", "invalid_cursor", FOREIGN_CURSOR);
                 None
             }
         },
@@ -45,18 +53,41 @@ pub fn page_params(page_size: Option<u64>, cursor: Option<&str>) -> Result<(u64,
     problems.into_result((size, after)).map_err(ApiError::from)
 }
 
+/// For lists that are computed rather than stored (deadlines): the cursor is a sort key in text, which
+/// `parse` turns back into the key; a cursor it cannot read is refused like any foreign cursor.
+pub fn decode_key_cursor<K>(
+    problems: &mut domain::FieldErrors,
+    cursor: Option<&str>,
+    parse: impl Fn(&str) -> Option<K>,
+) -> Option<K> {
+    let cursor = cursor?;
+    let key = URL_SAFE_NO_PAD.decode(cursor).ok().and_then(|b| String::from_utf8(b).ok()).and_then(|t| parse(&t));
+    if key.is_none() {
+        problems.push("cursor", "invalid_cursor", FOREIGN_CURSOR);
+    }
+    key
+}
+
+/// The request's own URL with `cursor` replaced: the `next` link of a page.
+pub fn next_link(req: &HttpRequest, cursor: &str) -> String {
+    let info = req.connection_info();
+    let mut query: Vec<(String, String)> = form_urlencoded::parse(req.query_string().as_bytes())
+        .filter(|(k, _)| k != "cursor")
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    query.push(("cursor".into(), cursor.to_owned()));
+    let query = form_urlencoded::Serializer::new(String::new()).extend_pairs(query).finish();
+    format!("{}://{}{}?{}", info.scheme(), info.host(), req.path(), query)
+}
+
+/// A text sort key as an opaque cursor.
+pub fn encode_key_cursor(key: &str) -> String {
+    URL_SAFE_NO_PAD.encode(key.as_bytes())
+}
+
 /// The page's response, with `next` as the request's own URL with the cursor replaced.
 pub fn list_response<T: ToSchema>(req: &HttpRequest, page: persistence::Page<T>) -> ListResponse<T> {
-    let next = page.next_after.map(|after| {
-        let info = req.connection_info();
-        let mut query: Vec<(String, String)> = form_urlencoded::parse(req.query_string().as_bytes())
-            .filter(|(k, _)| k != "cursor")
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
-            .collect();
-        query.push(("cursor".into(), encode_cursor(after)));
-        let query = form_urlencoded::Serializer::new(String::new()).extend_pairs(query).finish();
-        format!("{}://{}{}?{}", info.scheme(), info.host(), req.path(), query)
-    });
+    let next = page.next_after.map(|after| next_link(req, &encode_cursor(after)));
     ListResponse { results: page.items, next }
 }
 

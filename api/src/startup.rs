@@ -55,6 +55,9 @@ impl Application {
         if let Some(workers) = config.workers {
             server = server.workers(workers.max(1));
         }
+        if let Some(interval) = config.sweep_interval {
+            crate::sweeper::spawn(db.clone(), interval);
+        }
         Ok(Application { port, server: server.run(), db })
     }
 

@@ -5,7 +5,9 @@ use domain::access::ReadScope;
 use domain::area::Locality;
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::{Expr, ExprTrait, Func};
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -94,6 +96,25 @@ pub async fn list<C: ConnectionTrait>(
 pub async fn get<C: ConnectionTrait>(conn: &C, scope: ReadScope, id: Uuid) -> Result<Area, StoreError> {
     let row = area::Entity::find_by_id(id).filter(scope::areas(scope)).one(conn).await?.ok_or(StoreError::NotFound)?;
     from_row(row)
+}
+
+/// Every area in scope, of one municipality or one area if asked, in code order: for overviews that cover
+/// all areas at once (deadlines, the dashboard, the sweeper). One statement.
+pub async fn all<C: ConnectionTrait>(
+    conn: &C,
+    scope: ReadScope,
+    municipality_id: Option<Uuid>,
+    area_id: Option<Uuid>,
+) -> Result<Vec<Area>, StoreError> {
+    let mut select = area::Entity::find().filter(scope::areas(scope));
+    if let Some(m) = municipality_id {
+        select = select.filter(area::Column::MunicipalityId.eq(m));
+    }
+    if let Some(a) = area_id {
+        select = select.filter(area::Column::Id.eq(a));
+    }
+    let rows = select.order_by_asc(area::Column::Code).order_by_asc(area::Column::Id).all(conn).await?;
+    rows.into_iter().map(from_row).collect()
 }
 
 /// The areas among `ids` that belong to `municipality_id`, to check the areas of an area editor's token.

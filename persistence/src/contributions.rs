@@ -115,7 +115,7 @@ fn corrupt(what: &str, value: &str) -> StoreError {
     StoreError::Db(sea_orm::DbErr::Type(format!("unknown {what} '{value}' in the database")))
 }
 
-fn status_of(text: &str) -> Result<ContributionStatus, StoreError> {
+pub(crate) fn status_of(text: &str) -> Result<ContributionStatus, StoreError> {
     ContributionStatus::parse(text).ok_or_else(|| corrupt("contribution status", text))
 }
 
@@ -146,7 +146,7 @@ fn from_row(row: contribution::Model) -> Result<Contribution, StoreError> {
 
 /// A partner sees its own organisation's contributions in the areas it takes part in; municipal roles see
 /// their municipality's (SPEC §7).
-fn contribution_scope(scope: ReadScope) -> Condition {
+pub(crate) fn contribution_scope(scope: ReadScope) -> Condition {
     use contribution::Column;
     match scope {
         ReadScope::All => Condition::all(),

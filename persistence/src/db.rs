@@ -1,6 +1,7 @@
 //! Connecting, migrating and starting transactions, with the settings each database needs.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use domain::clock::Clock;
@@ -57,6 +58,9 @@ pub struct Db {
     conn: DatabaseConnection,
     clock: Arc<dyn Clock>,
     max_connections: u32,
+    /// SQL statements run through this pool, for the metrics endpoint and for tests that hold a request
+    /// to a fixed number of statements.
+    statements: Arc<AtomicU64>,
 }
 
 impl Db {
@@ -78,8 +82,13 @@ impl Db {
                 .foreign_keys(true)
                 .busy_timeout(busy)
         });
-        let conn = Database::connect(options).await?;
-        Ok(Db { conn, clock, max_connections: settings.max_connections })
+        let mut conn = Database::connect(options).await?;
+        let statements = Arc::new(AtomicU64::new(0));
+        let counter = statements.clone();
+        conn.set_metric_callback(move |_| {
+            counter.fetch_add(1, Ordering::Relaxed);
+        });
+        Ok(Db { conn, clock, max_connections: settings.max_connections, statements })
     }
 
     pub async fn migrate(&self) -> Result<(), StoreError> {
@@ -96,6 +105,11 @@ impl Db {
 
     pub fn conn(&self) -> &DatabaseConnection {
         &self.conn
+    }
+
+    /// How many SQL statements this pool has run since it was opened.
+    pub fn statements(&self) -> u64 {
+        self.statements.load(Ordering::Relaxed)
     }
 
     pub fn clock(&self) -> &Arc<dyn Clock> {

@@ -102,7 +102,7 @@ fn corrupt(what: &str, value: &str) -> StoreError {
     StoreError::Db(sea_orm::DbErr::Type(format!("unknown {what} '{value}' in the database")))
 }
 
-fn kind_of(text: &str) -> Result<DocumentKind, StoreError> {
+pub(crate) fn kind_of(text: &str) -> Result<DocumentKind, StoreError> {
     DocumentKind::parse(text).ok_or_else(|| corrupt("document kind", text))
 }
 
@@ -193,7 +193,7 @@ pub fn version_path(document_id: Uuid, number: i32) -> String {
 }
 
 /// A partner reads documents of the areas it takes part in, but never analyses (SPEC §7).
-fn document_scope(scope: ReadScope) -> Condition {
+pub(crate) fn document_scope(scope: ReadScope) -> Condition {
     match scope {
         ReadScope::All => Condition::all(),
         ReadScope::Municipality(m) => Condition::all().add(document::Column::MunicipalityId.eq(m)),
@@ -273,16 +273,19 @@ pub async fn get<C: ConnectionTrait>(conn: &C, scope: ReadScope, id: Uuid) -> Re
     document_from(row)
 }
 
-/// The documents of one area that cover `year`, one per kind at most.
+/// The documents of these areas that cover `year`, one per area and kind at most. One statement.
 pub async fn covering_year<C: ConnectionTrait>(
     conn: &C,
     scope: ReadScope,
-    area_id: Uuid,
+    area_ids: &[Uuid],
     year: i32,
 ) -> Result<Vec<Document>, StoreError> {
+    if area_ids.is_empty() {
+        return Ok(vec![]);
+    }
     let rows = document::Entity::find()
         .filter(document_scope(scope))
-        .filter(document::Column::AreaId.eq(area_id))
+        .filter(document::Column::AreaId.is_in(area_ids.iter().copied()))
         .filter(document::Column::PeriodStart.lte(year))
         .filter(document::Column::PeriodEnd.gte(year))
         .all(conn)

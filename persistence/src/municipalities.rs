@@ -83,6 +83,26 @@ pub async fn get<C: ConnectionTrait>(conn: &C, scope: ReadScope, id: Uuid) -> Re
     from_row(row)
 }
 
+/// The calendars of these municipalities, for computing deadlines over many areas. One statement.
+pub async fn calendars<C: ConnectionTrait>(conn: &C, ids: &[Uuid]) -> Result<Vec<(Uuid, Calendar)>, StoreError> {
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    let rows: Vec<(Uuid, serde_json::Value)> = municipality::Entity::find()
+        .select_only()
+        .columns([municipality::Column::Id, municipality::Column::Calendar])
+        .filter(municipality::Column::Id.is_in(ids.iter().copied()))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    rows.into_iter().map(|(id, calendar)| Ok((id, serde_json::from_value(calendar)?))).collect()
+}
+
+/// The ids of all municipalities, for the deadline sweeper.
+pub async fn ids<C: ConnectionTrait>(conn: &C) -> Result<Vec<Uuid>, StoreError> {
+    Ok(municipality::Entity::find().select_only().column(municipality::Column::Id).into_tuple().all(conn).await?)
+}
+
 async fn check_cbs_code_free<C: ConnectionTrait>(
     conn: &C,
     code: &Option<String>,

@@ -23,6 +23,8 @@ pub struct TestApp {
     pub admin: String,
     pub clock: Arc<FixedClock>,
     pub db: persistence::Db,
+    /// The test's own database, for tests that open a second connection to it (a second instance).
+    pub database_url: String,
     sqlite_file: Option<std::path::PathBuf>,
 }
 
@@ -101,11 +103,12 @@ impl TestApp {
         config.admin_token = Some(admin.clone());
         let clock = Arc::new(FixedClock::new(Utc::now()));
         let app = Application::build(&config, clock.clone()).await.expect("application starts");
+        let url = config.database_url.clone();
         let address = format!("http://127.0.0.1:{}", app.port());
         let db = app.db().clone();
         tokio::spawn(app.run_until_stopped());
         let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
-        TestApp { address, client, admin, clock, db, sqlite_file }
+        TestApp { address, client, admin, clock, db, database_url: url, sqlite_file }
     }
 
     pub fn set_now(&self, at: DateTime<Utc>) {

@@ -1,5 +1,6 @@
 //! Demo contributions: what the partners of the two full-cycle areas promised to the agenda in force and
-//! to the next one, in every status, with check-ins, made through the same rules as the API.
+//! to the next one, in every status, with check-ins, made through the same rules as the API. Some due
+//! dates are relative to the day of loading, so that every deadline state shows on that day.
 
 use chrono::NaiveDate;
 use domain::clock::dutch_date;
@@ -31,6 +32,15 @@ fn date(s: &str) -> anyhow::Result<NaiveDate> {
     Ok(NaiveDate::parse_from_str(s, "%Y-%m-%d")?)
 }
 
+/// A due date: a calendar date, or `+N` / `-N` days from the day the demo is loaded, so that the deadline
+/// list shows every state (due soon, overdue, met before the due date) on whatever day the demo runs.
+fn due(s: &str, today: NaiveDate) -> anyhow::Result<NaiveDate> {
+    match s.strip_prefix('+').or_else(|| s.starts_with('-').then_some(s)) {
+        Some(days) => Ok(today + chrono::Duration::days(days.parse()?)),
+        None => date(s),
+    }
+}
+
 /// One contribution through its whole history, a transaction per step as people would make them.
 async fn keep(db: &Db, agenda: &Document, p: &Promise<'_>) -> anyhow::Result<()> {
     let Some(organisation) = p.organisation else { return Ok(()) };
@@ -42,7 +52,7 @@ async fn keep(db: &Db, agenda: &Document, p: &Promise<'_>) -> anyhow::Result<()>
         kind: p.kind,
         amount: p.amount.map(|a| a.0),
         unit: p.amount.map(|a| a.1.to_owned()),
-        due_date: Some(date(p.due)?),
+        due_date: Some(due(p.due, dutch_date(db.clock().now()))?),
     }
     .parse()
     .map_err(|e| anyhow::anyhow!("demo contribution {}: {e}", p.title))?;
@@ -87,7 +97,7 @@ pub async fn for_cycle(db: &Db, agendas: &Agendas, partners: &AreaPartners) -> a
             title: "Wijkagent houdt elke week spreekuur in het dorpshuis",
             kind: K::Capacity,
             amount: Some((0.2, "fte")),
-            due: "2026-12-31",
+            due: "+20",
             proposed_by: Partner,
             steps: &[AGREED_BY_COORDINATOR, STARTED],
             check_ins: &[
@@ -112,7 +122,7 @@ pub async fn for_cycle(db: &Db, agendas: &Agendas, partners: &AreaPartners) -> a
             title: "Bijdrage aan de verkenning levensloopbestendige woningen",
             kind: K::Funding,
             amount: Some((20000.0, "euro")),
-            due: "2026-06-30",
+            due: "+60",
             proposed_by: Gemeente,
             steps: &[
                 AGREED_BY_PARTNER,
@@ -152,7 +162,7 @@ pub async fn for_cycle(db: &Db, agendas: &Agendas, partners: &AreaPartners) -> a
             title: "Buurtkamer twee middagen per week openhouden",
             kind: K::Facility,
             amount: Some((2.0, "middagen per week")),
-            due: "2026-12-31",
+            due: "-10",
             proposed_by: Partner,
             steps: &[AGREED_BY_COORDINATOR],
             check_ins: &[],
@@ -168,7 +178,7 @@ pub async fn for_cycle(db: &Db, agendas: &Agendas, partners: &AreaPartners) -> a
             title: "Wijkagent ook betrokken bij de schoolroutes",
             kind: K::Capacity,
             amount: Some((0.1, "fte")),
-            due: "2027-12-31",
+            due: "+200",
             proposed_by: Gemeente,
             steps: &[],
             check_ins: &[],

@@ -18,7 +18,7 @@ use crate::contribution::{self as target};
 use crate::contribution_csv;
 use crate::error::ApiError;
 use crate::extract::{Auth, Body, IdempotencyKey, IfMatch, PathId, Query};
-use crate::pagination::{ListResponse, MAX_PAGE_SIZE, list_response, page_params};
+use crate::pagination::{ListResponse, MAX_PAGE_SIZE, encode_cursor, list_response, next_link, page_params};
 use crate::respond::{self, Created};
 use crate::startup::AppState;
 
@@ -304,10 +304,10 @@ pub async fn list(
     let page = store::list(state.db.conn(), ReadScope::of(&p), &filter, after, limit).await?;
     if csv {
         let body = contribution_csv::write(&page.items);
-        let list = list_response(&req, page.map(|c| ContributionBody::from(&c)));
         let mut response = HttpResponse::Ok();
         response.insert_header((header::CONTENT_TYPE, "text/csv; charset=utf-8"));
-        if let Some(next) = list.next {
+        if let Some(after) = page.next_after {
+            let next = next_link(&req, &encode_cursor(after));
             response.insert_header((header::LINK, format!("<{next}>; rel=\"next\"")));
         }
         return Ok(response.body(body));

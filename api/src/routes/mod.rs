@@ -25,6 +25,8 @@ pub mod check_ins;
 pub mod contribution_imports;
 pub mod contributions;
 pub mod cycles;
+pub mod dashboard;
+pub mod deadlines;
 pub mod documents;
 pub mod municipalities;
 pub mod operations;
@@ -87,6 +89,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     )
     .service(web::resource("/api/v1/audit-events").route(web::get().to(audit_events::list)))
     .service(web::resource("/api/v1/areas/{id}/cycles/{year}").route(web::get().to(cycles::get)))
+    .service(web::resource("/api/v1/deadlines").route(web::get().to(deadlines::list)))
+    .service(web::resource("/api/v1/dashboard").route(web::get().to(dashboard::get)))
     .service(
         web::resource("/api/v1/documents")
             .route(web::get().to(documents::list))

@@ -47,7 +47,7 @@ pub async fn ready(state: web::Data<AppState>) -> Result<HttpResponse, ApiError>
 pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4; charset=utf-8")
-        .body(state.metrics.render(state.db.pool_state()))
+        .body(state.metrics.render(state.db.pool_state(), state.db.statements()))
 }
 
 /// This OpenAPI 3.1 document. No token needed; any origin may fetch it.

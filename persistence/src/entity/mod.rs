@@ -8,6 +8,7 @@ pub mod audit_event;
 pub mod check_in;
 pub mod contribution;
 pub mod contribution_transition;
+pub mod deadline_notice;
 pub mod document;
 pub mod document_year;
 pub mod domain_event;

@@ -5,6 +5,7 @@ mod audit;
 mod concurrency;
 mod contributions;
 mod conventions;
+mod deadlines;
 mod documents;
 mod municipalities;
 mod organisations;
