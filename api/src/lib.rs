@@ -10,6 +10,7 @@ pub mod deadlines;
 pub mod demo;
 pub mod error;
 pub mod extract;
+pub mod generate;
 pub mod metrics;
 pub mod middleware;
 pub mod openapi;

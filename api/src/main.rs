@@ -6,7 +6,7 @@ use anyhow::Context;
 use api::config::Config;
 use api::startup::{Application, connect};
 use clap::{Parser, Subcommand, ValueEnum};
-use domain::clock::SystemClock;
+use domain::clock::{Clock, SystemClock};
 use domain::principal::Role;
 use uuid::Uuid;
 
@@ -41,6 +41,29 @@ enum Command {
     },
     /// Print the OpenAPI document.
     Openapi,
+    /// Fill an empty database with a generated data set for benchmarks (deterministic from the seed).
+    Generate {
+        /// `small` (5 municipalities) or `large` (350); both with 10 areas each and 10 cycle years.
+        #[arg(long, value_enum, default_value = "small")]
+        scale: ScaleArg,
+        /// Override the number of municipalities.
+        #[arg(long)]
+        municipalities: Option<u32>,
+        /// Override the number of areas per municipality.
+        #[arg(long)]
+        areas: Option<u32>,
+        /// Override the number of cycle years (ending this year).
+        #[arg(long)]
+        years: Option<i32>,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ScaleArg {
+    Small,
+    Large,
 }
 
 #[derive(Subcommand)]
@@ -129,6 +152,33 @@ async fn main() -> anyhow::Result<()> {
                 api::commands::create_token(&db, &name, role.into(), municipality.as_deref(), organisation, &areas)
                     .await?;
             println!("Token {id} created. Its secret, shown only now:\n{secret}");
+        }
+        Command::Generate { scale, municipalities, areas, years, seed } => {
+            let db = connect(&config, clock.clone()).await?;
+            if !persistence::municipalities::ids(db.conn()).await?.is_empty() {
+                anyhow::bail!("the database already holds data; generate into an empty database");
+            }
+            let this_year = chrono::Datelike::year(&domain::clock::dutch_date(clock.now()));
+            let mut s = match scale {
+                ScaleArg::Small => api::generate::Scale::small(this_year),
+                ScaleArg::Large => api::generate::Scale::large(this_year),
+            };
+            s.municipalities = municipalities.unwrap_or(s.municipalities);
+            s.areas_per_municipality = areas.unwrap_or(s.areas_per_municipality);
+            s.years = years.unwrap_or(s.years);
+            s.seed = seed;
+            let started = std::time::Instant::now();
+            let g = api::generate::run(&db, s).await?;
+            println!(
+                "Generated {} municipalities, {} areas, {} documents, {} versions, {} contributions, {} check-ins in {:.1} s.",
+                g.municipalities,
+                g.areas,
+                g.documents,
+                g.versions,
+                g.contributions,
+                g.check_ins,
+                started.elapsed().as_secs_f64()
+            );
         }
         Command::Openapi => unreachable!("handled above"),
     }

@@ -16,6 +16,9 @@ use crate::error::StoreError;
 use crate::migration::Migrator;
 use crate::tx::{Actor, Tx};
 
+/// Statements slower than this are logged as warnings, with their SQL (without the values).
+const SLOW_STATEMENT: Duration = Duration::from_millis(250);
+
 /// Pool settings. SQLite has one writer at a time anyway; its pool mainly serves concurrent readers.
 #[derive(Debug, Clone)]
 pub struct DbSettings {
@@ -85,8 +88,13 @@ impl Db {
         let mut conn = Database::connect(options).await?;
         let statements = Arc::new(AtomicU64::new(0));
         let counter = statements.clone();
-        conn.set_metric_callback(move |_| {
+        conn.set_metric_callback(move |info| {
             counter.fetch_add(1, Ordering::Relaxed);
+            if info.elapsed >= SLOW_STATEMENT {
+                tracing::warn!(elapsed_ms = info.elapsed.as_millis() as u64, sql = %info.statement.sql, "slow SQL statement");
+            } else {
+                tracing::trace!(elapsed_us = info.elapsed.as_micros() as u64, sql = %info.statement.sql, "SQL statement");
+            }
         });
         Ok(Db { conn, clock, max_connections: settings.max_connections, statements })
     }

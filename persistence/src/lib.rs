@@ -8,6 +8,7 @@
 pub mod api_tokens;
 pub mod areas;
 pub mod audit;
+pub mod bulk;
 pub mod contributions;
 mod db;
 pub mod deadlines;

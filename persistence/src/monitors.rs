@@ -33,10 +33,15 @@ pub async fn latest_up_to<C: ConnectionTrait>(
     if area_ids.is_empty() {
         return Ok(vec![]);
     }
+    // Correlated, so each candidate is checked through the versions' document index instead of collecting
+    // every adopted version in the database first.
     let adopted = Query::select()
-        .column(version::Column::DocumentId)
+        .expr(Expr::val(1))
         .from(version::Entity)
-        .and_where(Expr::col(version::Column::Status).eq(VersionStatus::Adopted.as_str()))
+        .and_where(
+            Expr::col((version::Entity, version::Column::DocumentId)).equals((document::Entity, document::Column::Id)),
+        )
+        .and_where(Expr::col((version::Entity, version::Column::Status)).eq(VersionStatus::Adopted.as_str()))
         .to_owned();
     let candidates: Vec<(Uuid, Uuid, i32)> = document::Entity::find()
         .select_only()
@@ -45,7 +50,7 @@ pub async fn latest_up_to<C: ConnectionTrait>(
         .filter(document::Column::Kind.eq(DocumentKind::Monitor.as_str()))
         .filter(document::Column::AreaId.is_in(area_ids.iter().copied()))
         .filter(document::Column::PeriodStart.lte(year))
-        .filter(document::Column::Id.in_subquery(adopted))
+        .filter(Expr::exists(adopted))
         .into_tuple()
         .all(conn)
         .await?;

@@ -1,0 +1,451 @@
+//! The load benchmark: starts the service binary on a database (optionally filled first by its `generate`
+//! command), runs named scenarios with a number of concurrent clients for a while each, and prints per
+//! scenario the requests per second, p50/p90/p99 latency, the ratio to `/health/live` (the ceiling of the
+//! machine in the same run) and the server's peak memory.
+//!
+//! ```sh
+//! cargo build --release --bin gebiedscyclus --bin bench
+//! target/release/bench --database-url sqlite:///tmp/bench.db --fresh --generate small --clients 32 --seconds 15
+//! ```
+
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use clap::Parser;
+use reqwest::{Client, Method, StatusCode};
+use sea_orm::ConnectionTrait;
+use serde_json::{Value, json};
+
+#[derive(Parser, Debug)]
+#[command(name = "bench", about = "Load benchmark of the gebiedscyclus service")]
+struct Args {
+    /// The database to run on: `sqlite:///path.db` or `postgres://user@host:port/db`.
+    #[arg(long)]
+    database_url: String,
+    /// Start from an empty database: remove the SQLite file, or drop and create the PostgreSQL database.
+    #[arg(long)]
+    fresh: bool,
+    /// Fill the database first with the generator at this scale (`small` or `large`).
+    #[arg(long)]
+    generate: Option<String>,
+    /// Extra arguments for the generator, e.g. `--areas 12`.
+    #[arg(long, allow_hyphen_values = true, num_args = 0.., value_delimiter = ' ')]
+    generate_args: Vec<String>,
+    /// Scenarios, comma separated (default: all). `health` always runs first, as the ceiling.
+    #[arg(long, value_delimiter = ',')]
+    scenarios: Vec<String>,
+    /// Concurrent clients.
+    #[arg(long, default_value_t = 32)]
+    clients: usize,
+    /// Seconds per scenario.
+    #[arg(long, default_value_t = 15)]
+    seconds: u64,
+    /// The service binary.
+    #[arg(long, default_value = "target/release/gebiedscyclus")]
+    bin: String,
+    /// Fail (exit 1) if any request of a scenario fails, for the smoke run in CI.
+    #[arg(long)]
+    strict: bool,
+}
+
+const SCENARIOS: [&str; 9] =
+    ["health", "version", "partner-contributions", "board", "dashboard", "deadlines", "check-in", "save-draft", "mix"];
+
+/// What the scenarios pick their requests from, found through the API before the clock starts.
+struct Targets {
+    admin: String,
+    partner: String,
+    municipality: String,
+    year: i32,
+    areas: Vec<String>,
+    versions: Vec<String>,
+    /// In-progress contributions of the partner, to report progress on.
+    progressing: Vec<String>,
+    /// One draft per client: (version path) for save-draft.
+    drafts: Vec<String>,
+}
+
+struct Outcome {
+    latencies: Vec<Duration>,
+    errors: usize,
+    first_error: Option<String>,
+    elapsed: Duration,
+}
+
+/// SplitMix64, per client, so the runs are repeatable.
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        ((z ^ (z >> 31)) % n.max(1) as u64) as usize
+    }
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    if args.fresh {
+        fresh_database(&args.database_url).await?;
+    }
+    if let Some(scale) = &args.generate {
+        let status = Command::new(&args.bin)
+            .args(["generate", "--scale", scale])
+            .args(args.generate_args.iter().filter(|a| !a.is_empty()))
+            .env("DATABASE_URL", &args.database_url)
+            .env("GEBIEDSCYCLUS_LOG", "warn")
+            .status()?;
+        anyhow::ensure!(status.success(), "the generator failed");
+    }
+    let admin = format!("bench-admin-{}", uuid::Uuid::now_v7().simple());
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+    let mut server = Server::start(&args, &admin, port)?;
+    let base = format!("http://127.0.0.1:{port}");
+    let client = Client::builder().pool_max_idle_per_host(args.clients * 2).build()?;
+    server.wait_ready(&client, &base).await?;
+    let targets = Arc::new(discover(&client, &base, admin, args.clients).await?);
+
+    let wanted: Vec<&str> = if args.scenarios.is_empty() {
+        SCENARIOS.to_vec()
+    } else {
+        SCENARIOS.iter().copied().filter(|s| *s == "health" || args.scenarios.iter().any(|w| w == s)).collect()
+    };
+    println!(
+        "database {}, {} clients, {} s per scenario, {} cores",
+        redact(&args.database_url),
+        args.clients,
+        args.seconds,
+        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
+    );
+    println!(
+        "{:<22} {:>9} {:>8} {:>8} {:>8} {:>8} {:>7} {:>9}",
+        "scenario", "req/s", "p50 ms", "p90 ms", "p99 ms", "ceiling", "errors", "peak MiB"
+    );
+    let mut ceiling = 0.0;
+    let mut failed = false;
+    for scenario in wanted {
+        let outcome = run(&client, &base, &targets, scenario, args.clients, Duration::from_secs(args.seconds)).await;
+        let rps = outcome.latencies.len() as f64 / outcome.elapsed.as_secs_f64();
+        if scenario == "health" {
+            ceiling = rps;
+        }
+        let mut sorted = outcome.latencies.clone();
+        sorted.sort();
+        let pct = |p: f64| {
+            sorted
+                .get(((sorted.len() as f64 * p).ceil() as usize).saturating_sub(1))
+                .map(|d| d.as_secs_f64() * 1000.0)
+                .unwrap_or(f64::NAN)
+        };
+        println!(
+            "{:<22} {:>9.0} {:>8.2} {:>8.2} {:>8.2} {:>7.0}% {:>7} {:>9.1}",
+            scenario,
+            rps,
+            pct(0.50),
+            pct(0.90),
+            pct(0.99),
+            if ceiling > 0.0 { 100.0 * rps / ceiling } else { f64::NAN },
+            outcome.errors,
+            server.peak_mib()
+        );
+        if let Some(e) = outcome.first_error {
+            eprintln!("  first error in {scenario}: {e}");
+            failed |= args.strict;
+        }
+        if outcome.latencies.is_empty() {
+            failed = true;
+        }
+    }
+    server.stop();
+    if failed {
+        anyhow::bail!("a scenario failed");
+    }
+    Ok(())
+}
+
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => format!("{}://…@{}", &url[..s], &url[at + 1..]),
+        _ => url.to_owned(),
+    }
+}
+
+async fn fresh_database(url: &str) -> anyhow::Result<()> {
+    if let Some(path) = url.strip_prefix("sqlite://") {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{path}{suffix}"));
+        }
+        return Ok(());
+    }
+    let (server, name) = url.rsplit_once('/').ok_or_else(|| anyhow::anyhow!("no database name in the URL"))?;
+    let admin = sea_orm::Database::connect(format!("{server}/postgres")).await?;
+    admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).await?;
+    admin.execute_unprepared(&format!("CREATE DATABASE \"{name}\"")).await?;
+    admin.close().await?;
+    Ok(())
+}
+
+/// The service as a child process, so its memory is its own.
+struct Server {
+    child: Child,
+}
+
+impl Server {
+    fn start(args: &Args, admin: &str, port: u16) -> anyhow::Result<Server> {
+        let child = Command::new(&args.bin)
+            .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
+            .env("DATABASE_URL", &args.database_url)
+            .env("GEBIEDSCYCLUS_ADMIN_TOKEN", admin)
+            .env("GEBIEDSCYCLUS_SWEEP_INTERVAL_SECS", "0")
+            .env("GEBIEDSCYCLUS_LOG", "warn")
+            .stdout(Stdio::null())
+            .spawn()?;
+        Ok(Server { child })
+    }
+
+    async fn wait_ready(&mut self, client: &Client, base: &str) -> anyhow::Result<()> {
+        for _ in 0..600 {
+            if let Some(status) = self.child.try_wait()? {
+                anyhow::bail!("the service exited with {status}");
+            }
+            if client.get(format!("{base}/health/ready")).send().await.is_ok_and(|r| r.status().is_success()) {
+                return Ok(());
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        anyhow::bail!("the service did not become ready in a minute")
+    }
+
+    /// The server's peak resident memory so far (VmHWM), in MiB.
+    fn peak_mib(&self) -> f64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap_or_default();
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmHWM:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+            .map(|kb| kb / 1024.0)
+            .unwrap_or(f64::NAN)
+    }
+
+    fn stop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+async fn get(client: &Client, url: String, token: &str) -> anyhow::Result<Value> {
+    let r = client.get(url).bearer_auth(token).send().await?;
+    anyhow::ensure!(r.status().is_success(), "{}", r.status());
+    Ok(r.json().await?)
+}
+
+async fn post(client: &Client, url: String, token: &str, body: Value) -> anyhow::Result<Value> {
+    let r = client.post(url).bearer_auth(token).json(&body).send().await?;
+    let status = r.status();
+    let body: Value = r.json().await.unwrap_or(Value::Null);
+    anyhow::ensure!(status.is_success(), "{status}: {body}");
+    Ok(body)
+}
+
+fn ids(list: &Value) -> Vec<String> {
+    list["results"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|r| r["id"].as_str().map(str::to_owned)).collect())
+        .unwrap_or_default()
+}
+
+/// Finds what the scenarios need: a municipality (the first listed) with its areas, adopted versions, a
+/// partner token and its contributions in progress, and a draft per client for save-draft.
+async fn discover(client: &Client, base: &str, admin: String, clients: usize) -> anyhow::Result<Targets> {
+    let api = format!("{base}/api/v1");
+    let municipalities = ids(&get(client, format!("{api}/municipalities?pageSize=200"), &admin).await?);
+    let municipality = municipalities
+        .first()
+        .cloned()
+        .ok_or_else(|| anyhow::anyhow!("the database holds no municipality; use --generate"))?;
+    let areas = ids(&get(client, format!("{api}/areas?municipalityId={municipality}&pageSize=200"), &admin).await?);
+    let year = chrono::Datelike::year(&chrono::Utc::now());
+    let mut versions = Vec::new();
+    let docs = get(client, format!("{api}/documents?municipalityId={municipality}&pageSize=200"), &admin).await?;
+    for d in docs["results"].as_array().into_iter().flatten() {
+        if let (Some(id), Some(n)) = (d["id"].as_str(), d["inForce"]["number"].as_i64()) {
+            versions.push(format!("{api}/documents/{id}/versions/{n}"));
+        }
+    }
+    anyhow::ensure!(!versions.is_empty(), "no adopted versions to read");
+    // A partner: the organisation with the most contributions in progress in this municipality.
+    let progressing_all = get(
+        client,
+        format!("{api}/contributions?municipalityId={municipality}&status=in_progress&pageSize=200"),
+        &admin,
+    )
+    .await?;
+    let organisation = progressing_all["results"][0]["organisationId"]
+        .as_str()
+        .ok_or_else(|| anyhow::anyhow!("no contribution in progress"))?
+        .to_owned();
+    let progressing: Vec<String> = progressing_all["results"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|c| c["organisationId"] == organisation.as_str())
+        .filter_map(|c| c["id"].as_str().map(str::to_owned))
+        .collect();
+    let partner = post(
+        client,
+        format!("{api}/api-tokens"),
+        &admin,
+        json!({"name": "bench partner", "role": "partner", "organisationId": organisation}),
+    )
+    .await?["token"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    // One analysis draft per client, far in the future so it collides with nothing.
+    let mut drafts = Vec::new();
+    for i in 0..clients {
+        let area = &areas[i % areas.len()];
+        let year = 2060 + (i / areas.len()) as i32;
+        let created =
+            post(client, format!("{api}/documents"), &admin, json!({"areaId": area, "kind": "analysis", "year": year}))
+                .await?;
+        let id = created["document"]["id"].as_str().unwrap_or_default();
+        drafts.push(format!("{api}/documents/{id}/versions/1"));
+    }
+    Ok(Targets { admin, partner, municipality, year, areas, versions, progressing, drafts })
+}
+
+async fn run(
+    client: &Client,
+    base: &str,
+    t: &Arc<Targets>,
+    scenario: &str,
+    clients: usize,
+    length: Duration,
+) -> Outcome {
+    let started = Instant::now();
+    let deadline = started + length;
+    let mut tasks = Vec::new();
+    for n in 0..clients {
+        let (client, base, t, scenario) = (client.clone(), base.to_owned(), t.clone(), scenario.to_owned());
+        tasks.push(tokio::spawn(async move {
+            let mut rng = Rng(n as u64 + 1);
+            let mut latencies = Vec::new();
+            let (mut errors, mut first_error) = (0, None);
+            let mut etag: Option<String> = None;
+            while Instant::now() < deadline {
+                let kind = if scenario == "mix" {
+                    [
+                        "version",
+                        "partner-contributions",
+                        "board",
+                        "version",
+                        "dashboard",
+                        "version",
+                        "partner-contributions",
+                        "board",
+                        "version",
+                        "check-in",
+                    ][rng.below(10)]
+                } else {
+                    scenario.as_str()
+                };
+                let request = build(&client, &base, &t, kind, n, &mut rng, &etag);
+                let begin = Instant::now();
+                let result = request.send().await;
+                let took = begin.elapsed();
+                match result {
+                    Ok(r) if r.status().is_success() => {
+                        if kind == "save-draft" {
+                            etag = r.headers().get("etag").and_then(|v| v.to_str().ok()).map(str::to_owned);
+                        }
+                        let _ = r.bytes().await;
+                        latencies.push(took);
+                    }
+                    Ok(r) => {
+                        errors += 1;
+                        let status: StatusCode = r.status();
+                        let body = r.text().await.unwrap_or_default();
+                        first_error.get_or_insert(format!("{kind}: {status} {body}"));
+                        if kind == "save-draft" {
+                            etag = None;
+                        }
+                    }
+                    Err(e) => {
+                        errors += 1;
+                        first_error.get_or_insert(format!("{kind}: {e}"));
+                    }
+                }
+            }
+            (latencies, errors, first_error)
+        }));
+    }
+    let mut outcome = Outcome { latencies: Vec::new(), errors: 0, first_error: None, elapsed: Duration::ZERO };
+    for task in tasks {
+        if let Ok((latencies, errors, first_error)) = task.await {
+            outcome.latencies.extend(latencies);
+            outcome.errors += errors;
+            if outcome.first_error.is_none() {
+                outcome.first_error = first_error;
+            }
+        }
+    }
+    outcome.elapsed = started.elapsed();
+    outcome
+}
+
+fn build(
+    client: &Client,
+    base: &str,
+    t: &Targets,
+    kind: &str,
+    n: usize,
+    rng: &mut Rng,
+    etag: &Option<String>,
+) -> reqwest::RequestBuilder {
+    let api = format!("{base}/api/v1");
+    let pick = |rng: &mut Rng, items: &[String]| items[rng.below(items.len())].clone();
+    match kind {
+        "health" => client.get(format!("{base}/health/live")),
+        "version" => client.get(pick(rng, &t.versions)).bearer_auth(&t.admin),
+        "partner-contributions" => client.get(format!("{api}/contributions?pageSize=50")).bearer_auth(&t.partner),
+        "board" => {
+            let year = t.year - rng.below(10) as i32;
+            client.get(format!("{api}/areas/{}/cycles/{year}", pick(rng, &t.areas))).bearer_auth(&t.admin)
+        }
+        "dashboard" => client
+            .get(format!("{api}/dashboard?municipalityId={}&year={}", t.municipality, t.year))
+            .bearer_auth(&t.admin),
+        "deadlines" => {
+            client.get(format!("{api}/deadlines?municipalityId={}&pageSize=50", t.municipality)).bearer_auth(&t.admin)
+        }
+        "check-in" => {
+            let id = pick(rng, &t.progressing);
+            let body = json!({"date": chrono::Utc::now().date_naive().pred_opt(), "progressPercent": rng.below(101), "confidence": "on_track", "note": "Loopt volgens plan."});
+            client
+                .request(Method::POST, format!("{api}/contributions/{id}/check-ins"))
+                .bearer_auth(&t.partner)
+                .json(&body)
+        }
+        _ => {
+            // save-draft: a PUT with If-Match on this client's own draft; the ETag comes from the last answer.
+            let path = &t.drafts[n % t.drafts.len()];
+            let body = json!({"content": {"summary": format!("Concept {}", rng.below(1_000_000))}, "changeNote": "Bijgewerkt"});
+            let request = client.put(path).bearer_auth(&t.admin).json(&body);
+            match etag {
+                Some(e) => request.header("If-Match", e),
+                None => request.header("If-Match", "*"),
+            }
+        }
+    }
+}
