@@ -21,3 +21,4 @@ pub mod startup;
 pub mod sweeper;
 pub mod telemetry;
 pub mod tokens;
+pub mod view_cache;

@@ -24,6 +24,8 @@ pub struct AppState {
     pub metrics: Metrics,
     /// The OpenAPI document, rendered once.
     pub openapi_json: String,
+    /// Dashboards as last computed, served while their municipality has not changed.
+    pub dashboards: crate::view_cache::ViewCache,
 }
 
 pub struct Application {
@@ -41,7 +43,12 @@ impl Application {
         }
         let listener = TcpListener::bind(&config.bind).with_context(|| format!("cannot listen on {}", config.bind))?;
         let port = listener.local_addr()?.port();
-        let state = web::Data::new(AppState { db: db.clone(), metrics: Metrics::new(), openapi_json: openapi::json() });
+        let state = web::Data::new(AppState {
+            db: db.clone(),
+            metrics: Metrics::new(),
+            openapi_json: openapi::json(),
+            dashboards: Default::default(),
+        });
         let mut server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())

@@ -9,7 +9,7 @@ use uuid::Uuid;
 use crate::principal::{Access, Principal};
 
 /// What part of the municipal data a caller may read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ReadScope {
     /// Everything (admin).
     All,

@@ -23,6 +23,7 @@ pub mod organisations;
 mod page;
 pub mod partners;
 mod scope;
+pub mod stamps;
 mod tx;
 
 pub use db::{Backend, Db, DbSettings, PoolState};

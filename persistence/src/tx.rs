@@ -116,8 +116,10 @@ impl Tx {
         self.backend
     }
 
-    /// Writes the audit event and, if the change is published, the domain event.
+    /// Writes the audit event and, if the change is published, the domain event; bumps the municipality's
+    /// change counter, which tells cached views of it that they are out of date.
     pub async fn record(&self, change: Change) -> Result<(), StoreError> {
+        let municipality_id = change.municipality_id;
         audit_event::ActiveModel {
             id: Set(Uuid::now_v7()),
             at: Set(self.now),
@@ -146,6 +148,9 @@ impl Tx {
             }
             .insert_into(&self.txn)
             .await?;
+        }
+        if let Some(m) = municipality_id {
+            crate::stamps::bump(&self.txn, m).await?;
         }
         Ok(())
     }

@@ -14,6 +14,7 @@ pub mod document_year;
 pub mod domain_event;
 pub mod idempotency_key;
 pub mod municipality;
+pub mod municipality_stamp;
 pub mod organisation;
 pub mod version;
 pub mod version_transition;

@@ -7,6 +7,7 @@ mod m20261123_000001_foundation;
 mod m20261123_000002_documents;
 mod m20261123_000003_contributions;
 mod m20261123_000004_deadline_notices;
+mod m20261123_000005_municipality_stamps;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000002_documents::Migration),
             Box::new(m20261123_000003_contributions::Migration),
             Box::new(m20261123_000004_deadline_notices::Migration),
+            Box::new(m20261123_000005_municipality_stamps::Migration),
         ]
     }
 }

@@ -343,6 +343,61 @@ async fn the_dashboard_takes_the_same_number_of_statements_for_one_area_as_for_e
     assert_eq!((areas_small, areas_large), (1, 8));
     assert_eq!(small_count, large_count, "statements must not grow with the number of areas");
     assert!(large_count <= 10, "the dashboard takes {large_count} statements");
+    let (_, cached) = dashboard_statements(&w.app, &w.municipality).await;
+    assert_eq!(cached, 2, "unchanged since: the token and the change counter only");
+}
+
+#[tokio::test]
+async fn a_dashboard_served_from_memory_is_never_stale() {
+    let w = World::new().await;
+    let adopted = w.app.area(&w.municipality, "WB-OOST").await;
+    w.app.area(&w.municipality, "WB-WEST").await;
+    let path = format!("/api/v1/dashboard?municipalityId={}&year=2027", w.municipality);
+    let analysis_states = |body: &Value| -> Vec<String> {
+        body["areas"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["stages"][0]["deadlineState"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let first = w.app.get(&path, &w.coordinator).await.ok(200).clone();
+    assert_eq!(analysis_states(&first), ["open", "open"]);
+    assert_eq!(w.app.get(&path, &w.coordinator).await.ok(200), &first);
+
+    // A change: the adoption shows at once.
+    w.analysis_adopted_at(&adopted, 2027, at(2027, 1, 10, 12, 0)).await;
+    let after = w.app.get(&path, &w.coordinator).await.ok(200).clone();
+    assert_eq!(analysis_states(&after), ["met", "open"]);
+    // Another day: the other area's analysis is now due soon.
+    w.app.set_now(at(2027, 2, 10, 9, 0));
+    assert_eq!(analysis_states(w.app.get(&path, &w.coordinator).await.ok(200)), ["met", "due_soon"]);
+    // A calendar change moves the due dates.
+    let m = format!("/api/v1/municipalities/{}", w.municipality);
+    let etag = w.app.get(&m, &w.coordinator).await.etag();
+    w.app.patch(&m, &w.coordinator, &etag, &json!({"calendar": {"analysisDue": "04-01"}})).await.ok(200);
+    let moved = w.app.get(&path, &w.coordinator).await.ok(200).clone();
+    assert_eq!(moved["areas"][1]["stages"][0]["dueDate"], "2027-04-01");
+    assert_eq!(analysis_states(&moved), ["met", "open"]);
+    // A change written through another instance (its own pool) is seen as well.
+    let second = persistence::Db::connect(
+        &persistence::DbSettings::new(w.app.database_url.clone()),
+        Arc::new(FixedClock::new(at(2027, 2, 10, 9, 0))),
+    )
+    .await
+    .unwrap();
+    let tx = second.begin(persistence::Actor::system("second instance")).await.unwrap();
+    let current =
+        persistence::municipalities::get(tx.conn(), domain::access::ReadScope::All, w.municipality.parse().unwrap())
+            .await
+            .unwrap();
+    let mut changed = current.clone();
+    changed.calendar.analysis_due = domain::calendar::MonthDay::new(2, 15).unwrap();
+    persistence::municipalities::update(&tx, &current, changed, current.revision).await.unwrap();
+    tx.commit().await.unwrap();
+    second.close().await;
+    let seen = w.app.get(&path, &w.coordinator).await.ok(200).clone();
+    assert_eq!(seen["areas"][1]["stages"][0]["dueDate"], "2027-02-15");
 }
 
 #[tokio::test]
