@@ -25,7 +25,9 @@ pub struct AppState {
     /// The OpenAPI document, rendered once.
     pub openapi_json: String,
     /// Dashboards as last computed, served while their municipality has not changed.
-    pub dashboards: crate::view_cache::ViewCache,
+    pub dashboards: crate::view_cache::ViewCache<actix_web::web::Bytes>,
+    /// A municipality's deadlines as last computed, under the same rule.
+    pub deadlines: crate::view_cache::ViewCache<std::sync::Arc<Vec<domain::deadline::Deadline>>>,
 }
 
 pub struct Application {
@@ -48,6 +50,7 @@ impl Application {
             metrics: Metrics::new(),
             openapi_json: openapi::json(),
             dashboards: Default::default(),
+            deadlines: Default::default(),
         });
         let mut server = HttpServer::new(move || {
             App::new()

@@ -1,4 +1,4 @@
-//! Rendered views of one municipality kept in memory, each with the municipality's change counter it was
+//! Views of one municipality (a rendered dashboard, a computed deadline list) kept in memory, each with the municipality's change counter it was
 //! computed at (`persistence::stamps`). A view is served from here only while that counter is current, so
 //! a cache hit costs one primary-key lookup instead of the view's queries, and a change made through any
 //! instance is seen by every instance's next request.
@@ -6,17 +6,15 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
-use actix_web::web::Bytes;
-
 use chrono::NaiveDate;
 use domain::access::ReadScope;
 use uuid::Uuid;
 
-/// What a view depends on besides the stored data: whose view it is, of which year, seen on which day.
+/// What a view depends on besides the stored data: whose view it is, of which cycle years, seen on which day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ViewKey {
     pub municipality_id: Uuid,
-    pub year: i32,
+    pub years: (i32, i32),
     pub scope: ReadScope,
     pub today: NaiveDate,
 }
@@ -24,19 +22,25 @@ pub struct ViewKey {
 /// Bounded: beyond this many views the cache starts over, which costs recomputation, never correctness.
 const MAX_VIEWS: usize = 1024;
 
-#[derive(Default)]
-pub struct ViewCache {
-    views: Mutex<HashMap<ViewKey, (i64, Bytes)>>,
+/// Views of one kind: rendered bodies (`Bytes`) or computed lists (`Arc<Vec<…>>`), cheap to clone out.
+pub struct ViewCache<V: Clone> {
+    views: Mutex<HashMap<ViewKey, (i64, V)>>,
 }
 
-impl ViewCache {
+impl<V: Clone> Default for ViewCache<V> {
+    fn default() -> Self {
+        ViewCache { views: Mutex::new(HashMap::new()) }
+    }
+}
+
+impl<V: Clone> ViewCache<V> {
     /// The view for `key` if it was computed at counter `stamp`.
-    pub fn get(&self, key: &ViewKey, stamp: i64) -> Option<Bytes> {
+    pub fn get(&self, key: &ViewKey, stamp: i64) -> Option<V> {
         let views = self.views.lock().unwrap_or_else(|e| e.into_inner());
         views.get(key).filter(|(at, _)| *at == stamp).map(|(_, body)| body.clone())
     }
 
-    pub fn put(&self, key: ViewKey, stamp: i64, body: Bytes) {
+    pub fn put(&self, key: ViewKey, stamp: i64, body: V) {
         let mut views = self.views.lock().unwrap_or_else(|e| e.into_inner());
         if views.len() >= MAX_VIEWS && !views.contains_key(&key) {
             views.clear();
@@ -47,14 +51,16 @@ impl ViewCache {
 
 #[cfg(test)]
 mod tests {
+    use actix_web::web::Bytes;
+
     use super::*;
 
     #[test]
     fn a_view_is_served_only_at_the_counter_it_was_computed_at() {
-        let cache = ViewCache::default();
+        let cache = ViewCache::<Bytes>::default();
         let key = ViewKey {
             municipality_id: Uuid::nil(),
-            year: 2027,
+            years: (2027, 2027),
             scope: ReadScope::All,
             today: NaiveDate::from_ymd_opt(2027, 3, 1).unwrap(),
         };

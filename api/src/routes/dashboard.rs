@@ -247,7 +247,7 @@ pub async fn get(
     let conn = state.db.conn();
     // Read before computing: a change committed meanwhile moves the counter past the one stored with the view.
     let stamp = persistence::stamps::current(conn, q.municipality_id).await?;
-    let key = ViewKey { municipality_id: q.municipality_id, year, scope, today };
+    let key = ViewKey { municipality_id: q.municipality_id, years: (year, year), scope, today };
     if let Some(body) = state.dashboards.get(&key, stamp) {
         return Ok(HttpResponse::Ok().content_type(ContentType::json()).body(body));
     }

@@ -4,6 +4,8 @@
 //! calendar change or an adoption shows at once. The list is sorted by due date; its cursor is the sort key
 //! of the last deadline on the page, which stays valid when deadlines before it change state.
 
+use std::sync::Arc;
+
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::FieldErrors;
@@ -18,6 +20,7 @@ use crate::error::ApiError;
 use crate::extract::{Auth, Query};
 use crate::pagination::{ListResponse, check_page_size, decode_key_cursor, encode_key_cursor, next_link};
 use crate::startup::AppState;
+use crate::view_cache::ViewKey;
 
 /// A deadline (termijn): when a stage of an area's cycle year, or a partner's contribution, is due, and
 /// whether it was met.
@@ -118,10 +121,30 @@ pub async fn list(
     let conn = state.db.conn();
     let today = dutch_date(state.db.clock().now());
     let years = q.year.map(|y| (y, y)).unwrap_or_else(|| deadline::default_years(today));
-    let areas = persistence::areas::all(conn, scope, q.municipality_id, q.area_id).await?;
-    let all = crate::deadlines::compute(conn, scope, &areas, years, today).await?;
+    let all = match q.municipality_id {
+        // One municipality's deadlines are kept while it does not change (`view_cache`); an area filter
+        // narrows that list like the other filters.
+        Some(m) => {
+            let stamp = persistence::stamps::current(conn, m).await?;
+            let key = ViewKey { municipality_id: m, years, scope, today };
+            match state.deadlines.get(&key, stamp) {
+                Some(all) => all,
+                None => {
+                    let areas = persistence::areas::all(conn, scope, Some(m), None).await?;
+                    let all = Arc::new(crate::deadlines::compute(conn, scope, &areas, years, today).await?);
+                    state.deadlines.put(key, stamp, all.clone());
+                    all
+                }
+            }
+        }
+        None => {
+            let areas = persistence::areas::all(conn, scope, None, q.area_id).await?;
+            Arc::new(crate::deadlines::compute(conn, scope, &areas, years, today).await?)
+        }
+    };
     let mut selected = all
         .iter()
+        .filter(|d| q.area_id.is_none_or(|a| d.area_id == a))
         .filter(|d| q.stage.is_none_or(|s| d.stage == s))
         .filter(|d| q.state.is_none_or(|s| d.state == s))
         .filter(|d| after.is_none_or(|a| d.sort_key() > a))

@@ -29,9 +29,12 @@ struct Args {
     /// Fill the database first with the generator at this scale (`small` or `large`).
     #[arg(long)]
     generate: Option<String>,
-    /// Extra arguments for the generator, e.g. `--areas 12`.
-    #[arg(long, allow_hyphen_values = true, num_args = 0.., value_delimiter = ' ')]
-    generate_args: Vec<String>,
+    /// Generator override: municipalities.
+    #[arg(long)]
+    municipalities: Option<u32>,
+    /// Generator override: areas per municipality.
+    #[arg(long)]
+    areas: Option<u32>,
     /// Scenarios, comma separated (default: all). `health` always runs first, as the ceiling.
     #[arg(long, value_delimiter = ',')]
     scenarios: Vec<String>,
@@ -119,7 +122,8 @@ async fn main() -> anyhow::Result<()> {
     if let Some(scale) = &args.generate {
         let status = Command::new(&args.bin)
             .args(["generate", "--scale", scale])
-            .args(args.generate_args.iter().filter(|a| !a.is_empty()))
+            .args(args.municipalities.map(|n| format!("--municipalities={n}")))
+            .args(args.areas.map(|n| format!("--areas={n}")))
             .env("DATABASE_URL", &args.database_url)
             .env("GEBIEDSCYCLUS_LOG", "warn")
             .status()?;

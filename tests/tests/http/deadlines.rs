@@ -361,14 +361,19 @@ async fn a_dashboard_served_from_memory_is_never_stale() {
             .map(|a| a["stages"][0]["deadlineState"].as_str().unwrap().to_owned())
             .collect()
     };
+    let listed = format!("?municipalityId={}&year=2027&stage=analysis", w.municipality);
     let first = w.app.get(&path, &w.coordinator).await.ok(200).clone();
     assert_eq!(analysis_states(&first), ["open", "open"]);
+    assert_eq!(w.states(&listed).await, pairs(&[("analysis", "open"), ("analysis", "open")]));
     assert_eq!(w.app.get(&path, &w.coordinator).await.ok(200), &first);
 
     // A change: the adoption shows at once.
     w.analysis_adopted_at(&adopted, 2027, at(2027, 1, 10, 12, 0)).await;
     let after = w.app.get(&path, &w.coordinator).await.ok(200).clone();
     assert_eq!(analysis_states(&after), ["met", "open"]);
+    let mut states: Vec<_> = w.states(&listed).await.into_iter().map(|(_, s)| s).collect();
+    states.sort();
+    assert_eq!(states, ["met", "open"], "the deadline list, kept like the dashboard, is not stale either");
     // Another day: the other area's analysis is now due soon.
     w.app.set_now(at(2027, 2, 10, 9, 0));
     assert_eq!(analysis_states(w.app.get(&path, &w.coordinator).await.ok(200)), ["met", "due_soon"]);
@@ -398,6 +403,8 @@ async fn a_dashboard_served_from_memory_is_never_stale() {
     second.close().await;
     let seen = w.app.get(&path, &w.coordinator).await.ok(200).clone();
     assert_eq!(seen["areas"][1]["stages"][0]["dueDate"], "2027-02-15");
+    let dues: Vec<_> = w.deadlines(&listed).await.iter().map(|d| d["dueDate"].as_str().unwrap().to_owned()).collect();
+    assert_eq!(dues, ["2027-02-15", "2027-02-15"]);
 }
 
 #[tokio::test]
