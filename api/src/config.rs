@@ -27,10 +27,44 @@ pub struct Config {
     /// `GEBIEDSCYCLUS_SWEEP_INTERVAL_SECS`: how often the deadline sweeper runs (default 300; 0 turns it off
     /// on this instance).
     pub sweep_interval: Option<Duration>,
+    /// Webhook delivery on this instance (`GEBIEDSCYCLUS_WEBHOOKS`, `on` by default; `off` leaves it to other
+    /// instances). `None` when off.
+    pub webhooks: Option<WebhookSettings>,
+    /// `GEBIEDSCYCLUS_PUBLIC_URL`: the service's address as clients reach it, for the `resourceUrl` of
+    /// webhook deliveries (default `http://` and the bind address).
+    pub public_url: String,
     /// `GEBIEDSCYCLUS_LOG`: tracing filter (default `info`).
     pub log_filter: String,
     /// `GEBIEDSCYCLUS_LOG_FORMAT`: `text` (default) or `json`.
     pub log_format: LogFormat,
+}
+
+/// How the webhook worker runs.
+#[derive(Debug, Clone)]
+pub struct WebhookSettings {
+    /// `GEBIEDSCYCLUS_WEBHOOK_POLL_MS`: how often an idle worker looks for new events (default 200).
+    pub poll_interval: Duration,
+    /// `GEBIEDSCYCLUS_WEBHOOK_TIMEOUT_SECS`: how long a receiver may take to answer (default 10).
+    pub request_timeout: Duration,
+    /// How long a claimed delivery is held before another worker may take it: the request timeout and a
+    /// margin, so a delivery is never sent twice at the same time.
+    pub lease: Duration,
+    /// `GEBIEDSCYCLUS_WEBHOOK_RETRY_BASE_SECS`: the first retry delay, doubled each time (default 5).
+    pub retry: domain::webhook::RetryPolicy,
+    /// Deliveries sent at the same time by one worker.
+    pub concurrency: usize,
+}
+
+impl Default for WebhookSettings {
+    fn default() -> Self {
+        WebhookSettings {
+            poll_interval: Duration::from_millis(200),
+            request_timeout: Duration::from_secs(10),
+            lease: Duration::from_secs(60),
+            retry: Default::default(),
+            concurrency: 32,
+        }
+    }
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://gebiedscyclus.db";
@@ -60,9 +94,30 @@ impl Config {
             None => None,
             Some(_) => Some(number("GEBIEDSCYCLUS_WORKERS", 1)? as usize),
         };
+        let webhooks = match var("GEBIEDSCYCLUS_WEBHOOKS").as_deref() {
+            None | Some("on") => {
+                let mut w = WebhookSettings {
+                    poll_interval: Duration::from_millis(number("GEBIEDSCYCLUS_WEBHOOK_POLL_MS", 200)?.max(10)),
+                    request_timeout: Duration::from_secs(
+                        number("GEBIEDSCYCLUS_WEBHOOK_TIMEOUT_SECS", 10)?.clamp(1, 60),
+                    ),
+                    ..Default::default()
+                };
+                w.lease = w.request_timeout * 2 + Duration::from_secs(30);
+                w.retry.base = Duration::from_secs(number("GEBIEDSCYCLUS_WEBHOOK_RETRY_BASE_SECS", 5)?.max(1));
+                Some(w)
+            }
+            Some("off") => None,
+            Some(other) => bail!("GEBIEDSCYCLUS_WEBHOOKS must be on or off, not '{other}'"),
+        };
+        let bind = var("GEBIEDSCYCLUS_BIND").unwrap_or_else(|| DEFAULT_BIND.to_owned());
         Ok(Config {
+            public_url: var("GEBIEDSCYCLUS_PUBLIC_URL")
+                .map(|u| u.trim_end_matches('/').to_owned())
+                .unwrap_or_else(|| format!("http://{bind}")),
+            webhooks,
             database_url: var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned()),
-            bind: var("GEBIEDSCYCLUS_BIND").unwrap_or_else(|| DEFAULT_BIND.to_owned()),
+            bind,
             admin_token,
             workers,
             db_max_connections: number("GEBIEDSCYCLUS_DB_MAX_CONNECTIONS", 16)? as u32,
@@ -76,8 +131,8 @@ impl Config {
         })
     }
 
-    /// A configuration for tests and tools: the given database, any free port, one worker, no sweeper
-    /// (tests run sweeps themselves, at the moment they choose).
+    /// A configuration for tests and tools: the given database, any free port, one worker, no sweeper and
+    /// no webhook worker (tests run those themselves, at the moment they choose).
     pub fn for_database(database_url: &str) -> Config {
         Config {
             database_url: database_url.to_owned(),
@@ -87,6 +142,8 @@ impl Config {
             db_max_connections: 8,
             db_acquire_timeout: Duration::from_secs(5),
             sweep_interval: None,
+            webhooks: None,
+            public_url: "http://127.0.0.1".to_owned(),
             log_filter: "warn".to_owned(),
             log_format: LogFormat::Text,
         }

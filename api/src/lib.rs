@@ -22,3 +22,4 @@ pub mod sweeper;
 pub mod telemetry;
 pub mod tokens;
 pub mod view_cache;
+pub mod webhooks;

@@ -11,7 +11,7 @@ use utoipa::{Modify, OpenApi};
 
 use crate::routes::{
     api_tokens, areas, audit_events, check_ins, contribution_imports, contributions, cycles, dashboard, deadlines,
-    documents, municipalities, operations, organisations, partners, versions,
+    documents, events, municipalities, operations, organisations, partners, subscriptions, versions,
 };
 
 #[derive(OpenApi)]
@@ -36,6 +36,9 @@ analysis (gebiedsanalyse), a four-yearly agenda (gebiedsagenda) with what each p
         organisations::list, organisations::create, organisations::get, organisations::update, organisations::delete,
         api_tokens::list, api_tokens::create, api_tokens::get, api_tokens::update, api_tokens::revoke,
         audit_events::list,
+        events::list,
+        subscriptions::list, subscriptions::create, subscriptions::get, subscriptions::update, subscriptions::delete,
+        subscriptions::deliveries, subscriptions::ping,
         cycles::get, deadlines::list, dashboard::get,
         documents::list, documents::create, documents::get,
         versions::list, versions::create, versions::get, versions::save, versions::delete,
@@ -58,6 +61,8 @@ analysis (gebiedsanalyse), a four-yearly agenda (gebiedsagenda) with what each p
         (name = "contributions", description = "Contributions (bijdragen) of partners to agenda goals, their agreement, lifecycle and check-ins (voortgangsmeldingen)"),
         (name = "deadlines", description = "Deadlines (termijnen) from the cycle calendar and the municipality's dashboard (overzicht)"),
         (name = "audit-events", description = "The audit trail (audittrail)"),
+        (name = "events", description = "The feed of domain events (gebeurtenissen), to resume after the last one seen"),
+        (name = "subscriptions", description = "Webhook subscriptions (abonnementen): signed deliveries of the events, at least once, with a delivery log (afleverlog)"),
         (name = "operations", description = "Health, metrics and this document"),
     ),
     modifiers(&Conventions),

@@ -70,12 +70,17 @@ pub fn decode_key_cursor<K>(
 
 /// The request's own URL with `cursor` replaced: the `next` link of a page.
 pub fn next_link(req: &HttpRequest, cursor: &str) -> String {
+    next_link_with(req, "cursor", cursor)
+}
+
+/// The request's own URL with the parameter `key` set to `value` (the event feed continues with `after`).
+pub fn next_link_with(req: &HttpRequest, key: &str, value: &str) -> String {
     let info = req.connection_info();
     let mut query: Vec<(String, String)> = form_urlencoded::parse(req.query_string().as_bytes())
-        .filter(|(k, _)| k != "cursor")
+        .filter(|(k, _)| k != key)
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect();
-    query.push(("cursor".into(), cursor.to_owned()));
+    query.push((key.to_owned(), value.to_owned()));
     let query = form_urlencoded::Serializer::new(String::new()).extend_pairs(query).finish();
     format!("{}://{}{}?{}", info.scheme(), info.host(), req.path(), query)
 }

@@ -158,3 +158,9 @@ pub async fn create(
         .content_type("application/json")
         .body(body))
 }
+
+/// `scheme://host` of the request as the client made it, for absolute URLs in responses.
+pub fn base_url(req: &HttpRequest) -> String {
+    let info = req.connection_info();
+    format!("{}://{}", info.scheme(), info.host())
+}

@@ -28,6 +28,8 @@ pub struct AppState {
     pub dashboards: crate::view_cache::ViewCache<actix_web::web::Bytes>,
     /// A municipality's deadlines as last computed, under the same rule.
     pub deadlines: crate::view_cache::ViewCache<std::sync::Arc<Vec<domain::deadline::Deadline>>>,
+    /// Sends pings; the worker has its own.
+    pub webhook_sender: crate::webhooks::Sender,
 }
 
 pub struct Application {
@@ -51,6 +53,9 @@ impl Application {
             openapi_json: openapi::json(),
             dashboards: Default::default(),
             deadlines: Default::default(),
+            webhook_sender: crate::webhooks::Sender::new(
+                config.webhooks.as_ref().map(|w| w.request_timeout).unwrap_or(std::time::Duration::from_secs(10)),
+            )?,
         });
         let mut server = HttpServer::new(move || {
             App::new()
@@ -67,6 +72,9 @@ impl Application {
         }
         if let Some(interval) = config.sweep_interval {
             crate::sweeper::spawn(db.clone(), interval);
+        }
+        if let Some(settings) = &config.webhooks {
+            crate::webhooks::Worker::new(db.clone(), settings.clone(), config.public_url.clone())?.spawn();
         }
         Ok(Application { port, server: server.run(), db })
     }

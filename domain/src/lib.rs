@@ -19,6 +19,7 @@ pub mod organisation;
 pub mod principal;
 pub mod rules;
 pub mod token;
+pub mod webhook;
 
 pub use field_errors::{FieldError, FieldErrors};
 pub use principal::{Principal, Role};

@@ -128,12 +128,18 @@ impl Db {
     /// deferred transaction that reads first and writes later can fail with SQLITE_BUSY when another writer
     /// got in between, whereas an immediate one waits its turn within the busy timeout.
     pub async fn begin(&self, actor: Actor) -> Result<Tx, StoreError> {
+        let txn = self.begin_writing().await?;
+        Ok(Tx::new(txn, actor, self.clock.now(), self.backend()))
+    }
+
+    /// A transaction that will write: on SQLite it takes the write lock at once (IMMEDIATE), so it never
+    /// fails half-way on upgrading a read lock.
+    pub(crate) async fn begin_writing(&self) -> Result<sea_orm::DatabaseTransaction, StoreError> {
         let options = TransactionOptions {
             sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
             ..Default::default()
         };
-        let txn = self.conn.begin_with_options(options).await?;
-        Ok(Tx::new(txn, actor, self.clock.now(), self.backend()))
+        Ok(self.conn.begin_with_options(options).await?)
     }
 
     /// Checks that the database answers, for `/health/ready`.

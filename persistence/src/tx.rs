@@ -145,6 +145,7 @@ impl Tx {
                 resource_type: Set(change.resource_type.to_owned()),
                 resource_id: Set(change.resource_id),
                 resource_path: Set(change.resource_path),
+                seq: Set(None),
             }
             .insert_into(&self.txn)
             .await?;

@@ -5,12 +5,15 @@
 //! such as `postgres://postgres@127.0.0.1:5432/postgres`, in which case every test gets its own new
 //! database `gc_test_<uuid>` on that server.
 
+pub mod receiver;
+
 use std::sync::Arc;
+use std::time::Duration;
 
 use api::config::Config;
 use api::startup::Application;
 use chrono::{DateTime, Utc};
-use domain::clock::FixedClock;
+use domain::clock::{Clock, FixedClock};
 use reqwest::{Method, RequestBuilder, StatusCode};
 use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
@@ -113,6 +116,35 @@ impl TestApp {
 
     pub fn set_now(&self, at: DateTime<Utc>) {
         self.clock.set(at);
+    }
+
+    /// Moves the test clock forward.
+    pub fn advance(&self, by: chrono::Duration) {
+        self.clock.set(self.clock.now() + by);
+    }
+
+    /// A webhook worker on this app's database, with short timeouts, run by the test when it chooses
+    /// (`run_once`) or in the background (`spawn`). Retries are scheduled by the test clock.
+    pub fn webhook_worker(&self) -> api::webhooks::Worker {
+        self.webhook_worker_on(self.db.clone())
+    }
+
+    /// A webhook worker on another connection pool to this app's database: a second instance.
+    pub fn webhook_worker_on(&self, db: persistence::Db) -> api::webhooks::Worker {
+        let settings = api::config::WebhookSettings {
+            poll_interval: Duration::from_millis(10),
+            request_timeout: Duration::from_secs(2),
+            lease: Duration::from_secs(60),
+            ..Default::default()
+        };
+        api::webhooks::Worker::new(db, settings, self.address.clone()).expect("webhook worker")
+    }
+
+    /// A second connection pool to this app's database, sharing its clock: another instance's.
+    pub async fn second_db(&self) -> persistence::Db {
+        persistence::Db::connect(&persistence::DbSettings::new(self.database_url.clone()), self.clock.clone())
+            .await
+            .expect("second connection")
     }
 
     pub fn request(&self, method: Method, path: &str, token: Option<&str>) -> RequestBuilder {

@@ -28,10 +28,12 @@ pub mod cycles;
 pub mod dashboard;
 pub mod deadlines;
 pub mod documents;
+pub mod events;
 pub mod municipalities;
 pub mod operations;
 pub mod organisations;
 pub mod partners;
+pub mod subscriptions;
 pub mod versions;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -88,6 +90,20 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route(web::delete().to(api_tokens::revoke)),
     )
     .service(web::resource("/api/v1/audit-events").route(web::get().to(audit_events::list)))
+    .service(web::resource("/api/v1/events").route(web::get().to(events::list)))
+    .service(
+        web::resource("/api/v1/subscriptions")
+            .route(web::get().to(subscriptions::list))
+            .route(web::post().to(subscriptions::create)),
+    )
+    .service(
+        web::resource("/api/v1/subscriptions/{id}")
+            .route(web::get().to(subscriptions::get))
+            .route(web::patch().to(subscriptions::update))
+            .route(web::delete().to(subscriptions::delete)),
+    )
+    .service(web::resource("/api/v1/subscriptions/{id}/deliveries").route(web::get().to(subscriptions::deliveries)))
+    .service(web::resource("/api/v1/subscriptions/{id}/ping").route(web::post().to(subscriptions::ping)))
     .service(web::resource("/api/v1/areas/{id}/cycles/{year}").route(web::get().to(cycles::get)))
     .service(web::resource("/api/v1/deadlines").route(web::get().to(deadlines::list)))
     .service(web::resource("/api/v1/dashboard").route(web::get().to(dashboard::get)))

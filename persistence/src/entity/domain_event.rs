@@ -15,6 +15,8 @@ pub struct Model {
     pub resource_id: Uuid,
     /// Path of the resource under the service's base URL.
     pub resource_path: String,
+    /// The feed position, given once the event is committed (see `events::sequence`); null until then.
+    pub seq: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

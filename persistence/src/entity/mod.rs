@@ -18,3 +18,7 @@ pub mod municipality_stamp;
 pub mod organisation;
 pub mod version;
 pub mod version_transition;
+pub mod webhook_attempt;
+pub mod webhook_cursor;
+pub mod webhook_delivery;
+pub mod webhook_subscription;

@@ -8,6 +8,7 @@ mod m20261123_000002_documents;
 mod m20261123_000003_contributions;
 mod m20261123_000004_deadline_notices;
 mod m20261123_000005_municipality_stamps;
+mod m20261123_000006_webhooks;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000003_contributions::Migration),
             Box::new(m20261123_000004_deadline_notices::Migration),
             Box::new(m20261123_000005_municipality_stamps::Migration),
+            Box::new(m20261123_000006_webhooks::Migration),
         ]
     }
 }

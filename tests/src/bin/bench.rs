@@ -12,6 +12,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use anyhow::Context;
 use clap::Parser;
 use reqwest::{Client, Method, StatusCode};
 use sea_orm::ConnectionTrait;
@@ -116,6 +117,7 @@ impl Rng {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
+    api::webhooks::sender::install_tls_provider();
     if args.fresh {
         fresh_database(&args.database_url).await?;
     }
@@ -126,7 +128,8 @@ async fn main() -> anyhow::Result<()> {
             .args(args.areas.map(|n| format!("--areas={n}")))
             .env("DATABASE_URL", &args.database_url)
             .env("GEBIEDSCYCLUS_LOG", "warn")
-            .status()?;
+            .status()
+            .with_context(|| format!("cannot run {}; build it with `cargo build --release`", args.bin))?;
         anyhow::ensure!(status.success(), "the generator failed");
     }
     let admin = format!("bench-admin-{}", uuid::Uuid::now_v7().simple());
@@ -231,7 +234,8 @@ impl Server {
             .env("GEBIEDSCYCLUS_SWEEP_INTERVAL_SECS", "0")
             .env("GEBIEDSCYCLUS_LOG", "warn")
             .stdout(Stdio::null())
-            .spawn()?;
+            .spawn()
+            .with_context(|| format!("cannot run {}; build it with `cargo build --release`", args.bin))?;
         Ok(Server { child })
     }
 

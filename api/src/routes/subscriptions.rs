@@ -1,0 +1,437 @@
+//! `/api/v1/subscriptions`: webhook subscriptions (abonnementen) on the event feed, their delivery log and a
+//! ping to test a receiver. Deliveries are signed as Standard Webhooks; the secret is shown once, on creation.
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::{DateTime, Utc};
+use domain::access::ReadScope;
+use domain::webhook::{self as rules, FAILING_AFTER};
+use persistence::deliveries::{self, Attempt};
+use persistence::subscriptions::{self as store, NewSubscription, Subscription, SubscriptionChanges};
+use rand::RngCore;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use crate::error::ApiError;
+use crate::extract::{Auth, Body, IdempotencyKey, IfMatch, PathId, Query};
+use crate::pagination::{ListResponse, list_response, page_params};
+use crate::respond::{self, Created};
+use crate::routes::events::EventResponse;
+use crate::startup::AppState;
+use crate::webhooks::sender::Message;
+
+/// Whether the receiver is keeping up: `failing` after several failed attempts in a row (storing).
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum HealthStatus {
+    Healthy,
+    Failing,
+}
+
+/// How deliveries to the callback URL have gone lately.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Health {
+    pub status: HealthStatus,
+    /// Failed attempts since the last success.
+    pub consecutive_failures: i32,
+    /// The first failure since the last success.
+    pub failing_since: Option<DateTime<Utc>>,
+    pub last_success_at: Option<DateTime<Utc>>,
+    pub last_failure_at: Option<DateTime<Utc>>,
+    pub last_error: Option<String>,
+}
+
+/// A webhook subscription (abonnement), without its secret.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SubscriptionResponse {
+    pub id: Uuid,
+    #[schema(example = "https://dashboard.example.nl/hooks/gebiedscyclus")]
+    pub callback_url: String,
+    /// The event types sent; empty for all.
+    pub event_types: Vec<String>,
+    /// Only events of this municipality (gemeente).
+    pub municipality_id: Option<Uuid>,
+    /// Only events of this area (gebied).
+    pub area_id: Option<Uuid>,
+    pub description: Option<String>,
+    /// Whose events it receives: this municipality's (a coordinator's subscription) …
+    pub owner_municipality_id: Option<Uuid>,
+    /// … or this organisation's (a partner's); both null: every event (an administrator's).
+    pub owner_organisation_id: Option<Uuid>,
+    /// Paused subscriptions get nothing; what happened meanwhile is sent when they are resumed.
+    pub active: bool,
+    pub health: Health,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<&Subscription> for SubscriptionResponse {
+    fn from(s: &Subscription) -> Self {
+        SubscriptionResponse {
+            id: s.id,
+            callback_url: s.callback_url.clone(),
+            event_types: s.event_types.clone(),
+            municipality_id: s.municipality_id,
+            area_id: s.area_id,
+            description: s.description.clone(),
+            owner_municipality_id: s.owner_municipality_id,
+            owner_organisation_id: s.owner_organisation_id,
+            active: s.active,
+            health: Health {
+                status: if s.consecutive_failures >= FAILING_AFTER {
+                    HealthStatus::Failing
+                } else {
+                    HealthStatus::Healthy
+                },
+                consecutive_failures: s.consecutive_failures,
+                failing_since: s.failing_since,
+                last_success_at: s.last_success_at,
+                last_failure_at: s.last_failure_at,
+                last_error: s.last_error.clone(),
+            },
+            created_at: s.created_at,
+            updated_at: s.updated_at,
+        }
+    }
+}
+
+/// A new subscription with its secret, which is shown only in this response.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CreatedSubscription {
+    /// The signing secret (`whsec_…`): verify each delivery's `webhook-signature` with it.
+    pub secret: String,
+    #[serde(flatten)]
+    pub subscription: SubscriptionResponse,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CreateSubscription {
+    /// Where to POST the events: http or https, without user name or password.
+    #[schema(example = "https://dashboard.example.nl/hooks/gebiedscyclus", max_length = 2000)]
+    pub callback_url: String,
+    /// Event types to send (default: all).
+    #[serde(default)]
+    #[schema(max_items = 50, example = json!(["version.adopted", "contribution.committed"]))]
+    pub event_types: Vec<String>,
+    /// Only events of this municipality (gemeente).
+    pub municipality_id: Option<Uuid>,
+    /// Only events of this area (gebied).
+    pub area_id: Option<Uuid>,
+    #[schema(max_length = 500)]
+    pub description: Option<String>,
+    /// A Standard Webhooks secret (`whsec_` and the base64 of 24 to 64 random bytes); leave it out to have
+    /// one made.
+    pub secret: Option<String>,
+}
+
+/// A merge patch. The audience (owner, municipality and area) stays; make a new subscription for another.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct UpdateSubscription {
+    #[schema(max_length = 2000)]
+    pub callback_url: Option<String>,
+    #[schema(max_items = 50)]
+    pub event_types: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "super::double_option")]
+    #[schema(value_type = Option<String>, max_length = 500)]
+    pub description: Option<Option<String>>,
+    /// `false` pauses deliveries, `true` resumes them.
+    pub active: Option<bool>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct PageQuery {
+    /// Results per page, 1 to 200 (default 50).
+    pub page_size: Option<u64>,
+    /// Opaque cursor from a `next` link.
+    pub cursor: Option<String>,
+}
+
+/// One attempt to deliver an event (afleverpoging).
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AttemptResponse {
+    pub id: Uuid,
+    /// The delivery: the `webhook-id` of its requests is `msg_` and this id without dashes. Null for a ping.
+    pub delivery_id: Option<Uuid>,
+    /// The event's feed position; null for a ping.
+    pub event_id: Option<i64>,
+    #[schema(example = "version.adopted")]
+    pub event_type: String,
+    /// 1 for the first attempt of the delivery, 2 for the first retry, …
+    pub attempt: i32,
+    pub attempted_at: DateTime<Utc>,
+    /// The receiver's HTTP status; null when no answer came.
+    pub status_code: Option<i32>,
+    pub duration_ms: i64,
+    /// Whether the receiver acknowledged it (any 2xx).
+    pub succeeded: bool,
+    pub error: Option<String>,
+    /// The start of the receiver's answer (at most 256 bytes).
+    pub response_excerpt: Option<String>,
+}
+
+impl From<Attempt> for AttemptResponse {
+    fn from(a: Attempt) -> Self {
+        AttemptResponse {
+            id: a.id,
+            delivery_id: a.delivery_id,
+            event_id: a.event_seq,
+            event_type: a.event_type,
+            attempt: a.attempt,
+            attempted_at: a.attempted_at,
+            status_code: a.status_code,
+            duration_ms: a.duration_ms,
+            succeeded: a.status_code.is_some_and(|s| domain::webhook::acknowledged(s as u16)),
+            error: a.error,
+            response_excerpt: a.response_excerpt,
+        }
+    }
+}
+
+fn check_description(errors: &mut domain::FieldErrors, description: Option<&str>) {
+    if let Some(d) = description
+        && d.chars().count() > rules::DESCRIPTION_MAX
+    {
+        errors.push("description", "too_long", format!("must be at most {} characters", rules::DESCRIPTION_MAX));
+    }
+}
+
+fn clean(description: Option<String>) -> Option<String> {
+    description.map(|d| d.trim().to_owned()).filter(|d| !d.is_empty())
+}
+
+/// List webhook subscriptions (administrators: all; coordinators: their municipality's; partners: their
+/// organisation's).
+#[utoipa::path(operation_id = "listSubscriptions", get, path = "/api/v1/subscriptions", tag = "subscriptions", params(PageQuery),
+    responses((status = 200, description = "A page of subscriptions", body = ListResponse<SubscriptionResponse>)))]
+pub async fn list(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Auth(p): Auth,
+    Query(q): Query<PageQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let owner = rules::subscription_owner(&p)?;
+    let (limit, after) = page_params(q.page_size, q.cursor.as_deref())?;
+    let page = store::list(state.db.conn(), owner, after, limit).await?;
+    Ok(HttpResponse::Ok().json(list_response(&req, page.map(|s| SubscriptionResponse::from(&s)))))
+}
+
+/// Read one webhook subscription with the health of its receiver.
+#[utoipa::path(operation_id = "getSubscription", get, path = "/api/v1/subscriptions/{id}", tag = "subscriptions",
+    params(("id" = Uuid, Path, description = "Subscription id")),
+    responses((status = 200, description = "The subscription", body = SubscriptionResponse),
+              (status = 304, description = "Not modified since the ETag in If-None-Match")))]
+pub async fn get(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Auth(p): Auth,
+    PathId(id): PathId,
+) -> Result<HttpResponse, ApiError> {
+    let owner = rules::subscription_owner(&p)?;
+    let s = store::get(state.db.conn(), owner, id).await?;
+    Ok(respond::resource(&req, s.revision, &SubscriptionResponse::from(&s)))
+}
+
+/// Subscribe a callback URL to events. Administrators may subscribe to any event, coordinators to their
+/// municipality's, partners to their own organisation's. The secret is in this response only.
+#[utoipa::path(operation_id = "createSubscription", post, path = "/api/v1/subscriptions", tag = "subscriptions",
+    request_body = CreateSubscription,
+    responses((status = 201, description = "Created; `secret` signs the deliveries", body = CreatedSubscription)))]
+pub async fn create(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Auth(p): Auth,
+    key: IdempotencyKey,
+    body: Body<CreateSubscription>,
+) -> Result<HttpResponse, ApiError> {
+    let owner = rules::subscription_owner(&p)?;
+    let input = &body.value;
+    let mut errors = domain::FieldErrors::new();
+    rules::check_callback_url(&mut errors, "callbackUrl", &input.callback_url);
+    rules::check_event_types(&mut errors, "eventTypes", &input.event_types);
+    check_description(&mut errors, input.description.as_deref());
+    if let Some(secret) = &input.secret {
+        rules::check_secret(&mut errors, "secret", secret);
+    }
+    check_filters(state.db.conn(), ReadScope::of(&p), input.municipality_id, input.area_id, &mut errors).await?;
+    errors.into_result(())?;
+    let secret = input.secret.clone().unwrap_or_else(|| {
+        let mut key = [0u8; 32];
+        rand::rng().fill_bytes(&mut key);
+        rules::format_secret(&key)
+    });
+    respond::create(&state, &req, &p, key, &body.raw, async |tx| {
+        let s = store::create(
+            tx,
+            NewSubscription {
+                callback_url: input.callback_url.clone(),
+                event_types: input.event_types.clone(),
+                municipality_id: input.municipality_id,
+                area_id: input.area_id,
+                description: clean(input.description.clone()),
+                owner,
+                secret: secret.clone(),
+            },
+        )
+        .await?;
+        let body = CreatedSubscription { secret: secret.clone(), subscription: SubscriptionResponse::from(&s) };
+        Created::new(&body, format!("/api/v1/subscriptions/{}", s.id), s.revision)
+    })
+    .await
+}
+
+/// The municipality and area filters must name ones the caller can see, and the area must lie in the
+/// municipality when both are given.
+async fn check_filters(
+    conn: &impl persistence::ConnectionTrait,
+    scope: ReadScope,
+    municipality_id: Option<Uuid>,
+    area_id: Option<Uuid>,
+    errors: &mut domain::FieldErrors,
+) -> Result<(), ApiError> {
+    use persistence::StoreError::NotFound;
+    if let Some(m) = municipality_id {
+        match persistence::municipalities::get(conn, scope, m).await {
+            Err(NotFound) => errors.push("municipalityId", "unknown", "no such municipality"),
+            Err(e) => return Err(e.into()),
+            Ok(_) => {}
+        }
+    }
+    if let Some(a) = area_id {
+        match persistence::areas::get(conn, scope, a).await {
+            Err(NotFound) => errors.push("areaId", "unknown", "no such area"),
+            Err(e) => return Err(e.into()),
+            Ok(area) if municipality_id.is_some_and(|m| m != area.municipality_id) => {
+                errors.push("areaId", "not_in_municipality", "the area does not lie in municipalityId")
+            }
+            Ok(_) => {}
+        }
+    }
+    Ok(())
+}
+
+/// Change a subscription's callback URL, event types or description, or pause and resume it.
+#[utoipa::path(operation_id = "updateSubscription", patch, path = "/api/v1/subscriptions/{id}", tag = "subscriptions",
+    params(("id" = Uuid, Path, description = "Subscription id")),
+    request_body(content = UpdateSubscription, content_type = "application/merge-patch+json"),
+    responses((status = 200, description = "Changed", body = SubscriptionResponse)))]
+pub async fn update(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Auth(p): Auth,
+    PathId(id): PathId,
+    if_match: IfMatch,
+    body: Body<UpdateSubscription>,
+) -> Result<HttpResponse, ApiError> {
+    let owner = rules::subscription_owner(&p)?;
+    let patch = &body.value;
+    let s = respond::in_transaction(&state, &req, &p, async |tx| {
+        let current = store::get(tx.conn(), owner, id).await?;
+        let expected = if_match.revision(current.revision)?;
+        let mut errors = domain::FieldErrors::new();
+        if let Some(url) = &patch.callback_url {
+            rules::check_callback_url(&mut errors, "callbackUrl", url);
+        }
+        if let Some(types) = &patch.event_types {
+            rules::check_event_types(&mut errors, "eventTypes", types);
+        }
+        if let Some(d) = &patch.description {
+            check_description(&mut errors, d.as_deref());
+        }
+        errors.into_result(())?;
+        let changes = SubscriptionChanges {
+            callback_url: patch.callback_url.clone().unwrap_or(current.callback_url.clone()),
+            event_types: patch.event_types.clone().unwrap_or(current.event_types.clone()),
+            description: match &patch.description {
+                Some(d) => clean(d.clone()),
+                None => current.description.clone(),
+            },
+            active: patch.active.unwrap_or(current.active),
+        };
+        Ok(store::update(tx, &current, changes, expected).await?)
+    })
+    .await?;
+    Ok(respond::changed(s.revision, &SubscriptionResponse::from(&s)))
+}
+
+/// Delete a subscription, with its pending deliveries and its delivery log.
+#[utoipa::path(operation_id = "deleteSubscription", delete, path = "/api/v1/subscriptions/{id}", tag = "subscriptions",
+    params(("id" = Uuid, Path, description = "Subscription id")),
+    responses((status = 204, description = "Deleted")))]
+pub async fn delete(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Auth(p): Auth,
+    PathId(id): PathId,
+    if_match: IfMatch,
+) -> Result<HttpResponse, ApiError> {
+    let owner = rules::subscription_owner(&p)?;
+    respond::in_transaction(&state, &req, &p, async |tx| {
+        let current = store::get(tx.conn(), owner, id).await?;
+        let expected = if_match.revision(current.revision)?;
+        Ok(store::delete(tx, &current, expected).await?)
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// The delivery log (afleverlog): every attempt to deliver to this subscription, oldest first, with its time,
+/// HTTP status, duration and error.
+#[utoipa::path(operation_id = "listSubscriptionDeliveries", get, path = "/api/v1/subscriptions/{id}/deliveries", tag = "subscriptions",
+    params(("id" = Uuid, Path, description = "Subscription id"), PageQuery),
+    responses((status = 200, description = "A page of delivery attempts", body = ListResponse<AttemptResponse>)))]
+pub async fn deliveries(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Auth(p): Auth,
+    PathId(id): PathId,
+    Query(q): Query<PageQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let owner = rules::subscription_owner(&p)?;
+    let (limit, after) = page_params(q.page_size, q.cursor.as_deref())?;
+    store::get(state.db.conn(), owner, id).await?;
+    let page = deliveries::attempts(state.db.conn(), id, after, limit).await?;
+    Ok(HttpResponse::Ok().json(list_response(&req, page.map(AttemptResponse::from))))
+}
+
+/// Send a `ping` event to the callback URL now, signed like every delivery, and answer with the attempt, so
+/// an integrator can check the receiver and its signature check. Pings are logged, not retried.
+#[utoipa::path(operation_id = "pingSubscription", post, path = "/api/v1/subscriptions/{id}/ping", tag = "subscriptions",
+    params(("id" = Uuid, Path, description = "Subscription id")),
+    responses((status = 200, description = "The attempt; `succeeded` tells whether the receiver acknowledged it", body = AttemptResponse)))]
+pub async fn ping(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Auth(p): Auth,
+    PathId(id): PathId,
+) -> Result<HttpResponse, ApiError> {
+    let owner = rules::subscription_owner(&p)?;
+    let s = store::get(state.db.conn(), owner, id).await?;
+    let secret = store::secret(state.db.conn(), id).await?;
+    let key = rules::parse_secret(&secret)
+        .ok_or_else(|| ApiError::Internal(format!("subscription {id} has an unusable secret")))?;
+    let now = state.db.clock().now();
+    let event = EventResponse {
+        id: 0,
+        event_type: rules::PING.to_owned(),
+        occurred_at: now,
+        municipality_id: s.owner_municipality_id,
+        area_id: None,
+        organisation_id: s.owner_organisation_id,
+        resource_type: "subscription".to_owned(),
+        resource_id: s.id,
+        resource_url: format!("{}/api/v1/subscriptions/{}", respond::base_url(&req), s.id),
+    };
+    let body = serde_json::to_vec(&event).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let message = Message { url: &s.callback_url, id: format!("msg_{}", Uuid::now_v7().simple()), key: &key, body };
+    let outcome = state.webhook_sender.send(message, now).await;
+    let attempt = deliveries::record_ping(&state.db, s.id, &outcome).await?;
+    Ok(HttpResponse::Ok().json(AttemptResponse::from(attempt)))
+}

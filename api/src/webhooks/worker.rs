@@ -1,0 +1,117 @@
+//! The delivery worker: numbers newly committed events for the feed, fans them out to deliveries, and sends
+//! the due deliveries, signed, each to its subscription's callback URL.
+//!
+//! Everything it knows is in the database, so any number of instances can run it against one PostgreSQL and
+//! a restart loses nothing: a delivery a dead worker was sending is due again when its lease ends.
+
+use std::time::Duration;
+
+use futures_util::future::join_all;
+use persistence::Db;
+use persistence::deliveries::{self, AfterFailure, Job, Outcome};
+use rand::Rng;
+use tokio::task::JoinHandle;
+
+use super::sender::{Message, Sender};
+use crate::config::WebhookSettings;
+use crate::error::ApiError;
+use crate::routes::events::EventResponse;
+
+/// Events fanned out per transaction.
+const FAN_OUT_BATCH: u64 = 500;
+
+#[derive(Clone)]
+pub struct Worker {
+    db: Db,
+    sender: Sender,
+    settings: WebhookSettings,
+    /// The base of `resourceUrl` in deliveries.
+    public_url: String,
+}
+
+impl Worker {
+    pub fn new(db: Db, settings: WebhookSettings, public_url: String) -> anyhow::Result<Worker> {
+        let sender = Sender::new(settings.request_timeout)?;
+        Ok(Worker { db, sender, settings, public_url })
+    }
+
+    /// One round: sequence, fan out, and send what is due (at most `concurrency` at a time); returns how
+    /// many deliveries it attempted.
+    pub async fn run_once(&self) -> Result<usize, ApiError> {
+        persistence::events::sequence(&self.db).await?;
+        while deliveries::fan_out(&self.db, FAN_OUT_BATCH).await? as u64 == FAN_OUT_BATCH {}
+        let lease_until = self.db.clock().now() + chrono::Duration::from_std(self.settings.lease).unwrap_or_default();
+        let jobs = deliveries::claim(&self.db, lease_until, self.settings.concurrency as u64).await?;
+        let attempted = jobs.len();
+        let results = join_all(jobs.iter().map(|job| self.deliver(job))).await;
+        for r in results {
+            r?;
+        }
+        Ok(attempted)
+    }
+
+    async fn deliver(&self, job: &Job) -> Result<(), ApiError> {
+        let body = serde_json::to_vec(&EventResponse::of(&job.event, &self.public_url))
+            .map_err(|e| ApiError::Internal(e.to_string()))?;
+        let now = self.db.clock().now();
+        let outcome = match domain::webhook::parse_secret(&job.secret) {
+            Some(key) => {
+                let message = Message {
+                    url: &job.callback_url,
+                    id: format!("msg_{}", job.delivery_id.simple()),
+                    key: &key,
+                    body,
+                };
+                self.sender.send(message, now).await
+            }
+            // Secrets are checked on the way in; a row that fails this was changed behind the service's back.
+            None => Outcome {
+                attempted_at: now,
+                status_code: None,
+                duration_ms: 0,
+                error: Some("the subscription's secret is unusable; create the subscription again".into()),
+                response_excerpt: None,
+            },
+        };
+        let after_failure = match self.settings.retry.next_attempt(
+            job.attempt.max(1) as u32,
+            job.first_attempt_at,
+            self.db.clock().now(),
+            rand::rng().random::<f64>(),
+        ) {
+            Some(at) => AfterFailure::RetryAt(at),
+            None => AfterFailure::GiveUp,
+        };
+        if !outcome.acknowledged() {
+            tracing::info!(
+                subscription = %job.subscription_id, delivery = %job.delivery_id, attempt = job.attempt,
+                error = outcome.error.as_deref().unwrap_or_default(), "webhook delivery failed"
+            );
+        }
+        deliveries::record(&self.db, job, &outcome, after_failure).await?;
+        Ok(())
+    }
+
+    /// Runs rounds until the task is aborted (or the process ends): at once again after a busy round, after
+    /// the poll interval after an idle or failed one. A failing database is logged and waited out.
+    pub fn spawn(self) -> JoinHandle<()> {
+        tokio::spawn(async move {
+            loop {
+                match self.run_once().await {
+                    Ok(n) if n > 0 => continue,
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = %e, "webhook round failed; trying again"),
+                }
+                tokio::time::sleep(self.settings.poll_interval).await;
+            }
+        })
+    }
+
+    pub fn sender(&self) -> &Sender {
+        &self.sender
+    }
+
+    pub fn poll_interval(&self) -> Duration {
+        self.settings.poll_interval
+    }
+}

@@ -1,0 +1,275 @@
+//! Webhook subscriptions (abonnementen): who wants which events at which callback URL. The signing secret is
+//! stored with them, because every delivery is signed with it, and is read only by the delivery worker.
+
+use chrono::{DateTime, Utc};
+use domain::access::ReadScope;
+use domain::webhook::Interest;
+use sea_orm::ActiveValue::Set;
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter};
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::entity::{webhook_attempt, webhook_delivery, webhook_subscription};
+use crate::error::StoreError;
+use crate::page::{Page, finish, keyset};
+use crate::tx::{Change, InsertInto, Tx};
+
+/// A subscription as the API shows it: everything but the secret.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Subscription {
+    pub id: Uuid,
+    pub callback_url: String,
+    pub event_types: Vec<String>,
+    pub municipality_id: Option<Uuid>,
+    pub area_id: Option<Uuid>,
+    pub description: Option<String>,
+    pub owner_municipality_id: Option<Uuid>,
+    pub owner_organisation_id: Option<Uuid>,
+    pub active: bool,
+    pub consecutive_failures: i32,
+    pub failing_since: Option<DateTime<Utc>>,
+    pub last_success_at: Option<DateTime<Utc>>,
+    pub last_failure_at: Option<DateTime<Utc>>,
+    pub last_error: Option<String>,
+    pub created_by: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub revision: i64,
+}
+
+impl Subscription {
+    /// The scope of events the subscription receives: its owner's.
+    pub fn owner(&self) -> ReadScope {
+        match (self.owner_municipality_id, self.owner_organisation_id) {
+            (Some(m), _) => ReadScope::Municipality(m),
+            (None, Some(o)) => ReadScope::PartnerOrganisation(o),
+            (None, None) => ReadScope::All,
+        }
+    }
+
+    pub fn interest(&self) -> Interest {
+        Interest {
+            owner: self.owner(),
+            event_types: self.event_types.clone(),
+            municipality_id: self.municipality_id,
+            area_id: self.area_id,
+            since: self.created_at,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct NewSubscription {
+    pub callback_url: String,
+    pub event_types: Vec<String>,
+    pub municipality_id: Option<Uuid>,
+    pub area_id: Option<Uuid>,
+    pub description: Option<String>,
+    pub owner: ReadScope,
+    pub secret: String,
+}
+
+/// What a merge patch may change. Owner and filters stay: a different audience is a different subscription.
+#[derive(Debug, Clone)]
+pub struct SubscriptionChanges {
+    pub callback_url: String,
+    pub event_types: Vec<String>,
+    pub description: Option<String>,
+    pub active: bool,
+}
+
+pub(crate) fn from_row(row: webhook_subscription::Model) -> Result<Subscription, StoreError> {
+    Ok(Subscription {
+        id: row.id,
+        callback_url: row.callback_url,
+        event_types: serde_json::from_value(row.event_types)?,
+        municipality_id: row.municipality_id,
+        area_id: row.area_id,
+        description: row.description,
+        owner_municipality_id: row.owner_municipality_id,
+        owner_organisation_id: row.owner_organisation_id,
+        active: row.active,
+        consecutive_failures: row.consecutive_failures,
+        failing_since: row.failing_since,
+        last_success_at: row.last_success_at,
+        last_failure_at: row.last_failure_at,
+        last_error: row.last_error,
+        created_by: row.created_by,
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+        revision: row.revision,
+    })
+}
+
+fn path(id: Uuid) -> String {
+    format!("/api/v1/subscriptions/{id}")
+}
+
+/// Administrators see every subscription, coordinators their municipality's, partners their organisation's.
+/// Viewers and area editors own none and see none.
+fn scope_condition(scope: ReadScope) -> Condition {
+    use webhook_subscription::Column;
+    match scope {
+        ReadScope::All => Condition::all(),
+        ReadScope::Municipality(m) => Condition::all().add(Column::OwnerMunicipalityId.eq(m)),
+        ReadScope::PartnerOrganisation(o) => Condition::all().add(Column::OwnerOrganisationId.eq(o)),
+    }
+}
+
+pub async fn list<C: ConnectionTrait>(
+    conn: &C,
+    scope: ReadScope,
+    after: Option<Uuid>,
+    limit: u64,
+) -> Result<Page<Subscription>, StoreError> {
+    let select = webhook_subscription::Entity::find().filter(scope_condition(scope));
+    let rows = keyset(select, webhook_subscription::Column::Id, after, limit).all(conn).await?;
+    let rows = rows.into_iter().map(from_row).collect::<Result<Vec<_>, _>>()?;
+    Ok(finish(rows, limit, |s| s.id))
+}
+
+pub async fn get<C: ConnectionTrait>(conn: &C, scope: ReadScope, id: Uuid) -> Result<Subscription, StoreError> {
+    let row = webhook_subscription::Entity::find_by_id(id)
+        .filter(scope_condition(scope))
+        .one(conn)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    from_row(row)
+}
+
+/// The signing secret, for the worker and the ping.
+pub async fn secret<C: ConnectionTrait>(conn: &C, id: Uuid) -> Result<String, StoreError> {
+    let row = webhook_subscription::Entity::find_by_id(id).one(conn).await?.ok_or(StoreError::NotFound)?;
+    Ok(row.secret)
+}
+
+pub async fn create(tx: &Tx, new: NewSubscription) -> Result<Subscription, StoreError> {
+    let (owner_municipality_id, owner_organisation_id) = match new.owner {
+        ReadScope::All => (None, None),
+        ReadScope::Municipality(m) => (Some(m), None),
+        ReadScope::PartnerOrganisation(o) => (None, Some(o)),
+    };
+    let s = Subscription {
+        id: Uuid::now_v7(),
+        callback_url: new.callback_url,
+        event_types: new.event_types,
+        municipality_id: new.municipality_id,
+        area_id: new.area_id,
+        description: new.description,
+        owner_municipality_id,
+        owner_organisation_id,
+        active: true,
+        consecutive_failures: 0,
+        failing_since: None,
+        last_success_at: None,
+        last_failure_at: None,
+        last_error: None,
+        created_by: tx.actor().token_id,
+        created_at: tx.now(),
+        updated_at: tx.now(),
+        revision: 1,
+    };
+    webhook_subscription::ActiveModel {
+        id: Set(s.id),
+        callback_url: Set(s.callback_url.clone()),
+        event_types: Set(serde_json::to_value(&s.event_types)?),
+        municipality_id: Set(s.municipality_id),
+        area_id: Set(s.area_id),
+        description: Set(s.description.clone()),
+        secret: Set(new.secret),
+        owner_municipality_id: Set(s.owner_municipality_id),
+        owner_organisation_id: Set(s.owner_organisation_id),
+        active: Set(true),
+        consecutive_failures: Set(0),
+        failing_since: Set(None),
+        last_success_at: Set(None),
+        last_failure_at: Set(None),
+        last_error: Set(None),
+        created_by: Set(s.created_by),
+        created_at: Set(s.created_at),
+        updated_at: Set(s.updated_at),
+        revision: Set(s.revision),
+    }
+    .insert_into(tx.conn())
+    .await?;
+    tx.record(change("subscription.created", &s, None, Some(&s))?).await?;
+    Ok(s)
+}
+
+pub async fn update(
+    tx: &Tx,
+    current: &Subscription,
+    changes: SubscriptionChanges,
+    expected_revision: i64,
+) -> Result<Subscription, StoreError> {
+    use webhook_subscription::Column;
+    let changed = Subscription {
+        callback_url: changes.callback_url,
+        event_types: changes.event_types,
+        description: changes.description,
+        active: changes.active,
+        revision: current.revision + 1,
+        updated_at: tx.now(),
+        ..current.clone()
+    };
+    let result = webhook_subscription::Entity::update_many()
+        .set(webhook_subscription::ActiveModel {
+            callback_url: Set(changed.callback_url.clone()),
+            event_types: Set(serde_json::to_value(&changed.event_types)?),
+            description: Set(changed.description.clone()),
+            active: Set(changed.active),
+            revision: Set(changed.revision),
+            updated_at: Set(changed.updated_at),
+            ..Default::default()
+        })
+        .filter(Column::Id.eq(current.id))
+        .filter(Column::Revision.eq(expected_revision))
+        .exec(tx.conn())
+        .await?;
+    if result.rows_affected == 0 {
+        return Err(StoreError::Stale { current: current.revision });
+    }
+    tx.record(change("subscription.updated", &changed, Some(current), Some(&changed))?).await?;
+    Ok(changed)
+}
+
+/// Deletes the subscription with its pending deliveries and its delivery log.
+pub async fn delete(tx: &Tx, current: &Subscription, expected_revision: i64) -> Result<(), StoreError> {
+    use webhook_subscription::Column;
+    webhook_attempt::Entity::delete_many()
+        .filter(webhook_attempt::Column::SubscriptionId.eq(current.id))
+        .exec(tx.conn())
+        .await?;
+    webhook_delivery::Entity::delete_many()
+        .filter(webhook_delivery::Column::SubscriptionId.eq(current.id))
+        .exec(tx.conn())
+        .await?;
+    let result = webhook_subscription::Entity::delete_many()
+        .filter(Column::Id.eq(current.id))
+        .filter(Column::Revision.eq(expected_revision))
+        .exec(tx.conn())
+        .await?;
+    if result.rows_affected == 0 {
+        return Err(StoreError::Stale { current: current.revision });
+    }
+    tx.record(change("subscription.deleted", current, Some(current), None)?).await
+}
+
+/// Audited, not published: subscriptions are plumbing, not something the cycle's partners react to. The
+/// audit record holds no secret, because [`Subscription`] has none.
+fn change(
+    action: &str,
+    s: &Subscription,
+    old: Option<&Subscription>,
+    new: Option<&Subscription>,
+) -> Result<Change, StoreError> {
+    let mut c = Change::of(action, "subscription", s.id, path(s.id), old, new)?.unpublished();
+    if let Some(m) = s.owner_municipality_id {
+        c = c.in_municipality(m);
+    }
+    if let Some(o) = s.owner_organisation_id {
+        c = c.of_organisation(o);
+    }
+    Ok(c)
+}
