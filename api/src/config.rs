@@ -60,7 +60,7 @@ impl Default for WebhookSettings {
         WebhookSettings {
             poll_interval: Duration::from_millis(200),
             request_timeout: Duration::from_secs(10),
-            lease: Duration::from_secs(60),
+            lease: Duration::from_secs(90),
             retry: Default::default(),
             concurrency: 32,
         }
@@ -103,7 +103,8 @@ impl Config {
                     ),
                     ..Default::default()
                 };
-                w.lease = w.request_timeout * 2 + Duration::from_secs(30);
+                // Longer than a round can take: four requests per slot in turn, each up to the timeout.
+                w.lease = w.request_timeout * 6 + Duration::from_secs(30);
                 w.retry.base = Duration::from_secs(number("GEBIEDSCYCLUS_WEBHOOK_RETRY_BASE_SECS", 5)?.max(1));
                 Some(w)
             }

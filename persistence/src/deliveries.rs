@@ -24,7 +24,7 @@ pub const PENDING: &str = "pending";
 pub const DELIVERED: &str = "delivered";
 pub const FAILED: &str = "failed";
 
-/// Fans the next events of the feed out to deliveries for every active subscription that wants them, and
+/// Fans the next events of the feed out to deliveries for every subscription that wants them, and
 /// moves the fan-out cursor past them, in one transaction; returns how many events it handled. The cursor
 /// row is locked for the transaction, so instances take turns; the unique (subscription, event) key makes a
 /// repeat harmless anyway.
@@ -36,8 +36,8 @@ pub async fn fan_out(db: &Db, batch: u64) -> Result<usize, StoreError> {
     let Some(last) = events.last().map(|e| e.seq) else {
         return Ok(0);
     };
+    // Paused subscriptions get their deliveries too; they wait, unclaimed, until it is resumed.
     let subscriptions = webhook_subscription::Entity::find()
-        .filter(webhook_subscription::Column::Active.eq(true))
         .all(&txn)
         .await?
         .into_iter()
@@ -169,39 +169,101 @@ pub enum AfterFailure {
     GiveUp,
 }
 
-/// Records an attempt: the log line, the delivery's new state and the subscription's health, in one
-/// transaction. If another worker took the delivery over meanwhile (this one's lease ran out), the log
-/// line is kept and the state left to that worker.
-pub async fn record(db: &Db, job: &Job, outcome: &Outcome, after_failure: AfterFailure) -> Result<(), StoreError> {
+/// What came of sending one claimed delivery.
+#[derive(Debug, Clone)]
+pub struct Sent {
+    pub job: Job,
+    pub outcome: Outcome,
+    pub after_failure: AfterFailure,
+}
+
+/// Records a round of attempts in one transaction: the log lines, each delivery's new state and the
+/// subscriptions' health. A failed delivery is only rescheduled if it is still at the attempt this worker
+/// claimed; if another worker took it over meanwhile (this one's lease ran out), the log line is kept and
+/// the state left to that worker.
+pub async fn record(db: &Db, sent: &[Sent]) -> Result<(), StoreError> {
     use webhook_delivery::Column;
+    if sent.is_empty() {
+        return Ok(());
+    }
     let now = db.clock().now();
     let txn = db.begin_writing().await?;
-    insert_attempt(&txn, job.subscription_id, Some(job), &job.event.event_type, outcome).await?;
-    let mut update = webhook_delivery::Entity::update_many();
-    update = if outcome.acknowledged() {
-        update.col_expr(Column::Status, Expr::value(DELIVERED)).col_expr(Column::FinishedAt, Expr::value(now))
-    } else {
-        match after_failure {
+    let attempts: Vec<_> = sent
+        .iter()
+        .map(|s| attempt_row(s.job.subscription_id, Some(&s.job), &s.job.event.event_type, &s.outcome))
+        .collect();
+    for chunk in attempts.chunks(200) {
+        webhook_attempt::Entity::insert_many(chunk.to_vec()).exec_without_returning(&txn).await?;
+    }
+    let delivered: Vec<Uuid> = sent.iter().filter(|s| s.outcome.acknowledged()).map(|s| s.job.delivery_id).collect();
+    for chunk in delivered.chunks(200) {
+        webhook_delivery::Entity::update_many()
+            .col_expr(Column::Status, Expr::value(DELIVERED))
+            .col_expr(Column::FinishedAt, Expr::value(now))
+            .filter(Column::Id.is_in(chunk.to_vec()))
+            .filter(Column::Status.eq(PENDING))
+            .exec(&txn)
+            .await?;
+    }
+    for s in sent.iter().filter(|s| !s.outcome.acknowledged()) {
+        let update = webhook_delivery::Entity::update_many();
+        let update = match s.after_failure {
             AfterFailure::RetryAt(at) => update.col_expr(Column::NextAttemptAt, Expr::value(at)),
             AfterFailure::GiveUp => {
                 update.col_expr(Column::Status, Expr::value(FAILED)).col_expr(Column::FinishedAt, Expr::value(now))
             }
-        }
-    };
-    update
-        .filter(Column::Id.eq(job.delivery_id))
-        .filter(Column::Attempts.eq(job.attempt))
-        .filter(Column::Status.eq(PENDING))
-        .exec(&txn)
-        .await?;
-    update_health(&txn, job.subscription_id, outcome, now).await?;
+        };
+        update
+            .filter(Column::Id.eq(s.job.delivery_id))
+            .filter(Column::Attempts.eq(s.job.attempt))
+            .filter(Column::Status.eq(PENDING))
+            .exec(&txn)
+            .await?;
+    }
+    let mut health: Vec<(Uuid, Health)> = Vec::new();
+    for s in sent {
+        let i = match health.iter().position(|(id, _)| *id == s.job.subscription_id) {
+            Some(i) => i,
+            None => {
+                health.push((s.job.subscription_id, Health::default()));
+                health.len() - 1
+            }
+        };
+        health[i].1.add(&s.outcome);
+    }
+    for (subscription_id, h) in health {
+        update_health(&txn, subscription_id, &h, now).await?;
+    }
     txn.commit().await?;
     Ok(())
 }
 
+/// A round's outcomes for one subscription.
+#[derive(Debug, Default)]
+struct Health {
+    succeeded: bool,
+    failures: i32,
+    last_error: Option<String>,
+}
+
+impl Health {
+    fn add(&mut self, outcome: &Outcome) {
+        if outcome.acknowledged() {
+            self.succeeded = true;
+        } else {
+            self.failures += 1;
+            self.last_error = Some(outcome.error.clone().unwrap_or_else(|| {
+                format!("answered HTTP {}", outcome.status_code.map(i32::from).unwrap_or_default())
+            }));
+        }
+    }
+}
+
 /// Logs a ping's attempt. A ping says nothing about the event deliveries, so the health stays as it is.
 pub async fn record_ping(db: &Db, subscription_id: Uuid, outcome: &Outcome) -> Result<Attempt, StoreError> {
-    let id = insert_attempt(db.conn(), subscription_id, None, domain::webhook::PING, outcome).await?;
+    let row = attempt_row(subscription_id, None, domain::webhook::PING, outcome);
+    let id = row.id.clone().unwrap();
+    row.insert_into(db.conn()).await?;
     Ok(Attempt {
         id,
         delivery_id: None,
@@ -216,16 +278,14 @@ pub async fn record_ping(db: &Db, subscription_id: Uuid, outcome: &Outcome) -> R
     })
 }
 
-async fn insert_attempt<C: ConnectionTrait>(
-    conn: &C,
+fn attempt_row(
     subscription_id: Uuid,
     job: Option<&Job>,
     event_type: &str,
     outcome: &Outcome,
-) -> Result<Uuid, StoreError> {
-    let id = Uuid::now_v7();
+) -> webhook_attempt::ActiveModel {
     webhook_attempt::ActiveModel {
-        id: Set(id),
+        id: Set(Uuid::now_v7()),
         subscription_id: Set(subscription_id),
         delivery_id: Set(job.map(|j| j.delivery_id)),
         event_seq: Set(job.map(|j| j.event.seq)),
@@ -237,34 +297,28 @@ async fn insert_attempt<C: ConnectionTrait>(
         error: Set(outcome.error.clone()),
         response_excerpt: Set(outcome.response_excerpt.clone()),
     }
-    .insert_into(conn)
-    .await?;
-    Ok(id)
 }
 
+/// A success in the round clears the failure streak; failures only lengthen it.
 async fn update_health<C: ConnectionTrait>(
     conn: &C,
     subscription_id: Uuid,
-    outcome: &Outcome,
+    h: &Health,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     use webhook_subscription::Column;
     let update = webhook_subscription::Entity::update_many();
-    let update = if outcome.acknowledged() {
+    let update = if h.succeeded {
         update
             .col_expr(Column::ConsecutiveFailures, Expr::value(0))
             .col_expr(Column::FailingSince, Expr::value(Option::<DateTime<Utc>>::None))
             .col_expr(Column::LastSuccessAt, Expr::value(now))
     } else {
-        let error = outcome
-            .error
-            .clone()
-            .unwrap_or_else(|| format!("answered HTTP {}", outcome.status_code.map(i32::from).unwrap_or_default()));
         update
-            .col_expr(Column::ConsecutiveFailures, Expr::col(Column::ConsecutiveFailures).add(1))
+            .col_expr(Column::ConsecutiveFailures, Expr::col(Column::ConsecutiveFailures).add(h.failures))
             .col_expr(Column::FailingSince, Expr::col(Column::FailingSince).if_null(now))
             .col_expr(Column::LastFailureAt, Expr::value(now))
-            .col_expr(Column::LastError, Expr::value(error))
+            .col_expr(Column::LastError, Expr::value(h.last_error.clone()))
     };
     update.filter(Column::Id.eq(subscription_id)).exec(conn).await?;
     Ok(())

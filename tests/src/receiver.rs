@@ -25,6 +25,8 @@ pub struct Received {
     pub signature: String,
     pub body: Vec<u8>,
     pub json: Value,
+    /// When it arrived.
+    pub at: chrono::DateTime<chrono::Utc>,
 }
 
 impl Received {
@@ -131,6 +133,7 @@ async fn answer(req: HttpRequest, body: web::Bytes, script: web::Data<Arc<Mutex<
             signature: header("webhook-signature"),
             json: serde_json::from_slice(&body).unwrap_or(Value::Null),
             body: body.to_vec(),
+            at: chrono::Utc::now(),
         });
         s.answers.pop_front().or(s.otherwise).unwrap_or(Answer::Status(204))
     };

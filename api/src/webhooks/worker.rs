@@ -6,9 +6,9 @@
 
 use std::time::Duration;
 
-use futures_util::future::join_all;
+use futures_util::{StreamExt, stream};
 use persistence::Db;
-use persistence::deliveries::{self, AfterFailure, Job, Outcome};
+use persistence::deliveries::{self, AfterFailure, Job, Outcome, Sent};
 use rand::Rng;
 use tokio::task::JoinHandle;
 
@@ -19,6 +19,10 @@ use crate::routes::events::EventResponse;
 
 /// Events fanned out per transaction.
 const FAN_OUT_BATCH: u64 = 500;
+/// Deliveries claimed per round for each request slot: enough that one round's bookkeeping (four
+/// transactions) is shared by many deliveries, few enough that a round with slow receivers still ends well
+/// within the lease.
+const CLAIM_PER_SLOT: usize = 4;
 
 #[derive(Clone)]
 pub struct Worker {
@@ -35,37 +39,33 @@ impl Worker {
         Ok(Worker { db, sender, settings, public_url })
     }
 
-    /// One round: sequence, fan out, and send what is due (at most `concurrency` at a time); returns how
-    /// many deliveries it attempted.
+    /// One round: sequence, fan out, claim what is due, send it (at most `concurrency` requests at a time)
+    /// and record the outcomes in one transaction; returns how many deliveries it attempted.
     pub async fn run_once(&self) -> Result<usize, ApiError> {
         persistence::events::sequence(&self.db).await?;
         while deliveries::fan_out(&self.db, FAN_OUT_BATCH).await? as u64 == FAN_OUT_BATCH {}
         let lease_until = self.db.clock().now() + chrono::Duration::from_std(self.settings.lease).unwrap_or_default();
-        let jobs = deliveries::claim(&self.db, lease_until, self.settings.concurrency as u64).await?;
+        let batch = (self.settings.concurrency * CLAIM_PER_SLOT) as u64;
+        let jobs = deliveries::claim(&self.db, lease_until, batch).await?;
         let attempted = jobs.len();
-        let results = join_all(jobs.iter().map(|job| self.deliver(job))).await;
-        for r in results {
-            r?;
-        }
+        let sent: Vec<Sent> =
+            stream::iter(jobs).map(|job| self.deliver(job)).buffer_unordered(self.settings.concurrency).collect().await;
+        deliveries::record(&self.db, &sent).await?;
         Ok(attempted)
     }
 
-    async fn deliver(&self, job: &Job) -> Result<(), ApiError> {
-        let body = serde_json::to_vec(&EventResponse::of(&job.event, &self.public_url))
-            .map_err(|e| ApiError::Internal(e.to_string()))?;
+    async fn deliver(&self, job: Job) -> Sent {
         let now = self.db.clock().now();
-        let outcome = match domain::webhook::parse_secret(&job.secret) {
-            Some(key) => {
-                let message = Message {
-                    url: &job.callback_url,
-                    id: format!("msg_{}", job.delivery_id.simple()),
-                    key: &key,
-                    body,
-                };
-                self.sender.send(message, now).await
+        let outcome = match (
+            domain::webhook::parse_secret(&job.secret),
+            serde_json::to_vec(&EventResponse::of(&job.event, &self.public_url)),
+        ) {
+            (Some(key), Ok(body)) => {
+                let id = format!("msg_{}", job.delivery_id.simple());
+                self.sender.send(Message { url: &job.callback_url, id, key: &key, body }, now).await
             }
             // Secrets are checked on the way in; a row that fails this was changed behind the service's back.
-            None => Outcome {
+            _ => Outcome {
                 attempted_at: now,
                 status_code: None,
                 duration_ms: 0,
@@ -88,8 +88,7 @@ impl Worker {
                 error = outcome.error.as_deref().unwrap_or_default(), "webhook delivery failed"
             );
         }
-        deliveries::record(&self.db, job, &outcome, after_failure).await?;
-        Ok(())
+        Sent { job, outcome, after_failure }
     }
 
     /// Runs rounds until the task is aborted (or the process ends): at once again after a busy round, after

@@ -51,6 +51,10 @@ struct Args {
     /// Fail (exit 1) if any request of a scenario fails, for the smoke run in CI.
     #[arg(long)]
     strict: bool,
+    /// After the scenarios, measure webhook delivery to a local receiver: latency from commit to delivery
+    /// under check-in load, and throughput draining a backlog.
+    #[arg(long)]
+    webhooks: bool,
 }
 
 const SCENARIOS: [&str; 10] = [
@@ -191,11 +195,98 @@ async fn main() -> anyhow::Result<()> {
             failed = true;
         }
     }
+    if args.webhooks {
+        failed |= measure_webhooks(&client, &base, &targets, args.clients, Duration::from_secs(args.seconds)).await?;
+    }
     server.stop();
     if failed {
         anyhow::bail!("a scenario failed");
     }
     Ok(())
+}
+
+/// Webhook delivery to a receiver in this process, subscribed to `checkin.created`:
+/// 1. latency: check-ins at full concurrency with the subscription active; each event's arrival minus its
+///    `occurredAt` (the moment its transaction ran), percentiles over all events;
+/// 2. throughput: the same load with the subscription paused, then resumed: the backlog's events divided by
+///    the time from resuming to the last arrival.
+///
+/// Returns whether something went wrong.
+async fn measure_webhooks(
+    client: &Client,
+    base: &str,
+    t: &Arc<Targets>,
+    clients: usize,
+    length: Duration,
+) -> anyhow::Result<bool> {
+    let receiver = tests::receiver::Receiver::start().await;
+    let created = post(
+        client,
+        format!("{base}/api/v1/subscriptions"),
+        &t.admin,
+        json!({"callbackUrl": receiver.url(), "eventTypes": ["checkin.created"], "description": "bench"}),
+    )
+    .await?;
+    let subscription = format!("{base}/api/v1/subscriptions/{}", created["id"].as_str().unwrap_or_default());
+
+    let load = run(client, base, t, "check-in", clients, length).await;
+    let written = load.latencies.len();
+    let arrived = wait_for(&receiver, written, Duration::from_secs(120)).await;
+    let mut latencies: Vec<f64> = arrived
+        .iter()
+        .filter_map(|r| {
+            let occurred = chrono::DateTime::parse_from_rfc3339(r.json["occurredAt"].as_str()?).ok()?;
+            Some((r.at - occurred.with_timezone(&chrono::Utc)).num_microseconds()? as f64 / 1000.0)
+        })
+        .collect();
+    latencies.sort_by(f64::total_cmp);
+    let pct = |p: f64| latencies.get(((latencies.len() as f64 * p).ceil() as usize).saturating_sub(1)).copied();
+    println!(
+        "webhooks: {} check-ins at {:.0}/s, {} delivered; commit to delivery p50 {:.1} ms, p90 {:.1} ms, p99 {:.1} ms",
+        written,
+        written as f64 / load.elapsed.as_secs_f64(),
+        arrived.len(),
+        pct(0.5).unwrap_or(f64::NAN),
+        pct(0.9).unwrap_or(f64::NAN),
+        pct(0.99).unwrap_or(f64::NAN)
+    );
+
+    let pause = |active: bool| {
+        let subscription = subscription.clone();
+        async move {
+            client
+                .patch(&subscription)
+                .bearer_auth(&t.admin)
+                .header("If-Match", "*")
+                .json(&json!({"active": active}))
+                .send()
+                .await?
+                .error_for_status()?;
+            anyhow::Ok(())
+        }
+    };
+    pause(false).await?;
+    let backlog = run(client, base, t, "check-in", clients, length).await.latencies.len();
+    let before = receiver.received().len();
+    let resumed = chrono::Utc::now();
+    pause(true).await?;
+    let all = wait_for(&receiver, before + backlog, Duration::from_secs(300)).await;
+    let drained = all[before..].iter().map(|r| r.at).max().unwrap_or(resumed);
+    let seconds = (drained - resumed).num_milliseconds() as f64 / 1000.0;
+    println!(
+        "webhooks: backlog of {backlog} delivered in {seconds:.1} s after resuming: {:.0} events/s",
+        (all.len() - before) as f64 / seconds.max(0.001)
+    );
+    Ok(arrived.len() < written || all.len() < before + backlog)
+}
+
+/// Waits until the receiver has `n` requests or the time is up, and returns what it has.
+async fn wait_for(receiver: &tests::receiver::Receiver, n: usize, limit: Duration) -> Vec<tests::receiver::Received> {
+    let until = Instant::now() + limit;
+    while receiver.received().len() < n && Instant::now() < until {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    receiver.received()
 }
 
 fn redact(url: &str) -> String {

@@ -338,3 +338,21 @@ async fn redirects_are_not_followed() {
     assert!(reply.body["error"].as_str().unwrap().contains("redirects are not followed"));
     assert_eq!(receiver.received().len(), 1);
 }
+
+#[tokio::test]
+async fn a_paused_subscription_gets_what_happened_meanwhile_when_resumed() {
+    let app = TestApp::spawn().await;
+    let receiver = Receiver::start().await;
+    let (id, _) = subscribe(&app, &app.admin, json!({"callbackUrl": receiver.url()})).await;
+    let path = format!("/api/v1/subscriptions/{id}");
+    let etag = app.get(&path, &app.admin).await.etag();
+    let paused = app.patch(&path, &app.admin, &etag, &json!({"active": false})).await;
+    app.municipality("Oldambt").await;
+    let worker = app.webhook_worker();
+    worker.run_once().await.unwrap();
+    assert!(receiver.received().is_empty(), "nothing while paused");
+
+    app.patch(&path, &app.admin, &paused.etag(), &json!({"active": true})).await.ok(200);
+    worker.run_once().await.unwrap();
+    assert_eq!(types(&receiver.received()), ["municipality.created"]);
+}
