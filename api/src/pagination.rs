@@ -4,14 +4,25 @@
 use actix_web::HttpRequest;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use serde::Serialize;
-use utoipa::ToSchema;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use crate::error::ApiError;
 
 pub const DEFAULT_PAGE_SIZE: u64 = 50;
 pub const MAX_PAGE_SIZE: u64 = 200;
+
+/// The query of a list that has no filters of its own.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct PageQuery {
+    /// Results per page, 1 to 200 (default 50).
+    pub page_size: Option<u64>,
+    /// Opaque cursor from a `next` link.
+    pub cursor: Option<String>,
+}
 
 /// A page of results.
 #[derive(Debug, Serialize, ToSchema)]

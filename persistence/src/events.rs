@@ -3,7 +3,6 @@
 
 use chrono::{DateTime, Utc};
 use domain::access::ReadScope;
-use sea_orm::sea_query::{Expr, Func};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Statement};
 use uuid::Uuid;
 
@@ -144,17 +143,6 @@ pub async fn list<C: ConnectionTrait>(
     let more = rows.len() as u64 > limit;
     rows.truncate(limit as usize);
     Ok((rows, more))
-}
-
-/// The highest feed position so far (0 before the first event).
-pub async fn last_seq<C: ConnectionTrait>(conn: &C) -> Result<i64, StoreError> {
-    let max = domain_event::Entity::find()
-        .select_only()
-        .expr(Func::max(Expr::col(domain_event::Column::Seq)))
-        .into_tuple::<Option<i64>>()
-        .one(conn)
-        .await?;
-    Ok(max.flatten().unwrap_or(0))
 }
 
 /// The sequenced events after `after`, in order, for the webhook fan-out.

@@ -9,13 +9,13 @@ use domain::contribution::check_in::{self as dc, CheckIn};
 use domain::contribution::lifecycle;
 use persistence::contributions::{self as store, CheckInRecord};
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::documents::ActorBody;
 use crate::error::ApiError;
 use crate::extract::{Auth, Body, IdempotencyKey, PathId, PathIds, Query};
-use crate::pagination::{ListResponse, list_response, page_params};
+use crate::pagination::{ListResponse, PageQuery, list_response, page_params};
 use crate::respond::{self, Created};
 use crate::startup::AppState;
 
@@ -78,26 +78,16 @@ pub struct CreateCheckIn {
     pub note: Option<String>,
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct CheckInQuery {
-    /// Results per page, 1 to 200 (default 50).
-    pub page_size: Option<u64>,
-    /// Opaque cursor from a `next` link.
-    pub cursor: Option<String>,
-}
-
 /// List the progress reports of a contribution, oldest first.
 #[utoipa::path(operation_id = "listCheckIns", get, path = "/api/v1/contributions/{id}/check-ins", tag = "contributions",
-    params(("id" = Uuid, Path, description = "Contribution id"), CheckInQuery),
+    params(("id" = Uuid, Path, description = "Contribution id"), PageQuery),
     responses((status = 200, description = "A page of check-ins", body = ListResponse<CheckInBody>)))]
 pub async fn list(
     req: HttpRequest,
     state: web::Data<AppState>,
     Auth(p): Auth,
     PathId(id): PathId,
-    Query(q): Query<CheckInQuery>,
+    Query(q): Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let (limit, after) = page_params(q.page_size, q.cursor.as_deref())?;
     let c = store::get(state.db.conn(), ReadScope::of(&p), id).await?;

@@ -6,12 +6,12 @@ use domain::FieldErrors;
 use domain::access::{self, ReadScope};
 use persistence::partners::{self as store, AreaPartner};
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::error::ApiError;
 use crate::extract::{Auth, Body, IdempotencyKey, IfMatch, PathId, PathIds, Query};
-use crate::pagination::{ListResponse, list_response, page_params};
+use crate::pagination::{ListResponse, PageQuery, list_response, page_params};
 use crate::respond::{self, Created};
 use crate::startup::AppState;
 
@@ -62,16 +62,6 @@ pub struct UpdatePartner {
     pub until: Option<Option<NaiveDate>>,
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct PartnerQuery {
-    /// Results per page, 1 to 200 (default 50).
-    pub page_size: Option<u64>,
-    /// Opaque cursor from a `next` link.
-    pub cursor: Option<String>,
-}
-
 fn check_dates(since: Option<NaiveDate>, until: Option<NaiveDate>) -> Result<(), ApiError> {
     let mut errors = FieldErrors::new();
     if let (Some(s), Some(u)) = (since, until)
@@ -84,14 +74,14 @@ fn check_dates(since: Option<NaiveDate>, until: Option<NaiveDate>) -> Result<(),
 
 /// List the partners of an area (gebiedspartners).
 #[utoipa::path(operation_id = "listAreaPartners", get, path = "/api/v1/areas/{id}/partners", tag = "areas",
-    params(("id" = Uuid, Path, description = "Area id"), PartnerQuery),
+    params(("id" = Uuid, Path, description = "Area id"), PageQuery),
     responses((status = 200, description = "A page of the area's partners", body = ListResponse<PartnerResponse>)))]
 pub async fn list(
     req: HttpRequest,
     state: web::Data<AppState>,
     Auth(p): Auth,
     PathId(area_id): PathId,
-    Query(q): Query<PartnerQuery>,
+    Query(q): Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let (limit, after) = page_params(q.page_size, q.cursor.as_deref())?;
     let scope = ReadScope::of(&p);

@@ -9,12 +9,12 @@ use persistence::deliveries::{self, Attempt};
 use persistence::subscriptions::{self as store, NewSubscription, Subscription, SubscriptionChanges};
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::error::ApiError;
 use crate::extract::{Auth, Body, IdempotencyKey, IfMatch, PathId, Query};
-use crate::pagination::{ListResponse, list_response, page_params};
+use crate::pagination::{ListResponse, PageQuery, list_response, page_params};
 use crate::respond::{self, Created};
 use crate::routes::events::EventResponse;
 use crate::startup::AppState;
@@ -141,16 +141,6 @@ pub struct UpdateSubscription {
     pub description: Option<Option<String>>,
     /// `false` pauses deliveries, `true` resumes them.
     pub active: Option<bool>,
-}
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct PageQuery {
-    /// Results per page, 1 to 200 (default 50).
-    pub page_size: Option<u64>,
-    /// Opaque cursor from a `next` link.
-    pub cursor: Option<String>,
 }
 
 /// One attempt to deliver an event (afleverpoging).

@@ -4,8 +4,6 @@
 //! Everything it knows is in the database, so any number of instances can run it against one PostgreSQL and
 //! a restart loses nothing: a delivery a dead worker was sending is due again when its lease ends.
 
-use std::time::Duration;
-
 use futures_util::{StreamExt, stream};
 use persistence::Db;
 use persistence::deliveries::{self, AfterFailure, Job, Outcome, Sent};
@@ -104,13 +102,5 @@ impl Worker {
                 tokio::time::sleep(self.settings.poll_interval).await;
             }
         })
-    }
-
-    pub fn sender(&self) -> &Sender {
-        &self.sender
-    }
-
-    pub fn poll_interval(&self) -> Duration {
-        self.settings.poll_interval
     }
 }
