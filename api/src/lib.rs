@@ -1,6 +1,7 @@
 //! The HTTP layer of the gebiedscyclus service: thin handlers that parse requests, ask `domain` what is
 //! allowed and valid, call `persistence`, and map the result to JSON or problem+json.
 
+pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod contribution;

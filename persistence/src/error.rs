@@ -1,6 +1,6 @@
 //! What can go wrong in storage, in terms the API can answer precisely.
 
-use sea_orm::{DbErr, SqlErr};
+use sea_orm::{DbErr, RuntimeErr, SqlErr};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -30,11 +30,37 @@ impl From<DbErr> for StoreError {
             Some(SqlErr::ForeignKeyConstraintViolation(_)) => {
                 StoreError::Conflict("the change conflicts with resources that refer to this one".into())
             }
-            _ => match &e {
-                DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => StoreError::Unavailable(e.to_string()),
-                _ => StoreError::Db(e),
-            },
+            _ if connection_lost(&e) => StoreError::Unavailable(e.to_string()),
+            _ => StoreError::Db(e),
         }
+    }
+}
+
+/// Whether the database could not be reached or could not take the work in time: no connection in time, a
+/// broken socket, a PostgreSQL server shutting down or starting up (SQLSTATE classes 08 and 57P), or SQLite's
+/// write lock still held after the busy timeout. The change was not made (or, when the connection broke during
+/// `COMMIT`, its fate is unknown), so the client should try again later: 503, never 500.
+fn connection_lost(e: &DbErr) -> bool {
+    use sea_orm::sqlx::Error as SqlxError;
+    let sqlx = match e {
+        DbErr::ConnectionAcquire(_) => return true,
+        DbErr::Conn(RuntimeErr::SqlxError(s))
+        | DbErr::Exec(RuntimeErr::SqlxError(s))
+        | DbErr::Query(RuntimeErr::SqlxError(s)) => s,
+        DbErr::Conn(_) => return true,
+        _ => return false,
+    };
+    match sqlx.as_ref() {
+        SqlxError::Io(_)
+        | SqlxError::Tls(_)
+        | SqlxError::Protocol(_)
+        | SqlxError::PoolTimedOut
+        | SqlxError::PoolClosed
+        | SqlxError::WorkerCrashed => true,
+        SqlxError::Database(db) => db.code().is_some_and(|code| {
+            code.starts_with("08") || code.starts_with("57P") || matches!(code.as_ref(), "5" | "6" | "261" | "517")
+        }),
+        _ => false,
     }
 }
 

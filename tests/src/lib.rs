@@ -5,6 +5,9 @@
 //! such as `postgres://postgres@127.0.0.1:5432/postgres`, in which case every test gets its own new
 //! database `gc_test_<uuid>` on that server.
 
+pub mod invariants;
+pub mod postgres;
+pub mod process;
 pub mod receiver;
 
 use std::sync::Arc;
@@ -145,6 +148,17 @@ impl TestApp {
         persistence::Db::connect(&persistence::DbSettings::new(self.database_url.clone()), self.clock.clone())
             .await
             .expect("second connection")
+    }
+
+    /// Another instance of the application on this app's database, with its own pool and HTTP server (as a
+    /// second process behind a load balancer would be), sharing the test clock. Returns its address.
+    pub async fn second_instance(&self) -> String {
+        let mut config = Config::for_database(&self.database_url);
+        config.admin_token = Some(self.admin.clone());
+        let app = Application::build(&config, self.clock.clone()).await.expect("second instance starts");
+        let address = format!("http://127.0.0.1:{}", app.port());
+        tokio::spawn(app.run_until_stopped());
+        address
     }
 
     pub fn request(&self, method: Method, path: &str, token: Option<&str>) -> RequestBuilder {
