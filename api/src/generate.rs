@@ -105,6 +105,7 @@ pub async fn run(db: &Db, scale: Scale) -> anyhow::Result<Generated> {
         total.check_ins += batch.contributions.iter().map(|c| c.check_ins.len()).sum::<usize>();
         persistence::bulk::write(db, batch).await?;
     }
+    persistence::bulk::refresh_statistics(db).await?;
     Ok(total)
 }
 

@@ -116,6 +116,14 @@ where
 }
 
 /// Writes a batch in one transaction.
+/// Brings the planner's statistics up to date after a bulk load. Without them PostgreSQL plans the first
+/// queries on the new rows as if the tables were empty (until autovacuum gets round to them), and SQLite
+/// has none at all.
+pub async fn refresh_statistics(db: &Db) -> Result<(), StoreError> {
+    db.conn().execute_unprepared("ANALYZE").await?;
+    Ok(())
+}
+
 pub async fn write(db: &Db, batch: Batch) -> Result<(), StoreError> {
     let now = Utc::now();
     let tx = db.conn().begin().await?;

@@ -18,6 +18,8 @@ use crate::tx::{Actor, Tx};
 
 /// Statements slower than this are logged as warnings, with their SQL (without the values).
 const SLOW_STATEMENT: Duration = Duration::from_millis(250);
+/// How much of a slow statement's SQL the log shows.
+const SLOW_STATEMENT_SQL_CHARS: usize = 400;
 
 /// Pool settings. SQLite has one writer at a time anyway; its pool mainly serves concurrent readers.
 #[derive(Debug, Clone)]
@@ -91,7 +93,10 @@ impl Db {
         conn.set_metric_callback(move |info| {
             counter.fetch_add(1, Ordering::Relaxed);
             if info.elapsed >= SLOW_STATEMENT {
-                tracing::warn!(elapsed_ms = info.elapsed.as_millis() as u64, sql = %info.statement.sql, "slow SQL statement");
+                let sql = &info.statement.sql;
+                // A bulk insert's SQL runs to hundreds of kilobytes; its start says what it is.
+                let shown = sql.char_indices().nth(SLOW_STATEMENT_SQL_CHARS).map_or(sql.as_str(), |(i, _)| &sql[..i]);
+                tracing::warn!(elapsed_ms = info.elapsed.as_millis() as u64, sql = %shown, sql_len = sql.len(), "slow SQL statement");
             } else {
                 tracing::trace!(elapsed_us = info.elapsed.as_micros() as u64, sql = %info.statement.sql, "SQL statement");
             }
