@@ -48,7 +48,7 @@ analysis (gebiedsanalyse), a four-yearly agenda (gebiedsagenda) with what each p
         check_ins::list, check_ins::create, check_ins::get,
     ),
     components(schemas(
-        crate::error::Problem, crate::error::InvalidParam,
+        crate::error::Problem, crate::error::InvalidParam, events::EventType,
         domain::content::AnalysisContent, domain::content::AgendaContent,
         domain::content::PlanContent, domain::content::MonitorContent,
     )),
@@ -109,17 +109,23 @@ fn string_schema() -> Object {
     ObjectBuilder::new().schema_type(Type::String).build()
 }
 
+/// A list of entity tags (RFC 9110 §8.8.3) or `*`, as `If-Match` takes.
+const ETAG_LIST_PATTERN: &str = r#"^(\*|(W/)?"[!#-~]*"( *, *(W/)?"[!#-~]*")*)$"#;
+/// 1 to 255 visible ASCII characters; the service strips surrounding double quotes, so none at either end.
+const IDEMPOTENCY_KEY_PATTERN: &str = r#"^[!#-~]([!-~]{0,253}[!#-~])?$"#;
+
 fn header_param(
     name: &str,
     required: bool,
     description: &str,
+    pattern: Option<&str>,
 ) -> utoipa::openapi::RefOr<utoipa::openapi::path::Parameter> {
     ParameterBuilder::new()
         .name(name)
         .parameter_in(ParameterIn::Header)
         .required(if required { Required::True } else { Required::False })
         .description(Some(description))
-        .schema(Some(string_schema()))
+        .schema(Some(ObjectBuilder::new().schema_type(Type::String).pattern(pattern).build()))
         .build()
         .into()
 }
@@ -164,20 +170,29 @@ fn add_conventions(op: &mut Operation, method: HttpMethod, single: bool, public:
         HttpMethod::Get if single => params.push(header_param(
             "If-None-Match",
             false,
-            "ETag of the version the client holds; answered 304 when unchanged",
+            "ETag of the version the client holds; answered 304 when unchanged (any other value is ignored)",
+            None,
         )),
         HttpMethod::Post if creates => params.push(header_param(
             "Idempotency-Key",
             false,
-            "Makes a retried create safe: the same key and body return the first response and create nothing new",
+            "Makes a retried create safe: the same key and body return the first response and create nothing new \
+(1 to 255 visible ASCII characters, such as a UUID)",
+            Some(IDEMPOTENCY_KEY_PATTERN),
         )),
         HttpMethod::Put | HttpMethod::Patch | HttpMethod::Delete => {
-            params.push(header_param("If-Match", true, "The ETag last read; a stale one is answered 412"))
+            params.push(header_param(
+            "If-Match",
+            true,
+            "The ETag last read; a stale one is answered 412",
+            Some(ETAG_LIST_PATTERN),
+        ))
         }
         HttpMethod::Post if transition => params.push(header_param(
             "If-Match",
             true,
             "The ETag of the resource last read, so a transition acts on the state the caller saw; a stale one is answered 412",
+            Some(ETAG_LIST_PATTERN),
         )),
         _ => {}
     }

@@ -19,6 +19,7 @@ pub const MAX_PAGE_SIZE: u64 = 200;
 #[into_params(parameter_in = Query)]
 pub struct PageQuery {
     /// Results per page, 1 to 200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub page_size: Option<u64>,
     /// Opaque cursor from a `next` link.
     pub cursor: Option<String>,

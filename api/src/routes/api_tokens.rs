@@ -108,7 +108,7 @@ pub struct CreatedApiToken {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CreateApiToken {
-    #[schema(example = "Dashboard gemeenteraad", max_length = 200)]
+    #[schema(example = "Dashboard gemeenteraad", max_length = 200, pattern = r"\S")]
     pub name: String,
     pub role: Role,
     /// Required for coordinator, area_editor and viewer (a coordinator may leave it out for its own).
@@ -126,7 +126,7 @@ pub struct CreateApiToken {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct UpdateApiToken {
-    #[schema(max_length = 200)]
+    #[schema(max_length = 200, pattern = r"\S")]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "super::double_option")]
     #[schema(value_type = Option<DateTime<Utc>>)]
@@ -143,6 +143,7 @@ pub struct ApiTokenQuery {
     /// Also list revoked tokens (default false).
     pub include_revoked: Option<bool>,
     /// Results per page, 1 to 200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub page_size: Option<u64>,
     /// Opaque cursor from a `next` link.
     pub cursor: Option<String>,

@@ -19,10 +19,10 @@ use crate::startup::AppState;
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct LocalityBody {
-    #[schema(example = "Geldermalsen", max_length = 200)]
+    #[schema(example = "Geldermalsen", max_length = 200, pattern = r"\S")]
     pub name: String,
     /// CBS wijkcode (`WK` + 6 digits) or buurtcode (`BU` + 8 digits).
-    #[schema(example = "WK196001")]
+    #[schema(example = "WK196001", pattern = r"^(WK[0-9]{6}|BU[0-9]{8})$")]
     #[serde(default)]
     pub cbs_code: Option<String>,
 }
@@ -75,7 +75,7 @@ impl From<&Area> for AreaResponse {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CreateArea {
     pub municipality_id: Uuid,
-    #[schema(example = "Gebied Oost", max_length = 200)]
+    #[schema(example = "Gebied Oost", max_length = 200, pattern = r"\S")]
     pub name: String,
     #[schema(example = "WB-OOST", pattern = "^[A-Z0-9][A-Z0-9-]{0,31}$")]
     pub code: String,
@@ -90,7 +90,7 @@ pub struct CreateArea {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct UpdateArea {
-    #[schema(max_length = 200)]
+    #[schema(max_length = 200, pattern = r"\S")]
     pub name: Option<String>,
     #[schema(pattern = "^[A-Z0-9][A-Z0-9-]{0,31}$")]
     pub code: Option<String>,
@@ -114,6 +114,7 @@ pub struct AreaQuery {
     /// Only areas whose validity includes this date.
     pub valid_on: Option<NaiveDate>,
     /// Results per page, 1 to 200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub page_size: Option<u64>,
     /// Opaque cursor from a `next` link.
     pub cursor: Option<String>,

@@ -25,9 +25,9 @@ pub struct Actor {
 /// The state before and after a change; `old` is null for a create, `new` null for a delete.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Changes {
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<Object>, required = true)]
     pub old: serde_json::Value,
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<Object>, required = true)]
     pub new: serde_json::Value,
 }
 
@@ -82,6 +82,7 @@ pub struct AuditQuery {
     /// Changes before this moment.
     pub until: Option<DateTime<Utc>>,
     /// Results per page, 1 to 200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub page_size: Option<u64>,
     /// Opaque cursor from a `next` link.
     pub cursor: Option<String>,

@@ -149,10 +149,10 @@ impl From<&Contribution> for ContributionBody {
 pub struct CreateContribution {
     pub agenda_document_id: Uuid,
     /// A goal of the agenda's open or in-force version.
-    #[schema(max_length = 64)]
+    #[schema(max_length = 32, pattern = r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
     pub goal_key: String,
     pub organisation_id: Uuid,
-    #[schema(max_length = 200)]
+    #[schema(max_length = 200, pattern = r"\S")]
     pub title: String,
     #[schema(max_length = 4000)]
     pub description: Option<String>,
@@ -162,6 +162,8 @@ pub struct CreateContribution {
     /// Required with an amount (fte, euro, uur per week).
     #[schema(max_length = 50)]
     pub unit: Option<String>,
+    /// Opleverdatum, in the years 2000 to 2100.
+    #[schema(pattern = r"^(20[0-9]{2}|2100)-")]
     pub due_date: Option<NaiveDate>,
 }
 
@@ -170,9 +172,9 @@ pub struct CreateContribution {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct UpdateContribution {
-    #[schema(max_length = 64)]
+    #[schema(max_length = 32, pattern = r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
     pub goal_key: Option<String>,
-    #[schema(max_length = 200)]
+    #[schema(max_length = 200, pattern = r"\S")]
     pub title: Option<String>,
     #[schema(max_length = 4000)]
     pub description: Option<String>,
@@ -184,7 +186,8 @@ pub struct UpdateContribution {
     #[schema(value_type = Option<String>, max_length = 50)]
     pub unit: Option<Option<String>>,
     #[serde(default, deserialize_with = "super::double_option")]
-    #[schema(value_type = Option<NaiveDate>)]
+    /// Opleverdatum, in the years 2000 to 2100.
+    #[schema(value_type = Option<NaiveDate>, pattern = r"^(20[0-9]{2}|2100)-")]
     pub due_date: Option<Option<NaiveDate>>,
 }
 
@@ -202,7 +205,9 @@ pub struct ContributionQuery {
     pub due_before: Option<NaiveDate>,
     /// Only contributions withdrawn after they were agreed to (or only the others).
     pub withdrawn_after_commitment: Option<bool>,
-    /// Results per page, 1 to 200 (default 50); for CSV 1 to 10000 (default 10000).
+    /// Results per page, 1 to 200 (default 50); a CSV export (`Accept: text/csv`) takes 1 to 10000 (default
+    /// 10000) beyond this schema's maximum, which is the JSON list's.
+    #[param(minimum = 1, maximum = 200)]
     pub page_size: Option<u64>,
     /// Opaque cursor from a `next` link.
     pub cursor: Option<String>,

@@ -74,7 +74,7 @@ fn parse_path(req: &HttpRequest) -> Result<(Uuid, i32), ApiError> {
 /// The cycle board (gebiedscyclus-overzicht) of an area for one year: analysis, agenda (the one whose period
 /// covers the year), plan and monitor, each with its latest and in-force version and its deadline.
 #[utoipa::path(operation_id = "getCycle", get, path = "/api/v1/areas/{id}/cycles/{year}", tag = "areas",
-    params(("id" = Uuid, Path, description = "Area id"), ("year" = i32, Path, description = "Cycle year")),
+    params(("id" = Uuid, Path, description = "Area id"), ("year" = i32, Path, minimum = 2000, maximum = 2100, description = "Cycle year")),
     responses((status = 200, description = "The cycle board", body = CycleBody)))]
 pub async fn get(req: HttpRequest, state: web::Data<AppState>, Auth(p): Auth) -> Result<HttpResponse, ApiError> {
     let (area_id, year) = parse_path(&req)?;

@@ -22,6 +22,8 @@ use crate::startup::AppState;
 /// Stage of the gebiedscyclus: gebiedsanalyse, gebiedsagenda, gebiedsplan, gebiedsmonitor.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
+// Named apart from the contributions' `Kind`: two components of one name overwrite each other in the document.
+#[schema(as = DocumentKind)]
 pub enum Kind {
     Analysis,
     Agenda,
@@ -55,6 +57,8 @@ impl From<DocumentKind> for Kind {
 /// (superseded), ingetrokken (withdrawn).
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
+// Named apart from the contributions' `Status` (see `Kind`).
+#[schema(as = VersionStatus)]
 pub enum Status {
     Draft,
     Submitted,
@@ -241,6 +245,7 @@ pub struct DocumentQuery {
     /// Status of the document's latest version.
     pub status: Option<Status>,
     /// Results per page, 1 to 200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub page_size: Option<u64>,
     /// Opaque cursor from a `next` link.
     pub cursor: Option<String>,

@@ -16,6 +16,22 @@ use crate::extract::{Auth, Query};
 use crate::pagination::{ListResponse, check_page_size, next_link_with};
 use crate::startup::AppState;
 
+/// The type of a domain event, as the feed's `types` filter and a subscription's `eventTypes` take it; the
+/// schema lists the types the service raises (`domain::webhook::EVENT_TYPES`).
+pub struct EventType;
+
+impl utoipa::PartialSchema for EventType {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::Type::String)
+            .description(Some("Type of a domain event"))
+            .enum_values(Some(EVENT_TYPES.iter().copied()))
+            .into()
+    }
+}
+
+impl ToSchema for EventType {}
+
 /// A domain event (gebeurtenis): what happened to which resource. Fetch the resource for its state.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -66,10 +82,12 @@ pub struct EventQuery {
     #[param(minimum = 0)]
     pub after: Option<i64>,
     /// Comma-separated event types, e.g. `version.adopted,contribution.committed` (default: all).
+    #[param(value_type = Option<Vec<EventType>>, style = Form, explode = false)]
     pub types: Option<String>,
     pub municipality_id: Option<Uuid>,
     pub area_id: Option<Uuid>,
     /// Results per page, 1 to 200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub page_size: Option<u64>,
 }
 

@@ -21,16 +21,28 @@ use crate::startup::AppState;
 #[serde(rename_all = "camelCase")]
 pub struct CalendarBody {
     /// Due day of the gebiedsanalyse of year Y, in year Y.
-    #[schema(example = "03-01", pattern = r"^\d{2}-\d{2}$")]
+    #[schema(
+        example = "03-01",
+        pattern = r"^((0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])|(0[13-9]|1[0-2])-(29|30)|(0[13578]|1[02])-31)$"
+    )]
     pub analysis_due: String,
     /// Due day of the gebiedsagenda, in the first year of each agenda period.
-    #[schema(example = "05-01", pattern = r"^\d{2}-\d{2}$")]
+    #[schema(
+        example = "05-01",
+        pattern = r"^((0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])|(0[13-9]|1[0-2])-(29|30)|(0[13578]|1[02])-31)$"
+    )]
     pub agenda_due: String,
     /// Due day of the gebiedsplan of year Y, in year Y.
-    #[schema(example = "07-01", pattern = r"^\d{2}-\d{2}$")]
+    #[schema(
+        example = "07-01",
+        pattern = r"^((0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])|(0[13-9]|1[0-2])-(29|30)|(0[13578]|1[02])-31)$"
+    )]
     pub plan_due: String,
     /// Due day of the gebiedsmonitor (jaarlijkse evaluatie) of year Y, in year Y + monitorDueYearOffset.
-    #[schema(example = "03-01", pattern = r"^\d{2}-\d{2}$")]
+    #[schema(
+        example = "03-01",
+        pattern = r"^((0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])|(0[13-9]|1[0-2])-(29|30)|(0[13578]|1[02])-31)$"
+    )]
     pub monitor_due: String,
     #[schema(example = 1, minimum = 0, maximum = 2)]
     pub monitor_due_year_offset: i32,
@@ -60,16 +72,29 @@ impl From<&calendar::Calendar> for CalendarBody {
 }
 
 /// Calendar fields to set; fields left out keep their value (on create: the default).
+// The patterns admit exactly the days of a common year as MM-DD; 02-29 is refused, as not every year has it.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CalendarChange {
-    #[schema(example = "03-01", pattern = r"^\d{2}-\d{2}$")]
+    #[schema(
+        example = "03-01",
+        pattern = r"^((0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])|(0[13-9]|1[0-2])-(29|30)|(0[13578]|1[02])-31)$"
+    )]
     pub analysis_due: Option<String>,
-    #[schema(example = "05-01", pattern = r"^\d{2}-\d{2}$")]
+    #[schema(
+        example = "05-01",
+        pattern = r"^((0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])|(0[13-9]|1[0-2])-(29|30)|(0[13578]|1[02])-31)$"
+    )]
     pub agenda_due: Option<String>,
-    #[schema(example = "07-01", pattern = r"^\d{2}-\d{2}$")]
+    #[schema(
+        example = "07-01",
+        pattern = r"^((0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])|(0[13-9]|1[0-2])-(29|30)|(0[13578]|1[02])-31)$"
+    )]
     pub plan_due: Option<String>,
-    #[schema(example = "03-01", pattern = r"^\d{2}-\d{2}$")]
+    #[schema(
+        example = "03-01",
+        pattern = r"^((0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])|(0[13-9]|1[0-2])-(29|30)|(0[13578]|1[02])-31)$"
+    )]
     pub monitor_due: Option<String>,
     #[schema(minimum = 0, maximum = 2)]
     pub monitor_due_year_offset: Option<i64>,
@@ -127,9 +152,9 @@ impl From<&Municipality> for MunicipalityResponse {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CreateMunicipality {
-    #[schema(example = "Oldambt", max_length = 200)]
+    #[schema(example = "Oldambt", max_length = 200, pattern = r"\S")]
     pub name: String,
-    #[schema(example = "GM1895", pattern = r"^GM\d{4}$")]
+    #[schema(example = "GM1895", pattern = r"^GM[0-9]{4}$")]
     pub cbs_code: Option<String>,
     pub calendar: Option<CalendarChange>,
 }
@@ -138,10 +163,10 @@ pub struct CreateMunicipality {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct UpdateMunicipality {
-    #[schema(max_length = 200)]
+    #[schema(max_length = 200, pattern = r"\S")]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "super::double_option")]
-    #[schema(value_type = Option<String>, pattern = r"^GM\d{4}$")]
+    #[schema(value_type = Option<String>, pattern = r"^GM[0-9]{4}$")]
     pub cbs_code: Option<Option<String>>,
     pub calendar: Option<CalendarChange>,
 }
@@ -155,6 +180,7 @@ pub struct MunicipalityQuery {
     /// Only municipalities with exactly this name.
     pub name: Option<String>,
     /// Results per page, 1 to 200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub page_size: Option<u64>,
     /// Opaque cursor from a `next` link.
     pub cursor: Option<String>,

@@ -20,6 +20,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+// Named apart from a subscription's `Health`: one component name, one shape.
+#[schema(as = ServiceHealth)]
 pub struct Health {
     #[schema(example = "ok")]
     pub status: &'static str,

@@ -94,7 +94,7 @@ impl From<&Organisation> for OrganisationResponse {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CreateOrganisation {
-    #[schema(example = "Woningcorporatie Acantus", max_length = 200)]
+    #[schema(example = "Woningcorporatie Acantus", max_length = 200, pattern = r"\S")]
     pub name: String,
     pub kind: OrganisationKind,
     /// Required for, and only for, `residents_group`.
@@ -107,7 +107,7 @@ pub struct CreateOrganisation {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct UpdateOrganisation {
-    #[schema(max_length = 200)]
+    #[schema(max_length = 200, pattern = r"\S")]
     pub name: Option<String>,
     pub kind: Option<OrganisationKind>,
     #[serde(default, deserialize_with = "super::double_option")]
@@ -128,6 +128,7 @@ pub struct OrganisationQuery {
     /// Only organisations taking part in this area.
     pub area_id: Option<Uuid>,
     /// Results per page, 1 to 200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub page_size: Option<u64>,
     /// Opaque cursor from a `next` link.
     pub cursor: Option<String>,

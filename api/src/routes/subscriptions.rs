@@ -111,11 +111,15 @@ pub struct CreatedSubscription {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CreateSubscription {
     /// Where to POST the events: http or https, without user name or password.
-    #[schema(example = "https://dashboard.example.nl/hooks/gebiedscyclus", max_length = 2000)]
+    #[schema(
+        example = "https://dashboard.example.nl/hooks/gebiedscyclus",
+        max_length = 2000,
+        pattern = r"^https?://([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?\.)*[A-Za-z]([A-Za-z0-9-]*[A-Za-z0-9])?(:[0-9]{1,4})?([/?][A-Za-z0-9._~!$&'()*+,;=:@/?-]*)?$"
+    )]
     pub callback_url: String,
     /// Event types to send (default: all).
     #[serde(default)]
-    #[schema(max_items = 50, example = json!(["version.adopted", "contribution.committed"]))]
+    #[schema(schema_with = event_types_schema)]
     pub event_types: Vec<String>,
     /// Only events of this municipality (gemeente).
     pub municipality_id: Option<Uuid>,
@@ -125,16 +129,42 @@ pub struct CreateSubscription {
     pub description: Option<String>,
     /// A Standard Webhooks secret (`whsec_` and the base64 of 24 to 64 random bytes); leave it out to have
     /// one made.
+    #[schema(
+        pattern = r"^whsec_(([A-Za-z0-9+/]{4}){8,20}([A-Za-z0-9+/][AQgw]==|[A-Za-z0-9+/]{2}[AEIMQUYcgkosw048]=)?|([A-Za-z0-9+/]{4}){21}([A-Za-z0-9+/][AQgw]==)?)$"
+    )]
     pub secret: Option<String>,
+}
+
+/// The event types a subscription lists: known ones, each once, at most `EVENT_TYPES_MAX`.
+fn event_types_array() -> utoipa::openapi::schema::ArrayBuilder {
+    utoipa::openapi::schema::ArrayBuilder::new()
+        .items(utoipa::openapi::Ref::from_schema_name("EventType"))
+        .max_items(Some(domain::webhook::EVENT_TYPES_MAX))
+        .unique_items(true)
+}
+
+fn event_types_schema() -> utoipa::openapi::schema::Array {
+    event_types_array()
+        .description(Some("Event types to send (default: all)."))
+        .examples([serde_json::json!(["version.adopted", "contribution.committed"])])
+        .build()
+}
+
+fn event_types_patch_schema() -> utoipa::openapi::schema::Array {
+    use utoipa::openapi::{Type, schema::SchemaType};
+    event_types_array().schema_type(SchemaType::from_iter([Type::Array, Type::Null])).build()
 }
 
 /// A merge patch. The audience (owner, municipality and area) stays; make a new subscription for another.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct UpdateSubscription {
-    #[schema(max_length = 2000)]
+    #[schema(
+        max_length = 2000,
+        pattern = r"^https?://([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?\.)*[A-Za-z]([A-Za-z0-9-]*[A-Za-z0-9])?(:[0-9]{1,4})?([/?][A-Za-z0-9._~!$&'()*+,;=:@/?-]*)?$"
+    )]
     pub callback_url: Option<String>,
-    #[schema(max_items = 50)]
+    #[schema(schema_with = event_types_patch_schema)]
     pub event_types: Option<Vec<String>>,
     #[serde(default, deserialize_with = "super::double_option")]
     #[schema(value_type = Option<String>, max_length = 500)]

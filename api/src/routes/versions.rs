@@ -68,6 +68,8 @@ pub struct SaveVersion {
 /// Lifecycle action: indienen (submit), terugsturen (return), vaststellen (adopt), intrekken (withdraw).
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
+// Named apart from the contributions' `Action` and transition types: one component name, one shape.
+#[schema(as = VersionAction)]
 pub enum Action {
     Submit,
     Return,
@@ -99,6 +101,7 @@ impl From<VersionAction> for Action {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(as = VersionTransitionRequest)]
 pub struct TransitionRequest {
     pub action: Action,
     /// Why; required for `return` and `withdraw`.
@@ -109,6 +112,7 @@ pub struct TransitionRequest {
 /// One step in a version's history.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = VersionTransitionBody)]
 pub struct TransitionBody {
     pub version: i32,
     pub action: Action,
@@ -134,6 +138,7 @@ impl From<&Transition> for TransitionBody {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = VersionTransitionList)]
 pub struct TransitionList {
     pub results: Vec<TransitionBody>,
 }
@@ -162,6 +167,7 @@ pub struct DiffQuery {
 #[into_params(parameter_in = Query)]
 pub struct VersionQuery {
     /// Results per page, 1 to 200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub page_size: Option<u64>,
     /// Opaque cursor from a `next` link.
     pub cursor: Option<String>,
@@ -240,7 +246,7 @@ pub async fn create(
 
 /// Read one version with its content.
 #[utoipa::path(operation_id = "getVersion", get, path = "/api/v1/documents/{id}/versions/{n}", tag = "documents",
-    params(("id" = Uuid, Path, description = "Document id"), ("n" = i32, Path, description = "Version number")),
+    params(("id" = Uuid, Path, description = "Document id"), ("n" = i32, Path, minimum = 1, description = "Version number")),
     responses((status = 200, description = "The version", body = VersionBody),
               (status = 304, description = "Not modified since the ETag in If-None-Match")))]
 pub async fn get(
@@ -257,7 +263,7 @@ pub async fn get(
 
 /// Save the content of a draft (If-Match). Content is typed by the document's kind and checked whole.
 #[utoipa::path(operation_id = "saveVersion", put, path = "/api/v1/documents/{id}/versions/{n}", tag = "documents",
-    params(("id" = Uuid, Path, description = "Document id"), ("n" = i32, Path, description = "Version number")),
+    params(("id" = Uuid, Path, description = "Document id"), ("n" = i32, Path, minimum = 1, description = "Version number")),
     request_body = SaveVersion,
     responses((status = 200, description = "Saved", body = VersionBody)))]
 pub async fn save(
@@ -302,7 +308,7 @@ pub async fn save(
 
 /// Delete a draft (If-Match). The only version of a document is withdrawn instead.
 #[utoipa::path(operation_id = "deleteVersion", delete, path = "/api/v1/documents/{id}/versions/{n}", tag = "documents",
-    params(("id" = Uuid, Path, description = "Document id"), ("n" = i32, Path, description = "Version number")),
+    params(("id" = Uuid, Path, description = "Document id"), ("n" = i32, Path, minimum = 1, description = "Version number")),
     responses((status = 204, description = "Deleted")))]
 pub async fn delete(
     req: HttpRequest,
@@ -331,7 +337,7 @@ pub async fn delete(
 /// Submit, return, adopt or withdraw a version (If-Match with the version's ETag). Adopting checks the
 /// cross-stage rules and supersedes the version in force in the same transaction.
 #[utoipa::path(operation_id = "transitionVersion", post, path = "/api/v1/documents/{id}/versions/{n}/transitions", tag = "documents",
-    params(("id" = Uuid, Path, description = "Document id"), ("n" = i32, Path, description = "Version number")),
+    params(("id" = Uuid, Path, description = "Document id"), ("n" = i32, Path, minimum = 1, description = "Version number")),
     request_body = TransitionRequest,
     responses((status = 200, description = "The version after the transition", body = VersionBody)))]
 pub async fn transition(
@@ -365,7 +371,7 @@ pub async fn transition(
 
 /// The history of a version: every transition with who, when, from, to and note.
 #[utoipa::path(operation_id = "listVersionTransitions", get, path = "/api/v1/documents/{id}/versions/{n}/transitions", tag = "documents",
-    params(("id" = Uuid, Path, description = "Document id"), ("n" = i32, Path, description = "Version number")),
+    params(("id" = Uuid, Path, description = "Document id"), ("n" = i32, Path, minimum = 1, description = "Version number")),
     responses((status = 200, description = "The transitions, oldest first", body = TransitionList)))]
 pub async fn history(state: web::Data<AppState>, Auth(p): Auth, path: VersionPath) -> Result<HttpResponse, ApiError> {
     let scope = ReadScope::of(&p);
@@ -377,7 +383,7 @@ pub async fn history(state: web::Data<AppState>, Auth(p): Auth, path: VersionPat
 
 /// Whether the version could be adopted now: the rules that block it and warnings. Changes nothing.
 #[utoipa::path(operation_id = "getVersionReadiness", get, path = "/api/v1/documents/{id}/versions/{n}/readiness", tag = "documents",
-    params(("id" = Uuid, Path, description = "Document id"), ("n" = i32, Path, description = "Version number")),
+    params(("id" = Uuid, Path, description = "Document id"), ("n" = i32, Path, minimum = 1, description = "Version number")),
     responses((status = 200, description = "Blocking problems and warnings", body = ReadinessBody)))]
 pub async fn readiness(state: web::Data<AppState>, Auth(p): Auth, path: VersionPath) -> Result<HttpResponse, ApiError> {
     let scope = ReadScope::of(&p);
@@ -409,7 +415,7 @@ pub struct PatchOperation {
 /// What changed between two versions (the yearly adjustment of an agenda, say), as an RFC 6902 JSON Patch
 /// that turns version `against` into version `n`.
 #[utoipa::path(operation_id = "diffVersions", get, path = "/api/v1/documents/{id}/versions/{n}/diff", tag = "documents",
-    params(("id" = Uuid, Path, description = "Document id"), ("n" = i32, Path, description = "Version number"), DiffQuery),
+    params(("id" = Uuid, Path, description = "Document id"), ("n" = i32, Path, minimum = 1, description = "Version number"), DiffQuery),
     responses((status = 200, description = "The JSON Patch", body = Vec<PatchOperation>, content_type = "application/json-patch+json")))]
 pub async fn diff(
     state: web::Data<AppState>,

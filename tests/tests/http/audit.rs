@@ -61,3 +61,23 @@ async fn a_coordinator_reads_the_trail_of_its_own_municipality_only() {
     let by_action = app.get("/api/v1/audit-events?action=area.created", &app.admin).await;
     assert_eq!(by_action.body["results"].as_array().map(Vec::len), Some(2));
 }
+
+#[tokio::test]
+async fn the_document_allows_the_null_old_of_a_create_and_new_of_a_delete() {
+    // The document said `old` and `new` were always objects; a create's `old` is null (found by schemathesis).
+    let app = TestApp::spawn().await;
+    let m = app.municipality("Oldambt").await;
+    let read = app.get(&format!("/api/v1/municipalities/{m}"), &app.admin).await;
+    app.delete(&format!("/api/v1/municipalities/{m}"), &app.admin, &read.etag()).await.ok(204);
+    let trail = app.get(&format!("/api/v1/audit-events?resourceId={m}"), &app.admin).await;
+    let events = trail.ok(200)["results"].as_array().unwrap().clone();
+    assert!(events[0]["changes"]["old"].is_null() && events[0]["changes"]["new"].is_object());
+    assert!(events[1]["changes"]["new"].is_null() && events[1]["changes"]["old"].is_object());
+
+    let doc = TestApp::send(app.request(reqwest::Method::GET, "/api/v1/openapi.json", None)).await.body;
+    let changes = &doc["components"]["schemas"]["Changes"];
+    assert_eq!(changes["required"], json!(["old", "new"]));
+    for side in ["old", "new"] {
+        assert_eq!(changes["properties"][side]["type"], json!(["object", "null"]), "{side}");
+    }
+}

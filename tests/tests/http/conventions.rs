@@ -201,3 +201,101 @@ async fn if_none_match_with_the_current_etag_is_304() {
     .await;
     assert_eq!(stale.status, 200);
 }
+
+#[tokio::test]
+async fn an_integer_written_with_a_zero_fraction_is_an_integer() {
+    // JSON has one number type and the document's `integer` admits 4.0 (schemathesis sent it and got a 400).
+    let app = TestApp::spawn().await;
+    let body = json!({"name": "Oldambt", "calendar": {"agendaPeriodYears": 4.0, "dueSoonDays": 30.0}});
+    let r = app.post("/api/v1/municipalities", &app.admin, &body).await;
+    assert_eq!(r.ok(201)["calendar"]["agendaPeriodYears"], 4);
+    assert_eq!(r.body["calendar"]["dueSoonDays"], 30);
+    // A real fraction stays a wrong type, named by its path; so does a float too large for an integer.
+    for years in [json!(4.5), json!(1e300)] {
+        let body = json!({"name": "Westerwolde", "calendar": {"agendaPeriodYears": years}});
+        let r = app.post("/api/v1/municipalities", &app.admin, &body).await;
+        assert_eq!(r.problem(400), ["calendar.agendaPeriodYears"], "{years}");
+        assert_eq!(r.body["invalidParams"][0]["code"], "invalid_type");
+    }
+    // Other problems in the same body are still all reported.
+    let body = json!({"name": "", "calendar": {"agendaPeriodYears": 4.0, "planDue": "13-01"}});
+    let r = app.post("/api/v1/municipalities", &app.admin, &body).await;
+    assert_eq!(r.problem(400), ["name", "calendar.planDue"]);
+}
+
+/// The schema a `$ref` points to, in the served document.
+fn component<'a>(doc: &'a Value, reference: &Value) -> &'a Value {
+    let name = reference.as_str().and_then(|r| r.strip_prefix("#/components/schemas/")).expect("a component $ref");
+    &doc["components"]["schemas"][name]
+}
+
+fn parameter<'a>(doc: &'a Value, path: &str, method: &str, name: &str) -> &'a Value {
+    doc["paths"][path][method]["parameters"]
+        .as_array()
+        .and_then(|ps| ps.iter().find(|p| p["name"] == name))
+        .unwrap_or_else(|| panic!("{method} {path} documents {name}"))
+}
+
+#[tokio::test]
+async fn the_document_gives_each_shape_its_own_name() {
+    // Two types of the same name (documents' and contributions' Kind, Status, Action and transitions; the
+    // service's and a subscription's Health) shared one component, so half the operations were documented
+    // with the other's values: /documents?kind=analysis was "invalid", /health/live "lacked" fields.
+    let app = TestApp::spawn().await;
+    let doc = TestApp::send(app.request(Method::GET, "/api/v1/openapi.json", None)).await.body;
+    let enum_of = |path: &str, method: &str, name: &str| {
+        component(&doc, &parameter(&doc, path, method, name)["schema"]["$ref"])["enum"].clone()
+    };
+    assert_eq!(enum_of("/api/v1/documents", "get", "kind"), json!(["analysis", "agenda", "plan", "monitor"]));
+    assert_eq!(enum_of("/api/v1/documents", "get", "status")[0], "draft");
+    assert_eq!(enum_of("/api/v1/contributions", "get", "status")[0], "proposed");
+    let transition = &doc["paths"]["/api/v1/documents/{id}/versions/{n}/transitions"]["post"];
+    let request = component(&doc, &transition["requestBody"]["content"]["application/json"]["schema"]["$ref"]);
+    assert_eq!(
+        component(&doc, &request["properties"]["action"]["$ref"])["enum"],
+        json!(["submit", "return", "adopt", "withdraw"])
+    );
+    let live =
+        &doc["paths"]["/health/live"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]["$ref"];
+    assert_eq!(component(&doc, live)["required"], json!(["status"]));
+    let served = TestApp::send(app.request(Method::GET, "/health/live", None)).await;
+    assert_eq!(served.body, json!({"status": "ok"}));
+}
+
+#[tokio::test]
+async fn the_document_states_the_limits_the_service_checks() {
+    let app = TestApp::spawn().await;
+    let doc = TestApp::send(app.request(Method::GET, "/api/v1/openapi.json", None)).await.body;
+    let mut lists = 0;
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        let Some(params) = item["get"]["parameters"].as_array() else { continue };
+        if let Some(size) = params.iter().find(|p| p["name"] == "pageSize") {
+            lists += 1;
+            assert_eq!((&size["schema"]["minimum"], &size["schema"]["maximum"]), (&json!(1), &json!(200)), "{path}");
+        }
+    }
+    assert!(lists >= 12, "every list documents pageSize");
+    let n = parameter(&doc, "/api/v1/documents/{id}/versions/{n}", "get", "n");
+    assert_eq!(n["schema"]["minimum"], 1);
+    let year = parameter(&doc, "/api/v1/areas/{id}/cycles/{year}", "get", "year");
+    assert_eq!((&year["schema"]["minimum"], &year["schema"]["maximum"]), (&json!(2000), &json!(2100)));
+    let types = parameter(&doc, "/api/v1/events", "get", "types");
+    assert_eq!((&types["style"], &types["explode"]), (&json!("form"), &json!(false)));
+    assert!(component(&doc, &types["schema"]["items"]["$ref"])["enum"].as_array().is_some_and(|e| e.len() > 20));
+    let subscription = &doc["components"]["schemas"]["CreateSubscription"]["properties"];
+    assert_eq!(
+        (&subscription["eventTypes"]["uniqueItems"], &subscription["eventTypes"]["maxItems"]),
+        (&json!(true), &json!(50))
+    );
+    assert!(subscription["callbackUrl"]["pattern"].as_str().is_some_and(|p| p.starts_with("^https?://")));
+    // What the document allows, the service accepts; one step beyond, it refuses with a problem naming it.
+    let area = uuid::Uuid::now_v7();
+    let m = app.municipality("Oldambt").await;
+    let a = app.area(&m, "OOST").await;
+    app.get("/api/v1/areas?pageSize=200", &app.admin).await.ok(200);
+    assert_eq!(app.get("/api/v1/areas?pageSize=0", &app.admin).await.problem(400), ["pageSize"]);
+    app.get(&format!("/api/v1/areas/{a}/cycles/2100"), &app.admin).await.ok(200);
+    assert_eq!(app.get(&format!("/api/v1/areas/{area}/cycles/1999"), &app.admin).await.problem(400), ["year"]);
+    app.get("/api/v1/events?types=version.adopted,deadline.overdue", &app.admin).await.ok(200);
+    assert_eq!(app.get("/api/v1/events?types=version.eaten", &app.admin).await.problem(400), ["types"]);
+}
