@@ -352,6 +352,40 @@ pub async fn list_versions<C: ConnectionTrait>(
     Ok(finish(rows, limit, |v| v.summary.id))
 }
 
+/// A document and one of its versions, as the scope may read them, in one statement: reading a version is
+/// the most frequent request, and each statement is a round trip (see the benchmark in the README).
+pub async fn get_with_version<C: ConnectionTrait>(
+    conn: &C,
+    scope: ReadScope,
+    id: Uuid,
+    number: i32,
+) -> Result<(Document, Version), StoreError> {
+    let (row, doc) = version::Entity::find()
+        .find_also_related(document::Entity)
+        .filter(version::Column::DocumentId.eq(id))
+        .filter(version::Column::Number.eq(number))
+        .filter(document_scope(scope))
+        .filter(joined_version_visibility(scope))
+        .one(conn)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    Ok((document_from(doc.ok_or(StoreError::NotFound)?)?, version_from(row)?))
+}
+
+/// `version_visibility` for a query that joins the document, so the kind comes from the row.
+fn joined_version_visibility(scope: ReadScope) -> Condition {
+    match scope {
+        ReadScope::PartnerOrganisation(_) => Condition::any()
+            .add(version::Column::Status.is_in([VersionStatus::Adopted.as_str(), VersionStatus::Superseded.as_str()]))
+            .add(
+                Condition::all()
+                    .add(document::Column::Kind.eq(DocumentKind::Agenda.as_str()))
+                    .add(version::Column::Status.eq(VersionStatus::Submitted.as_str())),
+            ),
+        _ => Condition::all(),
+    }
+}
+
 pub async fn get_version<C: ConnectionTrait>(
     conn: &C,
     scope: ReadScope,

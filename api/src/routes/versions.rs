@@ -255,9 +255,7 @@ pub async fn get(
     Auth(p): Auth,
     path: VersionPath,
 ) -> Result<HttpResponse, ApiError> {
-    let scope = ReadScope::of(&p);
-    let doc = store::get(state.db.conn(), scope, path.document_id).await?;
-    let v = store::get_version(state.db.conn(), scope, &doc, path.number).await?;
+    let (_, v) = store::get_with_version(state.db.conn(), ReadScope::of(&p), path.document_id, path.number).await?;
     Ok(respond::resource(&req, v.summary.revision, &VersionBody::from(&v)))
 }
 

@@ -83,6 +83,11 @@ impl Area {
         TestApp::send(request.header("If-Match", etag).json(&body)).await
     }
 
+    /// Version `n` of `doc` as `token` reads it.
+    async fn version_as(&self, token: &str, doc: &str, n: i64) -> Reply {
+        self.app.get(&format!("/api/v1/documents/{doc}/versions/{n}"), token).await
+    }
+
     /// Creates a document of `kind`, fills version 1 with `content`, submits and adopts it.
     async fn adopted(&self, kind: &str, year: i32, content: Value) -> String {
         let c = &self.coordinator;
@@ -330,6 +335,45 @@ async fn who_may_write_and_read_which_documents() {
     assert_eq!(list.ok(200)["results"].as_array().map(Vec::len), Some(1));
     let seen = a.app.get(&format!("/api/v1/documents/{agenda_doc}/versions/1"), &partner).await;
     assert_eq!(seen.ok(200)["status"], "submitted", "partners read submitted agendas");
+}
+
+#[tokio::test]
+async fn a_partner_reads_adopted_and_superseded_versions_and_submitted_agendas_of_its_areas_only() {
+    let a = area().await;
+    let police = a.app.organisation("Politie Oost-Nederland", "police").await;
+    a.app.add_partner(&a.area, &police).await;
+    let partner = a.app.token(json!({"role": "partner", "organisationId": police})).await;
+    let elsewhere = a.app.organisation("Welzijn Elders", "welfare").await;
+    let outsider = a.app.token(json!({"role": "partner", "organisationId": elsewhere})).await;
+    let c = &a.coordinator;
+    let analysis_doc = a.adopted("analysis", 2026, analysis()).await;
+    let agenda_doc = a.adopted("agenda", 2027, agenda()).await;
+    a.app.post(&format!("/api/v1/documents/{agenda_doc}/versions"), c, &json!({})).await.ok(201);
+    let plan_doc = a.document(c, "plan", 2027).await.id_of_document();
+    a.save(c, &plan_doc, 1, plan("G1")).await.ok(200);
+    a.act(c, &plan_doc, 1, "submit", None).await.ok(200);
+
+    assert_eq!(a.version_as(&partner, &agenda_doc, 1).await.ok(200)["status"], "adopted");
+    a.version_as(&partner, &analysis_doc, 1).await.problem(404);
+    a.version_as(&partner, &agenda_doc, 2).await.problem(404);
+    a.version_as(&partner, &plan_doc, 1).await.problem(404);
+    a.version_as(&outsider, &agenda_doc, 1).await.problem(404);
+    a.version_as(&partner, &agenda_doc, 9).await.problem(404);
+
+    a.act(c, &agenda_doc, 2, "submit", None).await.ok(200);
+    assert_eq!(
+        a.version_as(&partner, &agenda_doc, 2).await.ok(200)["status"],
+        "submitted",
+        "a submitted agenda is read"
+    );
+    a.act(c, &agenda_doc, 2, "adopt", None).await.ok(200);
+    assert_eq!(a.version_as(&partner, &agenda_doc, 1).await.ok(200)["status"], "superseded");
+    assert_eq!(a.version_as(&partner, &agenda_doc, 2).await.ok(200)["status"], "adopted");
+    assert_eq!(
+        a.version_as(c, &plan_doc, 1).await.ok(200)["status"],
+        "submitted",
+        "the coordinator reads every version"
+    );
 }
 
 #[tokio::test]
