@@ -5,7 +5,7 @@
 
 use futures_util::future::join_all;
 use serde_json::json;
-use tests::{Reply, TestApp, invariants};
+use tests::{Reply, invariants};
 
 use crate::world::World;
 
@@ -92,15 +92,8 @@ async fn race_document_lifecycle(w: &World, bases: &[String; 2]) {
     w.act(&bases[0], &w.app.admin, &w.version(&doc, 1), "submit", None).await.ok(200);
     w.act(&bases[1], &w.app.admin, &w.version(&doc, 1), "adopt", None).await.ok(200);
     for round in 0..ROUNDS {
-        let creates = (0..RACERS).map(|i| {
-            TestApp::send(
-                w.app
-                    .client
-                    .post(format!("{}/api/v1/documents/{doc}/versions", bases[i % 2]))
-                    .bearer_auth(&w.app.admin)
-                    .json(&json!({})),
-            )
-        });
+        let path = format!("/api/v1/documents/{doc}/versions");
+        let creates = (0..RACERS).map(|i| w.post(&bases[i % 2], &w.app.admin, &path, json!({})));
         let replies = join_all(creates).await;
         let number = replies[one_winner("new version", &replies, 201)].body["number"].as_i64().expect("number");
         assert_eq!(number, round as i64 + 2, "versions are numbered without gaps");
@@ -121,15 +114,7 @@ async fn check_ins_on_both(w: &World, bases: &[String; 2], contribution: &str) -
     let path = format!("/api/v1/contributions/{contribution}/check-ins");
     let mut answered = 0;
     for round in 0..ROUNDS {
-        let posts = (0..RACERS).map(|i| {
-            TestApp::send(
-                w.app
-                    .client
-                    .post(format!("{}{path}", bases[i % 2]))
-                    .bearer_auth(&w.partner)
-                    .json(&w.check_in(round * i)),
-            )
-        });
+        let posts = (0..RACERS).map(|i| w.post(&bases[i % 2], &w.partner, &path, w.check_in(round * i)));
         for r in join_all(posts).await {
             r.ok(201);
             answered += 1;

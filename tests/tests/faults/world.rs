@@ -62,6 +62,11 @@ impl World {
         TestApp::send(self.app.client.get(format!("{base}{path}")).bearer_auth(token)).await
     }
 
+    /// A POST of a JSON body to the instance at `base`.
+    pub async fn post(&self, base: &str, token: &str, path: &str, body: Value) -> Reply {
+        TestApp::send(self.app.client.post(format!("{base}{path}")).bearer_auth(token).json(&body)).await
+    }
+
     /// Reads the resource's ETag at `base`, then sends the transition with it.
     pub async fn act(&self, base: &str, token: &str, resource: &str, action: &str, note: Option<&str>) -> Reply {
         let etag = self.get(base, token, resource).await.etag();
