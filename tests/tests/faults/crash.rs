@@ -33,17 +33,14 @@ async fn write(w: Arc<World>, base: String, n: usize, answered: Arc<Mutex<Answer
     let mut i = 0usize;
     loop {
         i += 1;
-        let sent = match n % 4 {
+        let alive = match n % 4 {
             // A partner reports progress.
             0 => {
                 let contribution = &own[i % own.len()];
                 let path = format!("{base}/api/v1/contributions/{contribution}/check-ins");
-                let request = w.app.client.post(path).bearer_auth(&w.partner).json(&w.check_in(i));
-                match request.send().await {
+                match w.app.client.post(path).bearer_auth(&w.partner).json(&w.check_in(i)).send().await {
                     Ok(r) if r.status() == 201 => {
-                        let id =
-                            r.json::<serde_json::Value>().await.ok().and_then(|b| b["id"].as_str().map(str::to_owned));
-                        if let Some(id) = id {
+                        if let Some(id) = id_of(r).await {
                             answered.lock().unwrap().check_ins.push((contribution.clone(), id));
                         }
                         true
@@ -58,18 +55,10 @@ async fn write(w: Arc<World>, base: String, n: usize, answered: Arc<Mutex<Answer
             // The municipality proposes a contribution.
             1 => {
                 let body = w.proposal(GOALS[i % GOALS.len()], &format!("Inzet {n}-{i}"));
-                match w
-                    .app
-                    .client
-                    .post(format!("{base}/api/v1/contributions"))
-                    .bearer_auth(&w.app.admin)
-                    .json(&body)
-                    .send()
-                    .await
-                {
+                let request = w.app.client.post(format!("{base}/api/v1/contributions")).bearer_auth(&w.app.admin);
+                match request.json(&body).send().await {
                     Ok(r) if r.status() == 201 => {
-                        let id =
-                            r.json::<serde_json::Value>().await.ok().and_then(|b| b["id"].as_str().map(str::to_owned));
+                        let id = id_of(r).await;
                         answered.lock().unwrap().contributions.extend(id);
                         true
                     }
@@ -83,10 +72,7 @@ async fn write(w: Arc<World>, base: String, n: usize, answered: Arc<Mutex<Answer
             // A writer saves its own draft, each time on the ETag of its last save.
             2 => {
                 let version = w.version(&own[0], 1);
-                let etag = match w.app.client.get(format!("{base}{version}")).bearer_auth(&w.app.admin).send().await {
-                    Ok(r) => r.headers().get("etag").and_then(|v| v.to_str().ok()).unwrap_or("*").to_owned(),
-                    Err(_) => break,
-                };
+                let Some(etag) = etag_at(&w, &format!("{base}{version}")).await else { break };
                 let summary = format!("Concept {n}-{i}");
                 answered.lock().unwrap().drafts.entry(version.clone()).or_default().1 = Some(summary.clone());
                 let request = w.app.client.put(format!("{base}{version}")).bearer_auth(&w.app.admin);
@@ -103,65 +89,64 @@ async fn write(w: Arc<World>, base: String, n: usize, answered: Arc<Mutex<Answer
                     Err(_) => false,
                 }
             }
-            // A writer takes its own analysis through a new version, submission and adoption, which
-            // supersedes the version in force in the same transaction.
-            _ => {
-                let doc = &own[0];
-                let created =
-                    w.app.client.post(format!("{base}/api/v1/documents/{doc}/versions")).bearer_auth(&w.app.admin);
-                let number = match created.json(&json!({})).send().await {
-                    Ok(r) if r.status() == 201 => {
-                        r.json::<serde_json::Value>().await.ok().and_then(|b| b["number"].as_i64())
-                    }
-                    // A version left open by the previous run: take it from where it is.
-                    Ok(r) if r.status() == 409 => {
-                        let Some(now) = read(&w, &format!("{base}/api/v1/documents/{doc}")).await else { break };
-                        now["open"]["number"].as_i64()
-                    }
-                    Ok(r) => {
-                        record_unexpected(format!("new version: {}", r.status()));
-                        None
-                    }
-                    Err(_) => break,
-                };
-                let Some(number) = number else { break };
-                let version = w.version(doc, number);
-                let Some(now) = read(&w, &format!("{base}{version}")).await else { break };
-                let status = now["status"].as_str().map(str::to_owned);
-                let mut alive = true;
-                for action in ["submit", "adopt"] {
-                    if action == "submit" && status.as_deref() == Some("submitted") {
-                        continue;
-                    }
-                    let etag = match w.app.client.get(format!("{base}{version}")).bearer_auth(&w.app.admin).send().await
-                    {
-                        Ok(r) => r.headers().get("etag").and_then(|v| v.to_str().ok()).unwrap_or("*").to_owned(),
-                        Err(_) => {
-                            alive = false;
-                            break;
-                        }
-                    };
-                    let request = w.app.client.post(format!("{base}{version}/transitions")).bearer_auth(&w.app.admin);
-                    match request.header("If-Match", etag).json(&json!({"action": action})).send().await {
-                        Ok(r) if r.status() == 200 => {
-                            if action == "adopt" {
-                                answered.lock().unwrap().adopted.insert(doc.clone(), number);
-                            }
-                        }
-                        Ok(r) => record_unexpected(format!("{action}: {}", r.status())),
-                        Err(_) => {
-                            alive = false;
-                            break;
-                        }
-                    }
-                }
-                alive
-            }
+            _ => adopt_a_new_version(&w, &base, &own[0], &answered).await,
         };
-        if !sent {
+        if !alive {
             break;
         }
     }
+}
+
+/// Takes the writer's own analysis through a new version, submission and adoption, which supersedes the
+/// version in force in the same transaction. Returns whether the service still answers.
+async fn adopt_a_new_version(w: &World, base: &str, doc: &str, answered: &Mutex<Answered>) -> bool {
+    let record_unexpected = |what: String| answered.lock().unwrap().unexpected.push(what);
+    let created = w.app.client.post(format!("{base}/api/v1/documents/{doc}/versions")).bearer_auth(&w.app.admin);
+    let number = match created.json(&json!({})).send().await {
+        Ok(r) if r.status() == 201 => r.json::<serde_json::Value>().await.ok().and_then(|b| b["number"].as_i64()),
+        // A version left open by the previous run: take it from where it is.
+        Ok(r) if r.status() == 409 => {
+            let Some(now) = read(w, &format!("{base}/api/v1/documents/{doc}")).await else { return false };
+            now["open"]["number"].as_i64()
+        }
+        Ok(r) => {
+            record_unexpected(format!("new version: {}", r.status()));
+            None
+        }
+        Err(_) => return false,
+    };
+    let Some(number) = number else { return false };
+    let version = w.version(doc, number);
+    let Some(now) = read(w, &format!("{base}{version}")).await else { return false };
+    let submitted = now["status"] == "submitted";
+    for action in ["submit", "adopt"] {
+        if action == "submit" && submitted {
+            continue;
+        }
+        let Some(etag) = etag_at(w, &format!("{base}{version}")).await else { return false };
+        let request = w.app.client.post(format!("{base}{version}/transitions")).bearer_auth(&w.app.admin);
+        match request.header("If-Match", etag).json(&json!({"action": action})).send().await {
+            Ok(r) if r.status() == 200 => {
+                if action == "adopt" {
+                    answered.lock().unwrap().adopted.insert(doc.to_owned(), number);
+                }
+            }
+            Ok(r) => record_unexpected(format!("{action}: {}", r.status())),
+            Err(_) => return false,
+        }
+    }
+    true
+}
+
+/// The ETag of what the administrator reads at `url`, or `None` once the service is gone.
+async fn etag_at(w: &World, url: &str) -> Option<String> {
+    let r = w.app.client.get(url).bearer_auth(&w.app.admin).send().await.ok()?;
+    Some(r.headers().get("etag").and_then(|v| v.to_str().ok()).unwrap_or("*").to_owned())
+}
+
+/// The `id` in a created resource's body.
+async fn id_of(r: reqwest::Response) -> Option<String> {
+    r.json::<serde_json::Value>().await.ok()?["id"].as_str().map(str::to_owned)
 }
 
 /// A resource as the administrator reads it, or `None` once the service is gone.

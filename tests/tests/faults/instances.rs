@@ -35,7 +35,7 @@ fn one_winner(what: &str, replies: &[Reply], won: u16) -> usize {
 }
 
 /// Rounds of saves of one draft, every racer on the ETag read at the start of the round.
-async fn race_draft_saves(w: &World, bases: &[String; 2]) -> i64 {
+async fn race_draft_saves(w: &World, bases: &[String; 2]) {
     let doc = w.document("analysis", 2035).await;
     let version = w.version(&doc, 1);
     let first = revision(&w.get(&bases[0], &w.app.admin, &version).await.etag());
@@ -48,7 +48,6 @@ async fn race_draft_saves(w: &World, bases: &[String; 2]) -> i64 {
     }
     let last = revision(&w.get(&bases[1], &w.app.admin, &version).await.etag());
     assert_eq!(last - first, ROUNDS as i64, "every won save moved the revision once, no lost or double update");
-    last
 }
 
 /// Rounds of a contribution's life: the police agree, the municipality starts it, then delivers or withdraws
