@@ -209,6 +209,22 @@ impl From<StoreError> for ApiError {
     }
 }
 
+impl From<crate::usecases::Error> for ApiError {
+    fn from(e: crate::usecases::Error) -> Self {
+        use crate::usecases::Error as E;
+        match e {
+            E::Invalid(errors) => errors.into(),
+            E::Forbidden(reason) => ApiError::Forbidden(reason),
+            E::NotFound => ApiError::not_found(),
+            E::Conflict(reason) => ApiError::Conflict(reason),
+            E::RulesBroken(rules) => ApiError::RulesBroken(rules.iter().map(Into::into).collect()),
+            E::Stale(reason) => ApiError::PreconditionFailed(reason),
+            E::Unavailable(cause) => ApiError::Unavailable(cause),
+            E::Internal(cause) => ApiError::Internal(cause),
+        }
+    }
+}
+
 impl From<domain::access::Forbidden> for ApiError {
     fn from(e: domain::access::Forbidden) -> Self {
         ApiError::Forbidden(format!("This token may not do this: {}.", e.0))

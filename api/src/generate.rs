@@ -405,7 +405,7 @@ mod tests {
             (DocumentKind::Plan, plan(8, 2026)),
             (DocumentKind::Monitor, monitor(&mut rng, 8)),
         ] {
-            crate::cycle::parse_content(kind, content).unwrap_or_else(|e| panic!("{kind:?}: {e}"));
+            crate::usecases::content::parse_content(kind, content).unwrap_or_else(|e| panic!("{kind:?}: {e}"));
         }
     }
 

@@ -1,12 +1,11 @@
 //! The HTTP layer of the gebiedscyclus service: thin handlers that parse requests, ask `domain` what is
 //! allowed and valid, call `persistence`, and map the result to JSON or problem+json.
 
+pub mod bodies;
 pub mod cli;
 pub mod commands;
 pub mod config;
-pub mod contribution;
 pub mod contribution_csv;
-pub mod cycle;
 pub mod deadlines;
 pub mod demo;
 pub mod error;
@@ -18,9 +17,11 @@ pub mod openapi;
 pub mod pagination;
 pub mod respond;
 pub mod routes;
+pub mod serde_errors;
 pub mod startup;
 pub mod sweeper;
 pub mod telemetry;
 pub mod tokens;
+pub mod usecases;
 pub mod view_cache;
 pub mod webhooks;

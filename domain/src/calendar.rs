@@ -6,6 +6,7 @@ use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use crate::content::DocumentKind;
 use crate::field_errors::FieldErrors;
 
 /// A day of the year as `MM-DD`. February 29 is refused: a deadline must fall on a real date every year.
@@ -109,6 +110,68 @@ pub struct CalendarInput {
     pub agenda_period_anchor_year: Option<i64>,
     pub agenda_period_years: Option<i64>,
     pub due_soon_days: Option<i64>,
+}
+
+/// The years a cycle document, a board or a deadline list may be about.
+pub const CYCLE_YEARS: (i32, i32) = (2000, 2100);
+/// The longest period one agenda covers.
+pub const AGENDA_MAX_YEARS: i32 = PERIOD_YEARS_RANGE.1 as i32;
+
+fn check_cycle_year(errors: &mut FieldErrors, name: &str, year: i32) {
+    if !(CYCLE_YEARS.0..=CYCLE_YEARS.1).contains(&year) {
+        errors.push(name, "out_of_range", format!("must be between {} and {}", CYCLE_YEARS.0, CYCLE_YEARS.1));
+    }
+}
+
+/// The years a new document covers (SPEC §2): one `year` for an analysis, plan or monitor; for an agenda
+/// `period_start..period_end`, the end defaulting to the municipality's `agenda_years`.
+pub fn document_period(
+    kind: DocumentKind,
+    year: Option<i32>,
+    period_start: Option<i32>,
+    period_end: Option<i32>,
+    agenda_years: i32,
+) -> Result<(i32, i32), FieldErrors> {
+    let mut errors = FieldErrors::new();
+    let result = if kind == DocumentKind::Agenda {
+        if year.is_some() {
+            errors.push("year", "not_allowed", "an agenda covers periodStart..periodEnd, not one year");
+        }
+        match period_start {
+            None => {
+                errors.push("periodStart", "required", "an agenda needs the first year of its period");
+                (0, 0)
+            }
+            Some(start) => {
+                check_cycle_year(&mut errors, "periodStart", start);
+                let end = period_end.unwrap_or(start + agenda_years - 1);
+                check_cycle_year(&mut errors, "periodEnd", end);
+                if end < start {
+                    errors.push("periodEnd", "before_period_start", "must not lie before periodStart");
+                } else if end - start + 1 > AGENDA_MAX_YEARS {
+                    errors.push("periodEnd", "too_long", format!("an agenda covers at most {AGENDA_MAX_YEARS} years"));
+                }
+                (start, end)
+            }
+        }
+    } else {
+        for (name, given) in [("periodStart", period_start), ("periodEnd", period_end)] {
+            if given.is_some() {
+                errors.push(name, "not_allowed", "only an agenda has a period; give year");
+            }
+        }
+        match year {
+            None => {
+                errors.push("year", "required", "an analysis, plan or monitor covers one year");
+                (0, 0)
+            }
+            Some(year) => {
+                check_cycle_year(&mut errors, "year", year);
+                (year, year)
+            }
+        }
+    };
+    errors.into_result(result)
 }
 
 pub const MONITOR_OFFSET_RANGE: (i64, i64) = (0, 2);
@@ -236,5 +299,32 @@ mod tests {
                 "dueSoonDays"
             ]
         );
+    }
+
+    #[test]
+    fn an_agenda_period_defaults_to_the_municipalitys_length() {
+        assert_eq!(document_period(DocumentKind::Agenda, None, Some(2027), None, 4), Ok((2027, 2030)));
+        assert_eq!(document_period(DocumentKind::Agenda, None, Some(2027), Some(2028), 4), Ok((2027, 2028)));
+        assert_eq!(document_period(DocumentKind::Plan, Some(2027), None, None, 4), Ok((2027, 2027)));
+    }
+
+    #[test]
+    fn a_period_that_does_not_fit_the_kind_names_every_problem() {
+        let names = |r: Result<(i32, i32), FieldErrors>| -> Vec<String> {
+            r.unwrap_err().into_vec().into_iter().map(|e| format!("{}:{}", e.name, e.code)).collect()
+        };
+        assert_eq!(
+            names(document_period(DocumentKind::Agenda, Some(2027), Some(2030), Some(2029), 4)),
+            ["year:not_allowed", "periodEnd:before_period_start"]
+        );
+        assert_eq!(
+            names(document_period(DocumentKind::Agenda, None, Some(2027), Some(2040), 4)),
+            ["periodEnd:too_long"]
+        );
+        assert_eq!(
+            names(document_period(DocumentKind::Monitor, None, Some(2027), None, 4)),
+            ["periodStart:not_allowed", "year:required"]
+        );
+        assert_eq!(names(document_period(DocumentKind::Analysis, Some(1999), None, None, 4)), ["year:out_of_range"]);
     }
 }

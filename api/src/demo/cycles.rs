@@ -20,8 +20,8 @@ struct Writer<'a> {
 impl Writer<'_> {
     async fn create(&self, area: &Area, kind: DocumentKind, start: i32, end: i32) -> anyhow::Result<Document> {
         let tx = self.db.begin(Actor::system("demo data")).await?;
-        let empty =
-            crate::cycle::content_json(&domain::content::Content::empty(kind)).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let empty = crate::usecases::content::content_json(&domain::content::Content::empty(kind))
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
         let (doc, _) = documents::create(&tx, area, kind, start, end, empty).await?;
         tx.commit().await?;
         Ok(doc)
@@ -34,11 +34,11 @@ impl Writer<'_> {
     }
 
     async fn save(&self, doc: &Document, n: i32, content: Value, note: &str) -> anyhow::Result<()> {
-        let parsed =
-            crate::cycle::parse_content(doc.kind, content).map_err(|e| anyhow::anyhow!("demo content: {e}"))?;
+        let parsed = crate::usecases::content::parse_content(doc.kind, content)
+            .map_err(|e| anyhow::anyhow!("demo content: {e}"))?;
         let (doc, v) = self.current(doc, n).await?;
         let tx = self.db.begin(Actor::system("demo data")).await?;
-        let value = crate::cycle::content_json(&parsed).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let value = crate::usecases::content::content_json(&parsed).map_err(|e| anyhow::anyhow!("{e}"))?;
         documents::update_draft(&tx, &doc, &v, value, Some(note.to_owned()), v.summary.revision).await?;
         tx.commit().await?;
         Ok(())

@@ -7,6 +7,7 @@ use actix_web::{FromRequest, HttpRequest, HttpResponse};
 use std::future::{Ready, ready};
 
 use crate::error::ApiError;
+use crate::usecases::BasedOn;
 
 pub fn etag_of(revision: i64) -> String {
     format!("\"{revision}\"")
@@ -14,6 +15,31 @@ pub fn etag_of(revision: i64) -> String {
 
 fn parse_tags(value: &str) -> Vec<String> {
     value.split(',').map(|t| t.trim().trim_start_matches("W/").to_owned()).filter(|t| !t.is_empty()).collect()
+}
+
+/// An `If-Match` value (RFC 9110 §13.1.1): `*`, or entity tags separated by commas, each `"…"` or `W/"…"`
+/// with visible characters other than `"` inside. `None` when it is not of that form.
+fn parse_if_match(value: &str) -> Option<BasedOn> {
+    let value = value.trim();
+    if value == "*" {
+        return Some(BasedOn::Any);
+    }
+    let mut revisions = vec![];
+    for tag in value.split(',').map(str::trim) {
+        let (weak, quoted) = match tag.strip_prefix("W/") {
+            Some(rest) => (true, rest),
+            None => (false, tag),
+        };
+        let opaque = quoted.strip_prefix('"')?.strip_suffix('"')?;
+        if !opaque.bytes().all(|b| b == 0x21 || (0x23..=0x7e).contains(&b) || b >= 0x80) {
+            return None;
+        }
+        // If-Match compares strongly: a weak tag, or one this service never handed out, matches nothing.
+        if !weak && let Ok(revision) = opaque.parse::<i64>() {
+            revisions.push(revision);
+        }
+    }
+    Some(BasedOn::Revisions(revisions))
 }
 
 /// `If-None-Match` on a GET: the 304 response when the client already holds this revision.
@@ -25,21 +51,13 @@ pub fn not_modified(req: &HttpRequest, revision: i64) -> Option<HttpResponse> {
         .then(|| HttpResponse::NotModified().insert_header((header::ETAG, current)).finish())
 }
 
-/// The required `If-Match` of a change: 428 when absent.
-pub struct IfMatch(Vec<String>);
+/// The required `If-Match` of a change: 428 when absent, 400 when it is not a list of entity tags.
+pub struct IfMatch(pub BasedOn);
 
 impl IfMatch {
     /// The revision the change is based on, when it is the current one; else 412.
     pub fn revision(&self, current: i64) -> Result<i64, ApiError> {
-        let etag = etag_of(current);
-        if self.0.iter().any(|t| t == "*" || *t == etag) {
-            Ok(current)
-        } else {
-            Err(ApiError::PreconditionFailed(format!(
-                "If-Match {} does not match the current ETag {etag}; read the resource again and reapply your change.",
-                self.0.join(", ")
-            )))
-        }
+        Ok(self.0.check(current)?)
     }
 }
 
@@ -48,12 +66,38 @@ impl FromRequest for IfMatch {
     type Future = Ready<Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let tags = req.headers().get(header::IF_MATCH).and_then(|v| v.to_str().ok()).map(parse_tags);
-        ready(match tags {
-            Some(tags) if !tags.is_empty() => Ok(IfMatch(tags)),
-            _ => Err(ApiError::PreconditionRequired(
+        let Some(value) = req.headers().get(header::IF_MATCH) else {
+            return ready(Err(ApiError::PreconditionRequired(
                 "Send If-Match with the ETag you last read, so your change cannot overwrite someone else's.".into(),
-            )),
-        })
+            )));
+        };
+        ready(value.to_str().ok().and_then(parse_if_match).map(IfMatch).ok_or_else(|| {
+            ApiError::invalid_one(
+                "If-Match",
+                "invalid_header",
+                "must be * or the ETag you last read, in double quotes, such as \"3\"",
+            )
+        }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strong_tags_name_revisions_and_weak_ones_match_nothing() {
+        assert_eq!(parse_if_match(r#""3""#), Some(BasedOn::Revisions(vec![3])));
+        assert_eq!(parse_if_match(r#""3", "4""#), Some(BasedOn::Revisions(vec![3, 4])));
+        assert_eq!(parse_if_match(r#"W/"3""#), Some(BasedOn::Revisions(vec![])));
+        assert_eq!(parse_if_match(r#""abc""#), Some(BasedOn::Revisions(vec![])));
+        assert_eq!(parse_if_match("*"), Some(BasedOn::Any));
+    }
+
+    #[test]
+    fn values_that_are_not_entity_tags_are_refused() {
+        for bad in ["3", "\"3", "3\"", "\"3\" \"4\"", "W/3", "\"a\"b\"", "", "\"3\",", "**"] {
+            assert_eq!(parse_if_match(bad), None, "{bad}");
+        }
     }
 }

@@ -3,21 +3,19 @@
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::access::ReadScope;
-use domain::clock::dutch_date;
 use domain::contribution::check_in::{self as dc, CheckIn};
-use domain::contribution::lifecycle;
 use persistence::contributions::{self as store, CheckInRecord};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::documents::ActorBody;
+use crate::bodies::ActorBody;
 use crate::error::ApiError;
 use crate::extract::{Auth, Body, IdempotencyKey, PathId, PathIds, Query};
 use crate::pagination::{ListResponse, PageQuery, list_response, page_params};
 use crate::respond::{self, Created};
 use crate::startup::AppState;
+use crate::usecases::check_ins;
 
 /// How the reporter judges the chance of delivering: op koers (on_track), risico (at_risk), uit koers
 /// (off_track).
@@ -90,8 +88,7 @@ pub async fn list(
     Query(q): Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let (limit, after) = page_params(q.page_size, q.cursor.as_deref())?;
-    let c = store::get(state.db.conn(), ReadScope::of(&p), id).await?;
-    let page = store::check_ins(state.db.conn(), c.id, after, limit).await?;
+    let page = check_ins::list(state.db.conn(), &p, id, after, limit).await?;
     Ok(HttpResponse::Ok().json(list_response(&req, page.map(|r| CheckInBody::from(&r)))))
 }
 
@@ -100,8 +97,7 @@ pub async fn list(
     params(("id" = Uuid, Path, description = "Contribution id"), ("checkInId" = Uuid, Path, description = "Check-in id")),
     responses((status = 200, description = "The check-in", body = CheckInBody)))]
 pub async fn get(state: web::Data<AppState>, Auth(p): Auth, ids: PathIds) -> Result<HttpResponse, ApiError> {
-    let c = store::get(state.db.conn(), ReadScope::of(&p), ids.0).await?;
-    let r = store::get_check_in(state.db.conn(), c.id, ids.1).await?;
+    let r = check_ins::get(state.db.conn(), &p, ids.0, ids.1).await?;
     Ok(HttpResponse::Ok().json(CheckInBody::from(&r)))
 }
 
@@ -119,25 +115,16 @@ pub async fn create(
     body: Body<CreateCheckIn>,
 ) -> Result<HttpResponse, ApiError> {
     let input = &body.value;
+    let report = CheckIn {
+        date: input.date,
+        progress_percent: input.progress_percent,
+        current_value: input.current_value,
+        confidence: input.confidence.into(),
+        note: input.note.clone().unwrap_or_default(),
+    };
     respond::create(&state, &req, &p, key, &body.raw, async |tx| {
-        let c = store::get(tx.conn(), ReadScope::of(&p), id).await?;
-        lifecycle::may_check_in(&p, &c.parties())?;
-        let report = CheckIn {
-            date: input.date,
-            progress_percent: input.progress_percent,
-            current_value: input.current_value,
-            confidence: input.confidence.into(),
-            note: input.note.clone().unwrap_or_default(),
-        }
-        .parse(dutch_date(tx.now()))?;
-        if !c.status.takes_check_ins() {
-            return Err(ApiError::Conflict(format!(
-                "The contribution is {}; progress is reported once it is agreed to and until it is closed.",
-                c.status.as_str()
-            )));
-        }
-        let r = store::add_check_in(tx, &c, report).await?;
-        Created::new(&CheckInBody::from(&r), store::check_in_path(c.id, r.id), 1)
+        let r = check_ins::check_in(tx, &p, id, report).await?;
+        Created::new(&CheckInBody::from(&r), store::check_in_path(id, r.id), 1)
     })
     .await
 }

@@ -5,22 +5,20 @@
 use actix_web::http::header;
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::access::ReadScope;
-use domain::contribution::lifecycle::{self, TransitionError};
 use domain::contribution::{self as dc, ContributionAction, ContributionStatus, Terms};
 use persistence::contributions::{self as store, Contribution, ContributionFilter, ContributionTransition};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use super::documents::ActorBody;
-use crate::contribution::{self as target};
+use crate::bodies::ActorBody;
 use crate::contribution_csv;
 use crate::error::ApiError;
 use crate::extract::{Auth, Body, IdempotencyKey, IfMatch, PathId, Query};
 use crate::pagination::{ListResponse, MAX_PAGE_SIZE, encode_cursor, list_response, next_link, page_params};
 use crate::respond::{self, Created};
 use crate::startup::AppState;
+use crate::usecases::contributions::{self, Proposal, TermsChange};
 
 /// What is promised: inzet van mensen (capacity), geld (funding), een activiteit, gegevens (data), een
 /// voorziening (facility) of iets anders.
@@ -306,7 +304,7 @@ pub async fn list(
         due_before: q.due_before,
         withdrawn_after_commitment: q.withdrawn_after_commitment,
     };
-    let page = store::list(state.db.conn(), ReadScope::of(&p), &filter, after, limit).await?;
+    let page = contributions::list(state.db.conn(), &p, &filter, after, limit).await?;
     if csv {
         let body = contribution_csv::write(&page.items);
         let mut response = HttpResponse::Ok();
@@ -331,7 +329,7 @@ pub async fn get(
     Auth(p): Auth,
     PathId(id): PathId,
 ) -> Result<HttpResponse, ApiError> {
-    let c = store::get(state.db.conn(), ReadScope::of(&p), id).await?;
+    let c = contributions::get(state.db.conn(), &p, id).await?;
     Ok(respond::resource(&req, c.revision, &ContributionBody::from(&c)))
 }
 
@@ -348,55 +346,24 @@ pub async fn create(
     body: Body<CreateContribution>,
 ) -> Result<HttpResponse, ApiError> {
     let input = &body.value;
-    let terms = Terms {
-        goal_key: input.goal_key.clone(),
-        title: input.title.clone(),
-        description: input.description.clone().unwrap_or_default(),
-        kind: input.kind.into(),
-        amount: input.amount,
-        unit: input.unit.clone(),
-        due_date: input.due_date,
+    let proposal = Proposal {
+        agenda_document_id: input.agenda_document_id,
+        organisation_id: input.organisation_id,
+        terms: Terms {
+            goal_key: input.goal_key.clone(),
+            title: input.title.clone(),
+            description: input.description.clone().unwrap_or_default(),
+            kind: input.kind.into(),
+            amount: input.amount,
+            unit: input.unit.clone(),
+            due_date: input.due_date,
+        },
     };
     respond::create(&state, &req, &p, key, &body.raw, async |tx| {
-        let c = propose(tx, &p, input.agenda_document_id, input.organisation_id, terms).await?;
+        let c = contributions::propose(tx, &p, proposal).await?;
         Created::new(&ContributionBody::from(&c), store::path(c.id), c.revision)
     })
     .await
-}
-
-/// Checks and stores a new proposal; shared with the CSV import, whose rows name the same fields.
-pub async fn propose(
-    tx: &persistence::Tx,
-    p: &domain::Principal,
-    agenda_document_id: Uuid,
-    organisation_id: Uuid,
-    terms: Terms,
-) -> Result<Contribution, ApiError> {
-    let goal_key = terms.goal_key.trim().to_owned();
-    let mut errors = domain::FieldErrors::new();
-    let terms = terms.parse().map_err(|e| errors.merge(e)).ok();
-    let agenda = match target::agenda(tx.conn(), ReadScope::of(p), agenda_document_id).await {
-        Ok(agenda) => Some(agenda),
-        Err(target::TargetError::Invalid(e)) => {
-            errors.merge(e);
-            None
-        }
-        Err(target::TargetError::Failed(e)) => return Err(e),
-    };
-    let mut side = None;
-    if let Some(agenda) = &agenda {
-        let parties =
-            lifecycle::Parties { municipality_id: agenda.municipality_id, area_id: agenda.area_id, organisation_id };
-        side = Some(lifecycle::side_of(p, &parties)?);
-        match target::check_target(tx.conn(), p, agenda, Some(organisation_id), Some(&goal_key)).await {
-            Ok(()) => {}
-            Err(target::TargetError::Invalid(e)) => errors.merge(e),
-            Err(target::TargetError::Failed(e)) => return Err(e),
-        }
-    }
-    let (Some(terms), Some(agenda), Some(side)) = (terms, agenda, side) else { return Err(errors.into()) };
-    errors.into_result(())?;
-    Ok(store::create(tx, &agenda, organisation_id, terms, side).await?)
 }
 
 /// Change the terms (If-Match). A substantive change to an agreed contribution makes it a proposal again.
@@ -412,56 +379,21 @@ pub async fn update(
     if_match: IfMatch,
     body: Body<UpdateContribution>,
 ) -> Result<HttpResponse, ApiError> {
+    let input = &body.value;
+    let change = TermsChange {
+        goal_key: input.goal_key.clone(),
+        title: input.title.clone(),
+        description: input.description.clone(),
+        kind: input.kind.map(Into::into),
+        amount: input.amount,
+        unit: input.unit.clone(),
+        due_date: input.due_date,
+    };
     let c = respond::in_transaction(&state, &req, &p, async |tx| {
-        let current = store::get(tx.conn(), ReadScope::of(&p), id).await?;
-        let expected = if_match.revision(current.revision)?;
-        let input = &body.value;
-        let old = current.terms();
-        let terms = Terms {
-            goal_key: input.goal_key.clone().unwrap_or(old.goal_key.clone()),
-            title: input.title.clone().unwrap_or(old.title.clone()),
-            description: input.description.clone().unwrap_or(old.description.clone()),
-            kind: input.kind.map(Into::into).unwrap_or(old.kind),
-            amount: input.amount.unwrap_or(old.amount),
-            unit: input.unit.clone().unwrap_or(old.unit.clone()),
-            due_date: input.due_date.unwrap_or(old.due_date),
-        };
-        revise(tx, &p, &current, terms, expected).await
+        Ok(contributions::update(tx, &p, id, &if_match.0, change).await?)
     })
     .await?;
     Ok(respond::changed(c.revision, &ContributionBody::from(&c)))
-}
-
-/// Checks and stores new terms for `current`; shared with the CSV import. Unchanged terms write nothing.
-pub async fn revise(
-    tx: &persistence::Tx,
-    p: &domain::Principal,
-    current: &Contribution,
-    terms: Terms,
-    expected_revision: i64,
-) -> Result<Contribution, ApiError> {
-    let side = lifecycle::side_of(p, &current.parties())?;
-    let terms = terms.parse()?;
-    let old = current.terms();
-    if terms == old {
-        return Ok(current.clone());
-    }
-    let (status, proposed_by) = dc::after_edit(current.status, current.proposed_by, &old, &terms, side)
-        .map_err(|e| ApiError::Conflict(format!("{e}; propose a new contribution instead.")))?;
-    if terms.goal_key != old.goal_key {
-        let agenda = persistence::documents::get(tx.conn(), ReadScope::All, current.agenda_document_id).await?;
-        target::check_target(tx.conn(), p, &agenda, None, Some(&terms.goal_key)).await?;
-    }
-    Ok(store::update(tx, current, terms, status, proposed_by, expected_revision).await?)
-}
-
-fn transition_error(e: TransitionError) -> ApiError {
-    match e {
-        TransitionError::NotAllowed { .. } => ApiError::Conflict(format!("{e}.")),
-        TransitionError::OwnProposal(_) => ApiError::Forbidden(format!("This token may not do this: {e}.")),
-        TransitionError::NoteRequired => ApiError::invalid_one("note", "required", e.to_string()),
-        TransitionError::NoteTooLong => ApiError::invalid_one("note", "too_long", e.to_string()),
-    }
 }
 
 /// Agree to, start, deliver (fully, partially, not) or withdraw a contribution (If-Match). The side that
@@ -479,14 +411,8 @@ pub async fn transition(
     body: Body<TransitionRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let action: ContributionAction = body.value.action.into();
-    let note = body.value.note.as_deref().map(str::trim).filter(|n| !n.is_empty()).map(str::to_owned);
     let c = respond::in_transaction(&state, &req, &p, async |tx| {
-        let current = store::get(tx.conn(), ReadScope::of(&p), id).await?;
-        let side = lifecycle::may_act(&p, &current.parties(), action)?;
-        let expected = if_match.revision(current.revision)?;
-        let to = lifecycle::transition(current.status, action, current.proposed_by, side, note.as_deref())
-            .map_err(transition_error)?;
-        Ok(store::transition(tx, &current, action, to, note.clone(), expected).await?)
+        Ok(contributions::transition(tx, &p, id, &if_match.0, action, body.value.note.as_deref()).await?)
     })
     .await?;
     Ok(respond::changed(c.revision, &ContributionBody::from(&c)))
@@ -497,7 +423,6 @@ pub async fn transition(
     params(("id" = Uuid, Path, description = "Contribution id")),
     responses((status = 200, description = "The transitions, oldest first", body = TransitionList)))]
 pub async fn history(state: web::Data<AppState>, Auth(p): Auth, PathId(id): PathId) -> Result<HttpResponse, ApiError> {
-    let c = store::get(state.db.conn(), ReadScope::of(&p), id).await?;
-    let transitions = store::transitions(state.db.conn(), c.id).await?;
+    let transitions = contributions::history(state.db.conn(), &p, id).await?;
     Ok(HttpResponse::Ok().json(TransitionList { results: transitions.iter().map(Into::into).collect() }))
 }

@@ -11,7 +11,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::documents::{Kind, VersionSummaryBody};
+use crate::bodies::{Kind, VersionSummaryBody};
 use crate::deadlines;
 use crate::error::ApiError;
 use crate::extract::Auth;
@@ -60,7 +60,7 @@ fn parse_path(req: &HttpRequest) -> Result<(Uuid, i32), ApiError> {
     if area.is_none() {
         errors.push("id", "invalid_uuid", format!("'{id}' is not a UUID"));
     }
-    let (min, max) = super::documents::YEARS;
+    let (min, max) = domain::calendar::CYCLE_YEARS;
     let y = year.parse::<i32>().ok().filter(|y| (min..=max).contains(y));
     if y.is_none() {
         errors.push("year", "invalid_year", format!("'{year}' is not a year between {min} and {max}"));

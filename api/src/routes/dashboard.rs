@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use super::documents::{Kind, Status};
+use crate::bodies::{Kind, Status};
 use crate::deadlines;
 use crate::error::ApiError;
 use crate::extract::{Auth, Query};
@@ -239,7 +239,7 @@ pub async fn get(
 ) -> Result<HttpResponse, ApiError> {
     let today = dutch_date(state.db.clock().now());
     let year = q.year.unwrap_or_else(|| chrono::Datelike::year(&today));
-    let (min, max) = super::documents::YEARS;
+    let (min, max) = domain::calendar::CYCLE_YEARS;
     if !(min..=max).contains(&year) {
         return Err(ApiError::invalid_one("year", "out_of_range", format!("must be between {min} and {max}")));
     }

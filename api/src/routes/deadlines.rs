@@ -110,7 +110,7 @@ pub async fn list(
     let mut problems = FieldErrors::new();
     let size = check_page_size(&mut problems, q.page_size);
     let after = decode_key_cursor(&mut problems, q.cursor.as_deref(), parse_key);
-    let (min, max) = super::documents::YEARS;
+    let (min, max) = domain::calendar::CYCLE_YEARS;
     if let Some(y) = q.year
         && !(min..=max).contains(&y)
     {

@@ -4,20 +4,19 @@
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
-use domain::access::ReadScope;
-use domain::lifecycle::{self, TransitionError, VersionAction, VersionStatus};
-use persistence::documents::{self as store, Document, Transition};
+use domain::lifecycle::VersionAction;
+use persistence::documents::{self as store, Transition};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use super::documents::{ActorBody, Status, VersionBody};
-use crate::cycle;
+use crate::bodies::{ActorBody, Status, VersionBody};
 use crate::error::{ApiError, BrokenRule};
 use crate::extract::{Auth, Body, IdempotencyKey, IfMatch, PathId, Query};
 use crate::pagination::{ListResponse, list_response, page_params};
 use crate::respond::{self, Created};
 use crate::startup::AppState;
+use crate::usecases::versions::{self, Draft};
 
 /// The `{id}` and `{n}` segments of a version's path.
 pub struct VersionPath {
@@ -173,25 +172,6 @@ pub struct VersionQuery {
     pub cursor: Option<String>,
 }
 
-fn transition_error(e: TransitionError) -> ApiError {
-    match e {
-        TransitionError::NotAllowed { .. } => ApiError::Conflict(format!("{e}.")),
-        TransitionError::NoteRequired(_) => ApiError::invalid_one("note", "required", e.to_string()),
-        TransitionError::NoteTooLong => ApiError::invalid_one("note", "too_long", e.to_string()),
-    }
-}
-
-/// Resolves the document, checking it is visible, and that the caller may write the area.
-async fn writable<C: persistence::ConnectionTrait>(
-    conn: &C,
-    p: &domain::Principal,
-    id: Uuid,
-) -> Result<Document, ApiError> {
-    let doc = store::get(conn, ReadScope::of(p), id).await?;
-    lifecycle::may_write(p, doc.municipality_id, doc.area_id)?;
-    Ok(doc)
-}
-
 /// List the versions of a document (partners see adopted versions, and submitted agenda versions).
 #[utoipa::path(operation_id = "listVersions", get, path = "/api/v1/documents/{id}/versions", tag = "documents",
     params(("id" = Uuid, Path, description = "Document id"), VersionQuery),
@@ -204,9 +184,7 @@ pub async fn list(
     Query(q): Query<VersionQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let (limit, after) = page_params(q.page_size, q.cursor.as_deref())?;
-    let scope = ReadScope::of(&p);
-    let doc = store::get(state.db.conn(), scope, id).await?;
-    let page = store::list_versions(state.db.conn(), scope, &doc, after, limit).await?;
+    let page = versions::list(state.db.conn(), &p, id, after, limit).await?;
     Ok(HttpResponse::Ok().json(list_response(&req, page.map(|v| VersionBody::from(&v)))))
 }
 
@@ -222,24 +200,10 @@ pub async fn create(
     key: IdempotencyKey,
     body: Body<CreateVersion>,
 ) -> Result<HttpResponse, ApiError> {
+    let based_on = body.value.based_on;
     respond::create(&state, &req, &p, key, &body.raw, async |tx| {
-        let doc = writable(tx.conn(), &p, id).await?;
-        let source = match body.value.based_on {
-            Some(n) => store::get_version(tx.conn(), ReadScope::All, &doc, n).await.map_err(|e| match e {
-                persistence::StoreError::NotFound => {
-                    ApiError::invalid_one("basedOn", "unknown", format!("the document has no version {n}"))
-                }
-                other => other.into(),
-            })?,
-            None => {
-                let all = store::summaries(tx.conn(), ReadScope::All, &[&doc]).await?;
-                let pick = all.iter().find(|v| v.status == VersionStatus::Adopted).or(all.last());
-                let n = pick.map(|v| v.number).ok_or_else(|| ApiError::Internal("document without versions".into()))?;
-                store::get_version(tx.conn(), ReadScope::All, &doc, n).await?
-            }
-        };
-        let v = store::create_version(tx, &doc, &source).await?;
-        Created::new(&VersionBody::from(&v), store::version_path(doc.id, v.summary.number), v.summary.revision)
+        let v = versions::create(tx, &p, id, based_on).await?;
+        Created::new(&VersionBody::from(&v), store::version_path(id, v.summary.number), v.summary.revision)
     })
     .await
 }
@@ -255,7 +219,7 @@ pub async fn get(
     Auth(p): Auth,
     path: VersionPath,
 ) -> Result<HttpResponse, ApiError> {
-    let (_, v) = store::get_with_version(state.db.conn(), ReadScope::of(&p), path.document_id, path.number).await?;
+    let v = versions::get(state.db.conn(), &p, path.document_id, path.number).await?;
     Ok(respond::resource(&req, v.summary.revision, &VersionBody::from(&v)))
 }
 
@@ -272,33 +236,10 @@ pub async fn save(
     if_match: IfMatch,
     body: Body<SaveVersion>,
 ) -> Result<HttpResponse, ApiError> {
+    let Body { value: SaveVersion { content, change_note }, .. } = body;
+    let draft = Draft { content, change_note };
     let v = respond::in_transaction(&state, &req, &p, async |tx| {
-        let doc = writable(tx.conn(), &p, path.document_id).await?;
-        let current = store::get_version(tx.conn(), ReadScope::All, &doc, path.number).await?;
-        if !current.summary.status.is_editable() {
-            return Err(ApiError::Conflict(format!(
-                "Version {} is {}; only drafts change. Start a new version instead.",
-                current.summary.number,
-                current.summary.status.as_str()
-            )));
-        }
-        let expected = if_match.revision(current.summary.revision)?;
-        let note = body.value.change_note.as_deref().map(str::trim).filter(|n| !n.is_empty()).map(str::to_owned);
-        let mut errors = domain::FieldErrors::new();
-        if note.as_ref().is_some_and(|n| n.chars().count() > lifecycle::NOTE_MAX) {
-            errors.push("changeNote", "too_long", format!("must be at most {} characters", lifecycle::NOTE_MAX));
-        }
-        let content = match cycle::parse_content(doc.kind, body.value.content.clone()) {
-            Ok(c) => Some(c),
-            Err(e) => {
-                errors.merge(e);
-                None
-            }
-        };
-        errors.into_result(())?;
-        let content = content.ok_or_else(|| ApiError::Internal("content missing".into()))?;
-        cycle::check_references(tx.conn(), &doc, &content).await?;
-        Ok(store::update_draft(tx, &doc, &current, cycle::content_json(&content)?, note, expected).await?)
+        Ok(versions::save(tx, &p, path.document_id, path.number, &if_match.0, draft).await?)
     })
     .await?;
     Ok(respond::changed(v.summary.revision, &VersionBody::from(&v)))
@@ -316,17 +257,7 @@ pub async fn delete(
     if_match: IfMatch,
 ) -> Result<HttpResponse, ApiError> {
     respond::in_transaction(&state, &req, &p, async |tx| {
-        let doc = writable(tx.conn(), &p, path.document_id).await?;
-        let current = store::get_version(tx.conn(), ReadScope::All, &doc, path.number).await?;
-        if !current.summary.status.is_editable() {
-            return Err(ApiError::Conflict(format!(
-                "Version {} is {}; only drafts can be deleted.",
-                current.summary.number,
-                current.summary.status.as_str()
-            )));
-        }
-        let expected = if_match.revision(current.summary.revision)?;
-        Ok(store::delete_draft(tx, &doc, &current, expected).await?)
+        Ok(versions::delete(tx, &p, path.document_id, path.number, &if_match.0).await?)
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())
@@ -347,21 +278,9 @@ pub async fn transition(
     body: Body<TransitionRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let action: VersionAction = body.value.action.into();
-    let note = body.value.note.as_deref().map(str::trim).filter(|n| !n.is_empty()).map(str::to_owned);
+    let note = body.value.note.as_deref();
     let v = respond::in_transaction(&state, &req, &p, async |tx| {
-        let doc = store::get(tx.conn(), ReadScope::of(&p), path.document_id).await?;
-        lifecycle::may_act(&p, action, doc.municipality_id, doc.area_id)?;
-        let current = store::get_version(tx.conn(), ReadScope::of(&p), &doc, path.number).await?;
-        if_match.revision(current.summary.revision)?;
-        let to = lifecycle::transition(current.summary.status, action, note.as_deref()).map_err(transition_error)?;
-        if action == VersionAction::Adopt {
-            let content = cycle::stored_content(doc.kind, &current.content)?;
-            let readiness = cycle::readiness(tx.conn(), &doc, &content).await?;
-            if !readiness.is_ready() {
-                return Err(ApiError::RulesBroken(readiness.blocking.iter().map(Into::into).collect()));
-            }
-        }
-        Ok(store::transition(tx, &doc, &current, action, to, note.clone()).await?)
+        Ok(versions::transition(tx, &p, path.document_id, path.number, &if_match.0, action, note).await?)
     })
     .await?;
     Ok(respond::changed(v.summary.revision, &VersionBody::from(&v)))
@@ -372,10 +291,7 @@ pub async fn transition(
     params(("id" = Uuid, Path, description = "Document id"), ("n" = i32, Path, minimum = 1, description = "Version number")),
     responses((status = 200, description = "The transitions, oldest first", body = TransitionList)))]
 pub async fn history(state: web::Data<AppState>, Auth(p): Auth, path: VersionPath) -> Result<HttpResponse, ApiError> {
-    let scope = ReadScope::of(&p);
-    let doc = store::get(state.db.conn(), scope, path.document_id).await?;
-    store::get_version(state.db.conn(), scope, &doc, path.number).await?;
-    let transitions = store::transitions(state.db.conn(), &doc, Some(path.number)).await?;
+    let transitions = versions::history(state.db.conn(), &p, path.document_id, path.number).await?;
     Ok(HttpResponse::Ok().json(TransitionList { results: transitions.iter().map(Into::into).collect() }))
 }
 
@@ -384,11 +300,7 @@ pub async fn history(state: web::Data<AppState>, Auth(p): Auth, path: VersionPat
     params(("id" = Uuid, Path, description = "Document id"), ("n" = i32, Path, minimum = 1, description = "Version number")),
     responses((status = 200, description = "Blocking problems and warnings", body = ReadinessBody)))]
 pub async fn readiness(state: web::Data<AppState>, Auth(p): Auth, path: VersionPath) -> Result<HttpResponse, ApiError> {
-    let scope = ReadScope::of(&p);
-    let doc = store::get(state.db.conn(), scope, path.document_id).await?;
-    let v = store::get_version(state.db.conn(), scope, &doc, path.number).await?;
-    let content = cycle::stored_content(doc.kind, &v.content)?;
-    let r = cycle::readiness(state.db.conn(), &doc, &content).await?;
+    let r = versions::readiness(state.db.conn(), &p, path.document_id, path.number).await?;
     Ok(HttpResponse::Ok().json(ReadinessBody {
         ready: r.is_ready(),
         blocking: r.blocking.iter().map(Into::into).collect(),
@@ -421,15 +333,7 @@ pub async fn diff(
     path: VersionPath,
     Query(q): Query<DiffQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let scope = ReadScope::of(&p);
-    let doc = store::get(state.db.conn(), scope, path.document_id).await?;
-    let to = store::get_version(state.db.conn(), scope, &doc, path.number).await?;
-    let from = store::get_version(state.db.conn(), scope, &doc, q.against).await.map_err(|e| match e {
-        persistence::StoreError::NotFound => {
-            ApiError::invalid_one("against", "unknown", format!("the document has no version {}", q.against))
-        }
-        other => other.into(),
-    })?;
+    let (from, to) = versions::pair(state.db.conn(), &p, path.document_id, path.number, q.against).await?;
     let patch = json_patch::diff(&from.content, &to.content);
     Ok(HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, "application/json-patch+json"))

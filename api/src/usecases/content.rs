@@ -1,5 +1,5 @@
-//! What the document handlers share: reading stored content back into its typed form, parsing content a
-//! client sends (with every problem under `content.`), and looking up the facts the cross-stage rules need.
+//! The content of versions: parsing what a writer sends (with every problem under `content.`), reading stored
+//! content back into its typed form, and looking up the facts the cross-stage rules and references need.
 
 use domain::FieldErrors;
 use domain::content::{AgendaContent, AnalysisContent, Content, DocumentKind, MonitorContent, PlanContent};
@@ -9,15 +9,15 @@ use persistence::documents::{self, Document};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::error::ApiError;
-use crate::extract::serde_param;
+use super::{Error, Result};
+use crate::serde_errors::field_error;
 
 fn parse<T: DeserializeOwned>(value: Value) -> Result<T, FieldErrors> {
     serde_path_to_error::deserialize(value).map_err(|e| {
-        let p = serde_param(&e.path().to_string(), &e.inner().to_string());
+        let p = field_error(&e.path().to_string(), &e.inner().to_string());
         let name = if p.name == "body" { String::new() } else { p.name };
         let mut errors = FieldErrors::new();
-        let code = match p.code.as_str() {
+        let code = match p.code {
             "required" => "required",
             "unknown_field" => "unknown_field",
             "invalid_type" => "invalid_type",
@@ -50,9 +50,8 @@ pub fn parse_content(kind: DocumentKind, value: Value) -> Result<Content, FieldE
 }
 
 /// Content read back from the database; it was validated when it was stored.
-pub fn stored_content(kind: DocumentKind, value: &Value) -> Result<Content, ApiError> {
-    let internal =
-        |e: serde_json::Error| ApiError::Internal(format!("stored {} content unreadable: {e}", kind.as_str()));
+pub fn stored_content(kind: DocumentKind, value: &Value) -> Result<Content> {
+    let internal = |e: serde_json::Error| Error::Internal(format!("stored {} content unreadable: {e}", kind.as_str()));
     Ok(match kind {
         DocumentKind::Analysis => Content::Analysis(serde_json::from_value(value.clone()).map_err(internal)?),
         DocumentKind::Agenda => Content::Agenda(serde_json::from_value(value.clone()).map_err(internal)?),
@@ -61,15 +60,15 @@ pub fn stored_content(kind: DocumentKind, value: &Value) -> Result<Content, ApiE
     })
 }
 
-pub fn content_json(content: &Content) -> Result<Value, ApiError> {
-    serde_json::to_value(content).map_err(|e| ApiError::Internal(e.to_string()))
+pub fn content_json(content: &Content) -> Result<Value> {
+    serde_json::to_value(content).map_err(|e| Error::Internal(e.to_string()))
 }
 
 /// The agenda in force for the document's area and first year, and the adopted plan of that year.
 async fn agenda_and_plan<C: ConnectionTrait>(
     conn: &C,
     doc: &Document,
-) -> Result<(Option<AgendaContent>, Option<PlanContent>), ApiError> {
+) -> Result<(Option<AgendaContent>, Option<PlanContent>)> {
     let agenda = match documents::in_force_covering(conn, doc.area_id, DocumentKind::Agenda, doc.period_start).await? {
         Some((_, v)) => match stored_content(DocumentKind::Agenda, &v.content)? {
             Content::Agenda(a) => Some(a),
@@ -89,7 +88,7 @@ async fn agenda_and_plan<C: ConnectionTrait>(
 
 /// References to goals, results and measures that do not resolve against the agenda in force and the
 /// adopted plan, when those exist; a draft written before they are adopted is checked at adoption.
-pub async fn check_references<C: ConnectionTrait>(conn: &C, doc: &Document, content: &Content) -> Result<(), ApiError> {
+pub async fn check_references<C: ConnectionTrait>(conn: &C, doc: &Document, content: &Content) -> Result<()> {
     let (agenda, plan) = match content {
         Content::Plan(_) | Content::Monitor(_) => agenda_and_plan(conn, doc).await?,
         _ => return Ok(()),
@@ -105,7 +104,7 @@ pub async fn check_references<C: ConnectionTrait>(conn: &C, doc: &Document, cont
 }
 
 /// The cross-stage rules for adopting `content` of `doc` (SPEC §3, rules 1 to 4).
-pub async fn readiness<C: ConnectionTrait>(conn: &C, doc: &Document, content: &Content) -> Result<Readiness, ApiError> {
+pub async fn readiness<C: ConnectionTrait>(conn: &C, doc: &Document, content: &Content) -> Result<Readiness> {
     let (agenda, plan) = agenda_and_plan(conn, doc).await?;
     let analysis_years = match content {
         Content::Agenda(_) => {

@@ -1,6 +1,6 @@
-//! What the contribution handlers and the CSV import share: resolving what a contribution points at (an
-//! agenda the caller can see, a goal in its open or in-force version, an organisation that takes part in the
-//! area) with every problem named by its field, so an import can put them under its row.
+//! What a contribution points at, resolved: an agenda the caller can see, a goal in its open or in-force
+//! version, an organisation that takes part in the area. Every problem is an [`Error::Invalid`] named by its
+//! field, so a proposal collects them with its other problems and an import puts them under its row.
 
 use domain::access::ReadScope;
 use domain::content::{Content, DocumentKind};
@@ -10,48 +10,20 @@ use persistence::documents::{self, Document};
 use persistence::{StoreError, partners};
 use uuid::Uuid;
 
-use crate::cycle;
-use crate::error::ApiError;
-
-/// A problem with the references (as field errors) or a failure of the service.
-pub enum TargetError {
-    Invalid(FieldErrors),
-    Failed(ApiError),
-}
-
-impl From<StoreError> for TargetError {
-    fn from(e: StoreError) -> Self {
-        TargetError::Failed(e.into())
-    }
-}
-
-impl From<ApiError> for TargetError {
-    fn from(e: ApiError) -> Self {
-        TargetError::Failed(e)
-    }
-}
-
-impl From<TargetError> for ApiError {
-    fn from(e: TargetError) -> Self {
-        match e {
-            TargetError::Invalid(errors) => errors.into(),
-            TargetError::Failed(e) => e,
-        }
-    }
-}
+use super::{Error, Result, content};
 
 /// The agenda document `id`, if the caller can see it and it is an agenda.
-pub async fn agenda<C: ConnectionTrait>(conn: &C, scope: ReadScope, id: Uuid) -> Result<Document, TargetError> {
+pub async fn agenda<C: ConnectionTrait>(conn: &C, scope: ReadScope, id: Uuid) -> Result<Document> {
     let doc = match documents::get(conn, scope, id).await {
         Ok(doc) => doc,
         Err(StoreError::NotFound) => {
-            return Err(TargetError::Invalid(FieldErrors::single("agendaDocumentId", "unknown", "no such agenda")));
+            return Err(Error::Invalid(FieldErrors::single("agendaDocumentId", "unknown", "no such agenda")));
         }
         Err(e) => return Err(e.into()),
     };
     if doc.kind != DocumentKind::Agenda {
         let reason = format!("document {id} is a {}, not an agenda", doc.kind.as_str());
-        return Err(TargetError::Invalid(FieldErrors::single("agendaDocumentId", "not_an_agenda", reason)));
+        return Err(Error::Invalid(FieldErrors::single("agendaDocumentId", "not_an_agenda", reason)));
     }
     Ok(doc)
 }
@@ -64,7 +36,7 @@ pub async fn check_target<C: ConnectionTrait>(
     agenda: &Document,
     organisation_id: Option<Uuid>,
     goal_key: Option<&str>,
-) -> Result<(), TargetError> {
+) -> Result<()> {
     let mut errors = FieldErrors::new();
     if let Some(o) = organisation_id {
         match partners::get(conn, ReadScope::All, agenda.area_id, o).await {
@@ -88,17 +60,17 @@ pub async fn check_target<C: ConnectionTrait>(
             errors.push("goalKey", "unknown_goal", reason);
         }
     }
-    errors.into_result(()).map_err(TargetError::Invalid)
+    errors.into_result(()).map_err(Error::Invalid)
 }
 
 /// The goal keys of the agenda's in-force and open versions, as far as the caller may read them.
-async fn goal_keys<C: ConnectionTrait>(conn: &C, p: &Principal, agenda: &Document) -> Result<Vec<String>, TargetError> {
+async fn goal_keys<C: ConnectionTrait>(conn: &C, p: &Principal, agenda: &Document) -> Result<Vec<String>> {
     let scope = ReadScope::of(p);
     let versions = documents::summaries(conn, scope, &[agenda]).await?;
     let mut keys: Vec<String> = vec![];
     for v in versions.iter().filter(|v| v.status.is_open() || v.status == domain::lifecycle::VersionStatus::Adopted) {
         let version = documents::get_version(conn, scope, agenda, v.number).await?;
-        if let Content::Agenda(content) = cycle::stored_content(DocumentKind::Agenda, &version.content)? {
+        if let Content::Agenda(content) = content::stored_content(DocumentKind::Agenda, &version.content)? {
             for key in content.goal_keys() {
                 if !keys.iter().any(|k| k == key) {
                     keys.push(key.to_owned());

@@ -1,0 +1,153 @@
+//! JSON bodies that more than one resource of the API shows: who did something, a document's kind, a
+//! version's status, a version with and without its content. Kept apart from the route modules so that none of
+//! them imports another.
+
+use chrono::{DateTime, Utc};
+use domain::content::DocumentKind;
+use domain::lifecycle::VersionStatus;
+use persistence::documents::{ActorRef, Version, VersionSummary};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// Stage of the gebiedscyclus: gebiedsanalyse, gebiedsagenda, gebiedsplan, gebiedsmonitor.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+// Named apart from the contributions' `Kind`: two components of one name overwrite each other in the document.
+#[schema(as = DocumentKind)]
+pub enum Kind {
+    Analysis,
+    Agenda,
+    Plan,
+    Monitor,
+}
+
+impl From<Kind> for DocumentKind {
+    fn from(k: Kind) -> Self {
+        match k {
+            Kind::Analysis => DocumentKind::Analysis,
+            Kind::Agenda => DocumentKind::Agenda,
+            Kind::Plan => DocumentKind::Plan,
+            Kind::Monitor => DocumentKind::Monitor,
+        }
+    }
+}
+
+impl From<DocumentKind> for Kind {
+    fn from(k: DocumentKind) -> Self {
+        match k {
+            DocumentKind::Analysis => Kind::Analysis,
+            DocumentKind::Agenda => Kind::Agenda,
+            DocumentKind::Plan => Kind::Plan,
+            DocumentKind::Monitor => Kind::Monitor,
+        }
+    }
+}
+
+/// Status of a version: concept (draft), ingediend (submitted), vastgesteld (adopted), vervallen
+/// (superseded), ingetrokken (withdrawn).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+// Named apart from the contributions' `Status` (see `Kind`).
+#[schema(as = VersionStatus)]
+pub enum Status {
+    Draft,
+    Submitted,
+    Adopted,
+    Superseded,
+    Withdrawn,
+}
+
+impl From<VersionStatus> for Status {
+    fn from(s: VersionStatus) -> Self {
+        match s {
+            VersionStatus::Draft => Status::Draft,
+            VersionStatus::Submitted => Status::Submitted,
+            VersionStatus::Adopted => Status::Adopted,
+            VersionStatus::Superseded => Status::Superseded,
+            VersionStatus::Withdrawn => Status::Withdrawn,
+        }
+    }
+}
+
+impl From<Status> for VersionStatus {
+    fn from(s: Status) -> Self {
+        match s {
+            Status::Draft => VersionStatus::Draft,
+            Status::Submitted => VersionStatus::Submitted,
+            Status::Adopted => VersionStatus::Adopted,
+            Status::Superseded => VersionStatus::Superseded,
+            Status::Withdrawn => VersionStatus::Withdrawn,
+        }
+    }
+}
+
+/// Who did something: the token and its name at the time.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ActorBody {
+    pub token_id: Option<Uuid>,
+    pub name: String,
+}
+
+impl From<&ActorRef> for ActorBody {
+    fn from(a: &ActorRef) -> Self {
+        ActorBody { token_id: a.token_id, name: a.name.clone() }
+    }
+}
+
+/// A version (versie) without its content.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct VersionSummaryBody {
+    #[schema(example = 2)]
+    pub number: i32,
+    pub status: Status,
+    /// What changed, in the writer's words (wijzigingsnotitie).
+    pub change_note: Option<String>,
+    /// The version this one was copied from.
+    pub based_on: Option<i32>,
+    pub created_at: DateTime<Utc>,
+    pub created_by: ActorBody,
+    pub updated_at: DateTime<Utc>,
+    /// When it was adopted (vastgesteld).
+    pub adopted_at: Option<DateTime<Utc>>,
+    pub adopted_by: Option<ActorBody>,
+    /// When a later version replaced it.
+    pub superseded_at: Option<DateTime<Utc>>,
+}
+
+impl From<&VersionSummary> for VersionSummaryBody {
+    fn from(v: &VersionSummary) -> Self {
+        VersionSummaryBody {
+            number: v.number,
+            status: v.status.into(),
+            change_note: v.change_note.clone(),
+            based_on: v.based_on,
+            created_at: v.created_at,
+            created_by: (&v.created_by).into(),
+            updated_at: v.updated_at,
+            adopted_at: v.adopted_at,
+            adopted_by: v.adopted_by.as_ref().map(Into::into),
+            superseded_at: v.superseded_at,
+        }
+    }
+}
+
+/// A version (versie) with its full content, typed by the document's kind.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct VersionBody {
+    pub document_id: Uuid,
+    #[serde(flatten)]
+    pub summary: VersionSummaryBody,
+    /// The content of the version: an analysis, agenda, plan or monitor, as the document's kind says.
+    #[schema(schema_with = crate::openapi::content_schema)]
+    pub content: serde_json::Value,
+}
+
+impl From<&Version> for VersionBody {
+    fn from(v: &Version) -> Self {
+        VersionBody { document_id: v.summary.document_id, summary: (&v.summary).into(), content: v.content.clone() }
+    }
+}

@@ -1,0 +1,155 @@
+//! Contributions (bijdragen): proposing, changing the terms, the two-sided agreement and the lifecycle
+//! (SPEC §6), and reading them as far as the principal may.
+
+use chrono::NaiveDate;
+use domain::Principal;
+use domain::access::ReadScope;
+use domain::contribution::lifecycle::{self, TransitionError};
+use domain::contribution::{self as dc, ContributionAction, ContributionKind, Terms};
+use persistence::contributions::{self as store, Contribution, ContributionFilter, ContributionTransition};
+use persistence::{ConnectionTrait, Page, Tx};
+use uuid::Uuid;
+
+use super::{BasedOn, Error, Result, targets, trimmed_note};
+
+/// A new proposal: by a partner for its own organisation, or by the municipality for a partner of the area.
+pub struct Proposal {
+    pub agenda_document_id: Uuid,
+    pub organisation_id: Uuid,
+    pub terms: Terms,
+}
+
+/// A change of terms: `None` keeps what is stored; for the fields that may be empty, `Some(None)` clears.
+#[derive(Debug, Clone, Default)]
+pub struct TermsChange {
+    pub goal_key: Option<String>,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub kind: Option<ContributionKind>,
+    pub amount: Option<Option<f64>>,
+    pub unit: Option<Option<String>>,
+    pub due_date: Option<Option<NaiveDate>>,
+}
+
+impl TermsChange {
+    fn apply(self, old: Terms) -> Terms {
+        Terms {
+            goal_key: self.goal_key.unwrap_or(old.goal_key),
+            title: self.title.unwrap_or(old.title),
+            description: self.description.unwrap_or(old.description),
+            kind: self.kind.unwrap_or(old.kind),
+            amount: self.amount.unwrap_or(old.amount),
+            unit: self.unit.unwrap_or(old.unit),
+            due_date: self.due_date.unwrap_or(old.due_date),
+        }
+    }
+}
+
+pub async fn get<C: ConnectionTrait>(conn: &C, p: &Principal, id: Uuid) -> Result<Contribution> {
+    Ok(store::get(conn, ReadScope::of(p), id).await?)
+}
+
+pub async fn list<C: ConnectionTrait>(
+    conn: &C,
+    p: &Principal,
+    filter: &ContributionFilter,
+    after: Option<Uuid>,
+    limit: u64,
+) -> Result<Page<Contribution>> {
+    Ok(store::list(conn, ReadScope::of(p), filter, after, limit).await?)
+}
+
+/// The history of a contribution: every transition with who, when, from, to and note.
+pub async fn history<C: ConnectionTrait>(conn: &C, p: &Principal, id: Uuid) -> Result<Vec<ContributionTransition>> {
+    let c = get(conn, p, id).await?;
+    Ok(store::transitions(conn, c.id).await?)
+}
+
+/// Proposes a contribution. Every problem with the terms and with what they point at is reported at once.
+pub async fn propose(tx: &Tx, p: &Principal, proposal: Proposal) -> Result<Contribution> {
+    let Proposal { agenda_document_id, organisation_id, terms } = proposal;
+    let goal_key = terms.goal_key.trim().to_owned();
+    let mut errors = domain::FieldErrors::new();
+    let terms = terms.parse().map_err(|e| errors.merge(e)).ok();
+    let agenda = match targets::agenda(tx.conn(), ReadScope::of(p), agenda_document_id).await {
+        Ok(agenda) => Some(agenda),
+        Err(Error::Invalid(e)) => {
+            errors.merge(e);
+            None
+        }
+        Err(e) => return Err(e),
+    };
+    let mut side = None;
+    if let Some(agenda) = &agenda {
+        let parties =
+            lifecycle::Parties { municipality_id: agenda.municipality_id, area_id: agenda.area_id, organisation_id };
+        side = Some(lifecycle::side_of(p, &parties)?);
+        match targets::check_target(tx.conn(), p, agenda, Some(organisation_id), Some(&goal_key)).await {
+            Ok(()) => {}
+            Err(Error::Invalid(e)) => errors.merge(e),
+            Err(e) => return Err(e),
+        }
+    }
+    let (Some(terms), Some(agenda), Some(side)) = (terms, agenda, side) else { return Err(errors.into()) };
+    errors.into_result(())?;
+    Ok(store::create(tx, &agenda, organisation_id, terms, side).await?)
+}
+
+/// Changes the terms of contribution `id`. A substantive change to an agreed contribution makes it a
+/// proposal again, by the side that changed it; unchanged terms write nothing.
+pub async fn update(tx: &Tx, p: &Principal, id: Uuid, based_on: &BasedOn, change: TermsChange) -> Result<Contribution> {
+    let current = store::get(tx.conn(), ReadScope::of(p), id).await?;
+    revise(tx, p, &current, based_on, change).await
+}
+
+/// Changes the terms of `current`, already read in this transaction (the import reads it to compare columns).
+pub(crate) async fn revise(
+    tx: &Tx,
+    p: &Principal,
+    current: &Contribution,
+    based_on: &BasedOn,
+    change: TermsChange,
+) -> Result<Contribution> {
+    let expected = based_on.check(current.revision)?;
+    let side = lifecycle::side_of(p, &current.parties())?;
+    let old = current.terms();
+    let terms = change.apply(old.clone()).parse()?;
+    if terms == old {
+        return Ok(current.clone());
+    }
+    let (status, proposed_by) = dc::after_edit(current.status, current.proposed_by, &old, &terms, side)
+        .map_err(|e| Error::Conflict(format!("{e}; propose a new contribution instead.")))?;
+    if terms.goal_key != old.goal_key {
+        let agenda = persistence::documents::get(tx.conn(), ReadScope::All, current.agenda_document_id).await?;
+        targets::check_target(tx.conn(), p, &agenda, None, Some(&terms.goal_key)).await?;
+    }
+    Ok(store::update(tx, current, terms, status, proposed_by, expected).await?)
+}
+
+fn transition_error(e: TransitionError) -> Error {
+    match e {
+        TransitionError::NotAllowed { .. } => Error::Conflict(format!("{e}.")),
+        TransitionError::OwnProposal(_) => Error::Forbidden(format!("This token may not do this: {e}.")),
+        TransitionError::NoteRequired => Error::invalid("note", "required", e.to_string()),
+        TransitionError::NoteTooLong => Error::invalid("note", "too_long", e.to_string()),
+    }
+}
+
+/// Agrees to, starts, delivers (fully, partially, not) or withdraws a contribution. The side that proposed
+/// cannot agree to its own proposal; withdrawing needs a note.
+pub async fn transition(
+    tx: &Tx,
+    p: &Principal,
+    id: Uuid,
+    based_on: &BasedOn,
+    action: ContributionAction,
+    note: Option<&str>,
+) -> Result<Contribution> {
+    let note = trimmed_note(note);
+    let current = store::get(tx.conn(), ReadScope::of(p), id).await?;
+    let side = lifecycle::may_act(p, &current.parties(), action)?;
+    let expected = based_on.check(current.revision)?;
+    let to = lifecycle::transition(current.status, action, current.proposed_by, side, note.as_deref())
+        .map_err(transition_error)?;
+    Ok(store::transition(tx, &current, action, to, note, expected).await?)
+}

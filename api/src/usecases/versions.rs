@@ -1,0 +1,189 @@
+//! The versions of a cycle document and their lifecycle (SPEC §3): a new draft copied from another version,
+//! saving a draft's content, deleting a draft, submitting, returning, adopting (with the cross-stage rules)
+//! and withdrawing; readiness for adoption and the difference between two versions.
+
+use domain::Principal;
+use domain::access::ReadScope;
+use domain::content::Content;
+use domain::lifecycle::{self, NOTE_MAX, TransitionError, VersionAction, VersionStatus};
+use domain::rules::Readiness;
+use persistence::documents::{self as store, Document, Transition, Version};
+use persistence::{ConnectionTrait, Page, StoreError, Tx};
+use serde_json::Value;
+use uuid::Uuid;
+
+use super::{BasedOn, Error, Result, content, trimmed_note};
+
+/// Resolves the document, checking it is visible, and that the principal may write its area.
+async fn writable<C: ConnectionTrait>(conn: &C, p: &Principal, id: Uuid) -> Result<Document> {
+    let doc = store::get(conn, ReadScope::of(p), id).await?;
+    lifecycle::may_write(p, doc.municipality_id, doc.area_id)?;
+    Ok(doc)
+}
+
+/// A draft, read for a change: only drafts change.
+async fn draft(tx: &Tx, doc: &Document, number: i32, change: &str) -> Result<Version> {
+    let current = store::get_version(tx.conn(), ReadScope::All, doc, number).await?;
+    if !current.summary.status.is_editable() {
+        return Err(Error::Conflict(format!(
+            "Version {} is {}; only drafts {change}. Start a new version instead.",
+            current.summary.number,
+            current.summary.status.as_str()
+        )));
+    }
+    Ok(current)
+}
+
+pub async fn get<C: ConnectionTrait>(conn: &C, p: &Principal, document_id: Uuid, number: i32) -> Result<Version> {
+    let (_, v) = store::get_with_version(conn, ReadScope::of(p), document_id, number).await?;
+    Ok(v)
+}
+
+/// The versions of a document that the principal may see (partners: adopted ones, and submitted agendas).
+pub async fn list<C: ConnectionTrait>(
+    conn: &C,
+    p: &Principal,
+    document_id: Uuid,
+    after: Option<Uuid>,
+    limit: u64,
+) -> Result<Page<Version>> {
+    let scope = ReadScope::of(p);
+    let doc = store::get(conn, scope, document_id).await?;
+    Ok(store::list_versions(conn, scope, &doc, after, limit).await?)
+}
+
+/// Starts a new draft as a copy of version `based_on`, by default the one in force, else the latest. Refused
+/// while the document has an open version.
+pub async fn create(tx: &Tx, p: &Principal, document_id: Uuid, based_on: Option<i32>) -> Result<Version> {
+    let doc = writable(tx.conn(), p, document_id).await?;
+    let source = match based_on {
+        Some(n) => store::get_version(tx.conn(), ReadScope::All, &doc, n).await.map_err(|e| match e {
+            StoreError::NotFound => Error::invalid("basedOn", "unknown", format!("the document has no version {n}")),
+            other => other.into(),
+        })?,
+        None => {
+            let all = store::summaries(tx.conn(), ReadScope::All, &[&doc]).await?;
+            let pick = all.iter().find(|v| v.status == VersionStatus::Adopted).or(all.last());
+            let n = pick.map(|v| v.number).ok_or_else(|| Error::Internal("document without versions".into()))?;
+            store::get_version(tx.conn(), ReadScope::All, &doc, n).await?
+        }
+    };
+    Ok(store::create_version(tx, &doc, &source).await?)
+}
+
+/// What a writer saves: the whole content, as sent, and an optional note on what changed.
+pub struct Draft {
+    pub content: Value,
+    pub change_note: Option<String>,
+}
+
+/// Saves the content of a draft, typed by the document's kind and checked whole, references included.
+pub async fn save(
+    tx: &Tx,
+    p: &Principal,
+    document_id: Uuid,
+    number: i32,
+    based_on: &BasedOn,
+    draft_input: Draft,
+) -> Result<Version> {
+    let doc = writable(tx.conn(), p, document_id).await?;
+    let current = draft(tx, &doc, number, "change").await?;
+    let expected = based_on.check(current.summary.revision)?;
+    let note = trimmed_note(draft_input.change_note.as_deref());
+    let mut errors = domain::FieldErrors::new();
+    if note.as_ref().is_some_and(|n| n.chars().count() > NOTE_MAX) {
+        errors.push("changeNote", "too_long", format!("must be at most {NOTE_MAX} characters"));
+    }
+    let parsed = content::parse_content(doc.kind, draft_input.content).map_err(|e| errors.merge(e)).ok();
+    let Some(parsed) = parsed.filter(|_| errors.is_empty()) else { return Err(errors.into()) };
+    content::check_references(tx.conn(), &doc, &parsed).await?;
+    Ok(store::update_draft(tx, &doc, &current, content::content_json(&parsed)?, note, expected).await?)
+}
+
+/// Deletes a draft. The only version of a document is withdrawn instead.
+pub async fn delete(tx: &Tx, p: &Principal, document_id: Uuid, number: i32, based_on: &BasedOn) -> Result<()> {
+    let doc = writable(tx.conn(), p, document_id).await?;
+    let current = draft(tx, &doc, number, "can be deleted").await?;
+    let expected = based_on.check(current.summary.revision)?;
+    Ok(store::delete_draft(tx, &doc, &current, expected).await?)
+}
+
+fn transition_error(e: TransitionError) -> Error {
+    match e {
+        TransitionError::NotAllowed { .. } => Error::Conflict(format!("{e}.")),
+        TransitionError::NoteRequired(_) => Error::invalid("note", "required", e.to_string()),
+        TransitionError::NoteTooLong => Error::invalid("note", "too_long", e.to_string()),
+    }
+}
+
+/// Submits, returns, adopts or withdraws a version. Adopting checks the cross-stage rules, every broken one
+/// reported, and supersedes the version in force in the same transaction.
+pub async fn transition(
+    tx: &Tx,
+    p: &Principal,
+    document_id: Uuid,
+    number: i32,
+    based_on: &BasedOn,
+    action: VersionAction,
+    note: Option<&str>,
+) -> Result<Version> {
+    let note = trimmed_note(note);
+    let doc = store::get(tx.conn(), ReadScope::of(p), document_id).await?;
+    lifecycle::may_act(p, action, doc.municipality_id, doc.area_id)?;
+    let current = store::get_version(tx.conn(), ReadScope::of(p), &doc, number).await?;
+    based_on.check(current.summary.revision)?;
+    let to = lifecycle::transition(current.summary.status, action, note.as_deref()).map_err(transition_error)?;
+    if action == VersionAction::Adopt {
+        let parsed = content::stored_content(doc.kind, &current.content)?;
+        let readiness = content::readiness(tx.conn(), &doc, &parsed).await?;
+        if !readiness.is_ready() {
+            return Err(Error::RulesBroken(readiness.blocking));
+        }
+    }
+    Ok(store::transition(tx, &doc, &current, action, to, note).await?)
+}
+
+/// The history of a version: every transition with who, when, from, to and note.
+pub async fn history<C: ConnectionTrait>(
+    conn: &C,
+    p: &Principal,
+    document_id: Uuid,
+    number: i32,
+) -> Result<Vec<Transition>> {
+    let scope = ReadScope::of(p);
+    let doc = store::get(conn, scope, document_id).await?;
+    store::get_version(conn, scope, &doc, number).await?;
+    Ok(store::transitions(conn, &doc, Some(number)).await?)
+}
+
+/// Whether the version could be adopted now: the rules that block it, and warnings. Changes nothing.
+pub async fn readiness<C: ConnectionTrait>(
+    conn: &C,
+    p: &Principal,
+    document_id: Uuid,
+    number: i32,
+) -> Result<Readiness> {
+    let scope = ReadScope::of(p);
+    let doc = store::get(conn, scope, document_id).await?;
+    let v = store::get_version(conn, scope, &doc, number).await?;
+    let parsed: Content = content::stored_content(doc.kind, &v.content)?;
+    content::readiness(conn, &doc, &parsed).await
+}
+
+/// Two versions of one document, to compare: `against` (the older, usually) and `number`.
+pub async fn pair<C: ConnectionTrait>(
+    conn: &C,
+    p: &Principal,
+    document_id: Uuid,
+    number: i32,
+    against: i32,
+) -> Result<(Version, Version)> {
+    let scope = ReadScope::of(p);
+    let doc = store::get(conn, scope, document_id).await?;
+    let to = store::get_version(conn, scope, &doc, number).await?;
+    let from = store::get_version(conn, scope, &doc, against).await.map_err(|e| match e {
+        StoreError::NotFound => Error::invalid("against", "unknown", format!("the document has no version {against}")),
+        other => other.into(),
+    })?;
+    Ok((from, to))
+}
