@@ -123,6 +123,20 @@ impl ApiError {
         ApiError::invalid(vec![InvalidParam { name: name.into(), code: code.to_owned(), reason: reason.into() }])
     }
 
+    /// The problems of a body's shape and `later` ones of its operation in one answer (see
+    /// [`crate::shape::Checked::merged_with`]).
+    pub fn invalid_merged(shape: &crate::shape::Checked, later: Vec<InvalidParam>) -> ApiError {
+        let later: Vec<InvalidParam> = later.into_iter().filter(|p| !shape.is_moot(&p.name)).collect();
+        let mut params: Vec<InvalidParam> = shape
+            .problems
+            .iter()
+            .filter(|e| !later.iter().any(|l| l.name == e.name))
+            .map(|e| InvalidParam { name: e.name.clone(), code: e.code.to_owned(), reason: e.reason.clone() })
+            .collect();
+        params.extend(later);
+        ApiError::invalid(params)
+    }
+
     pub fn not_found() -> ApiError {
         ApiError::NotFound("No such resource, or it lies outside what this token may see.".into())
     }

@@ -18,6 +18,7 @@ pub mod pagination;
 pub mod respond;
 pub mod routes;
 pub mod serde_errors;
+pub mod shape;
 pub mod startup;
 pub mod sweeper;
 pub mod telemetry;

@@ -13,6 +13,7 @@ use tracing::Instrument;
 use uuid::Uuid;
 
 use crate::error::{ApiError, PROBLEM_JSON, Problem};
+use crate::extract::body::PendingInput;
 use crate::startup::{API_VERSION, AppState};
 
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -99,6 +100,15 @@ pub async fn conventions(
             .cloned()
             .filter(|_| is_problem)
             .unwrap_or_else(|| problem_for_status(status.as_u16()));
+        // A handler that refused before its operation ran (see `respond`) still answers the shape's problems.
+        if let Some(PendingInput(checked)) = res.request().extensions_mut().remove::<PendingInput>()
+            && status.as_u16() == 400
+            && let ApiError::InvalidInput { detail, params } =
+                ApiError::invalid_merged(&checked, std::mem::take(&mut problem.invalid_params))
+        {
+            problem.detail = detail;
+            problem.invalid_params = params;
+        }
         problem.instance = path.clone();
         problem.request_id = Some(request_id.clone());
         let body = serde_json::to_string(&problem).unwrap_or_default();

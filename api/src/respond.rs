@@ -10,6 +10,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::error::ApiError;
+use crate::extract::body::PendingInput;
 use crate::extract::{IdempotencyKey, etag_of, not_modified};
 use crate::middleware::RequestId;
 use crate::startup::AppState;
@@ -36,17 +37,30 @@ pub fn changed<T: Serialize>(revision: i64, body: &T) -> HttpResponse {
     HttpResponse::Ok().insert_header((header::ETAG, etag_of(revision))).json(body)
 }
 
-/// Runs `work` in one write transaction and commits it.
+/// Runs `work` in one write transaction and commits it, unless the body had problems of its shape: then
+/// those and whatever `work` refused are answered together, and nothing is committed.
 pub async fn in_transaction<T>(
     state: &AppState,
     req: &HttpRequest,
     principal: &Principal,
     work: impl AsyncFnOnce(&Tx) -> Result<T, ApiError>,
 ) -> Result<T, ApiError> {
+    let pending = req.extensions_mut().remove::<PendingInput>();
     let tx = state.db.begin(actor(req, principal)).await?;
-    let value = work(&tx).await?;
+    let value = with_pending(pending, work(&tx).await)?;
     tx.commit().await?;
     Ok(value)
+}
+
+/// The outcome of an operation on a repaired body: the shape's problems, with the operation's own.
+fn with_pending<T>(pending: Option<PendingInput>, outcome: Result<T, ApiError>) -> Result<T, ApiError> {
+    let Some(PendingInput(checked)) = pending else { return outcome };
+    let later = match outcome {
+        Err(ApiError::InvalidInput { params, .. }) => params,
+        // A refusal of another kind (a role, a state) is decided on placeholders, so it says nothing yet.
+        _ => vec![],
+    };
+    Err(ApiError::invalid_merged(&checked, later))
 }
 
 /// What a create made: the body, where it lives and its revision.
@@ -117,8 +131,9 @@ pub async fn create(
     {
         return Ok(response);
     }
+    let pending = req.extensions_mut().remove::<PendingInput>();
     let tx = state.db.begin(actor(req, principal)).await?;
-    let created = work(&tx).await?;
+    let created = with_pending(pending, work(&tx).await)?;
     let etag = etag_of(created.revision);
     let body = serde_json::to_string(&created.body).map_err(|e| ApiError::Internal(e.to_string()))?;
     let stored = match &key.0 {

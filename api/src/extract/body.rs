@@ -1,3 +1,4 @@
+use actix_web::HttpMessage;
 use actix_web::dev::Payload;
 use actix_web::error::PayloadError;
 use actix_web::http::header;
@@ -5,14 +6,16 @@ use actix_web::web::Bytes;
 use actix_web::{FromRequest, HttpRequest};
 use futures_util::future::LocalBoxFuture;
 use serde::de::DeserializeOwned;
+use utoipa::ToSchema;
 
 use super::serde_param;
 use crate::error::{ApiError, InvalidParam};
+use crate::shape;
 
 /// The largest body the service accepts (SPEC §9: 413 above it).
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
-/// A JSON request body, parsed with the path of the first type error, with the raw bytes kept for
+/// A JSON request body, checked whole against its published schema and parsed, with the raw bytes kept for
 /// idempotency checks. Request types deny unknown fields, so a misspelt field is an error, not a no-op.
 pub struct Body<T> {
     pub value: T,
@@ -49,52 +52,50 @@ fn json_error(e: serde_path_to_error::Error<serde_json::Error>) -> ApiError {
     }
 }
 
-/// The largest magnitude below which every integer is exact in an `f64`.
-const EXACT_INTEGER_LIMIT: f64 = 9_007_199_254_740_992.0;
+/// The problems of a body's shape that its handler's operation must answer together with its own: the body
+/// was repaired (see [`crate::shape`]) so the operation could look for the problems only it can find. Kept in
+/// the request's extensions; `respond` never commits a change while it is there.
+pub struct PendingInput(pub shape::Checked);
 
-/// Rewrites numbers like `2.0` as the integers they are. JSON has one number type, and JSON Schema's `integer`
-/// accepts `2.0`, so an integer field must too; serde only takes integers written without a fraction.
-fn integral_floats_as_integers(value: &mut serde_json::Value) {
-    use serde_json::Value;
-    match value {
-        Value::Number(n) if !n.is_i64() && !n.is_u64() => {
-            if let Some(f) = n.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < EXACT_INTEGER_LIMIT) {
-                *value = Value::from(f as i64);
-            }
-        }
-        Value::Array(items) => items.iter_mut().for_each(integral_floats_as_integers),
-        Value::Object(fields) => fields.values_mut().for_each(integral_floats_as_integers),
-        _ => {}
-    }
-}
-
-pub(crate) fn parse_json<T: DeserializeOwned>(raw: &[u8]) -> Result<T, ApiError> {
+/// Parses a JSON body into `T`, checking its shape against `T`'s published schema first. Problems of the
+/// shape alone are answered at once when the body cannot be parsed even after repair; otherwise they wait
+/// in `pending` for the operation's own.
+pub(crate) fn parse_json<T: DeserializeOwned + ToSchema>(raw: &[u8]) -> Result<(T, Option<shape::Checked>), ApiError> {
     if raw.iter().all(u8::is_ascii_whitespace) {
         return Err(ApiError::invalid_one("body", "required", "the request needs a JSON body"));
     }
     let mut de = serde_json::Deserializer::from_slice(raw);
-    let value = match serde_path_to_error::deserialize(&mut de) {
-        Ok(value) => value,
-        // An integer written as `2.0`: read the body again with such numbers as integers.
-        Err(e) if e.inner().to_string().starts_with("invalid type: floating point") => {
-            let mut tree: serde_json::Value = serde_json::from_slice(raw).map_err(|_| json_error(e))?;
-            integral_floats_as_integers(&mut tree);
-            return serde_path_to_error::deserialize(tree)
-                .map_err(|e| ApiError::invalid(vec![serde_param(&e.path().to_string(), &e.inner().to_string())]));
-        }
-        Err(e) => return Err(json_error(e)),
-    };
+    let tree = serde_path_to_error::deserialize::<_, serde_json::Value>(&mut de).map_err(json_error)?;
     de.end().map_err(|e| ApiError::invalid_one("body", "malformed_json", format!("not valid JSON: {e}")))?;
-    Ok(value)
+    let mut checked = shape::check(&T::name(), tree);
+    let tree = std::mem::take(&mut checked.value);
+    match serde_path_to_error::deserialize(tree) {
+        Ok(value) if checked.problems.is_empty() => Ok((value, None)),
+        Ok(value) => Ok((value, Some(checked))),
+        // The schema let through what the type refuses: answer both.
+        Err(e) => {
+            let mut params: Vec<InvalidParam> = checked
+                .problems
+                .iter()
+                .map(|p| InvalidParam { name: p.name.clone(), code: p.code.to_owned(), reason: p.reason.clone() })
+                .collect();
+            let late = serde_param(&e.path().to_string(), &e.inner().to_string());
+            if !checked.is_moot(&late.name) && !params.iter().any(|p| p.name == late.name) {
+                params.push(late);
+            }
+            Err(ApiError::invalid(params))
+        }
+    }
 }
 
-impl<T: DeserializeOwned + 'static> FromRequest for Body<T> {
+impl<T: DeserializeOwned + ToSchema + 'static> FromRequest for Body<T> {
     type Error = ApiError;
     type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let json = is_json(req);
         let bytes = Bytes::from_request(req, payload);
+        let req = req.clone();
         Box::pin(async move {
             let raw = bytes.await.map_err(payload_error)?;
             if !json {
@@ -102,7 +103,10 @@ impl<T: DeserializeOwned + 'static> FromRequest for Body<T> {
                     "Send the body as JSON with Content-Type: application/json.".into(),
                 ));
             }
-            let value = parse_json(&raw)?;
+            let (value, pending) = parse_json::<T>(&raw)?;
+            if let Some(checked) = pending {
+                req.extensions_mut().insert(PendingInput(checked));
+            }
             Ok(Body { value, raw })
         })
     }

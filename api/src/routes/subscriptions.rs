@@ -114,7 +114,7 @@ pub struct CreateSubscription {
     #[schema(
         example = "https://dashboard.example.nl/hooks/gebiedscyclus",
         max_length = 2000,
-        pattern = r"^https?://([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?\.)*[A-Za-z]([A-Za-z0-9-]*[A-Za-z0-9])?(:[0-9]{1,4})?([/?][A-Za-z0-9._~!$&'()*+,;=:@/?-]*)?$"
+        pattern = r"^https?://(([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?\.)*[A-Za-z]([A-Za-z0-9-]*[A-Za-z0-9])?|[0-9]{1,3}(\.[0-9]{1,3}){3}|\[[0-9A-Fa-f:.]+\])(:[0-9]{1,5})?([/?][A-Za-z0-9._~!$&'()*+,;=:@/?-]*)?$"
     )]
     pub callback_url: String,
     /// Event types to send (default: all).
@@ -161,7 +161,7 @@ fn event_types_patch_schema() -> utoipa::openapi::schema::Array {
 pub struct UpdateSubscription {
     #[schema(
         max_length = 2000,
-        pattern = r"^https?://([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?\.)*[A-Za-z]([A-Za-z0-9-]*[A-Za-z0-9])?(:[0-9]{1,4})?([/?][A-Za-z0-9._~!$&'()*+,;=:@/?-]*)?$"
+        pattern = r"^https?://(([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?\.)*[A-Za-z]([A-Za-z0-9-]*[A-Za-z0-9])?|[0-9]{1,3}(\.[0-9]{1,3}){3}|\[[0-9A-Fa-f:.]+\])(:[0-9]{1,5})?([/?][A-Za-z0-9._~!$&'()*+,;=:@/?-]*)?$"
     )]
     pub callback_url: Option<String>,
     #[schema(schema_with = event_types_patch_schema)]

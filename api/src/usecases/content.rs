@@ -28,16 +28,30 @@ fn parse<T: DeserializeOwned>(value: Value) -> Result<T, FieldErrors> {
     })
 }
 
-/// Parses and validates content of `kind` as a client sent it; problems are named `content.…`.
-pub fn parse_content(kind: DocumentKind, value: Value) -> Result<Content, FieldErrors> {
-    let parsed = match kind {
+fn typed(kind: DocumentKind, value: Value) -> Result<Content, FieldErrors> {
+    match kind {
         DocumentKind::Analysis => parse::<AnalysisContent>(value).map(Content::Analysis),
         DocumentKind::Agenda => parse::<AgendaContent>(value).map(Content::Agenda),
         DocumentKind::Plan => parse::<PlanContent>(value).map(Content::Plan),
         DocumentKind::Monitor => parse::<MonitorContent>(value).map(Content::Monitor),
-    };
+    }
+}
+
+/// The name of the published schema of a kind's content.
+fn schema_name(kind: DocumentKind) -> &'static str {
+    match kind {
+        DocumentKind::Analysis => "AnalysisContent",
+        DocumentKind::Agenda => "AgendaContent",
+        DocumentKind::Plan => "PlanContent",
+        DocumentKind::Monitor => "MonitorContent",
+    }
+}
+
+/// Parses and validates content of `kind` that is known to be well formed (demo data, generated data sets);
+/// problems are named `content.…`.
+pub fn parse_content(kind: DocumentKind, value: Value) -> Result<Content, FieldErrors> {
     let mut errors = FieldErrors::new();
-    match parsed {
+    match typed(kind, value) {
         Ok(content) => {
             errors.extend_nested("content", content.validate());
             errors.into_result(content)
@@ -47,6 +61,36 @@ pub fn parse_content(kind: DocumentKind, value: Value) -> Result<Content, FieldE
             Err(errors)
         }
     }
+}
+
+/// Checks content a writer sends for a draft of `doc` as a whole: its shape against the kind's published
+/// schema, its values against the rules of its kind, and its references to goals, results, measures and
+/// contributions against the agenda in force and the adopted plan. Every problem comes back at once, named
+/// `content.…`; an `Err` is a failure of the service.
+pub async fn check_draft<C: ConnectionTrait>(
+    conn: &C,
+    doc: &Document,
+    value: Value,
+) -> Result<Result<Content, FieldErrors>> {
+    let mut shape = crate::shape::check(schema_name(doc.kind), value);
+    let mut later = FieldErrors::new();
+    let content = match typed(doc.kind, std::mem::take(&mut shape.value)) {
+        Ok(content) => Some(content),
+        Err(e) => {
+            later.merge(e);
+            None
+        }
+    };
+    if let Some(content) = &content {
+        later.merge(content.validate());
+        later.merge(dangling_references(conn, doc, content).await?);
+    }
+    let mut errors = FieldErrors::new();
+    errors.extend_nested("content", shape.merged_with(later));
+    Ok(match content {
+        Some(content) if errors.is_empty() => Ok(content),
+        _ => Err(errors),
+    })
 }
 
 /// Content read back from the database; it was validated when it was stored.
@@ -86,21 +130,18 @@ async fn agenda_and_plan<C: ConnectionTrait>(
     Ok((agenda, plan))
 }
 
-/// References to goals, results and measures that do not resolve against the agenda in force and the
-/// adopted plan, when those exist; a draft written before they are adopted is checked at adoption.
-pub async fn check_references<C: ConnectionTrait>(conn: &C, doc: &Document, content: &Content) -> Result<()> {
+/// References to goals, results, measures and contributions that do not resolve against the agenda in force
+/// and the adopted plan, when those exist; a draft written before they are adopted is checked at adoption.
+async fn dangling_references<C: ConnectionTrait>(conn: &C, doc: &Document, content: &Content) -> Result<FieldErrors> {
     let (agenda, plan) = match content {
         Content::Plan(_) | Content::Monitor(_) => agenda_and_plan(conn, doc).await?,
-        _ => return Ok(()),
+        _ => return Ok(FieldErrors::new()),
     };
-    let dangling = match content {
+    Ok(match content {
         Content::Plan(p) => agenda.as_ref().map(|a| p.dangling_goal_keys(a)).unwrap_or_default(),
         Content::Monitor(m) => m.dangling_references(agenda.as_ref(), plan.as_ref()),
         _ => FieldErrors::new(),
-    };
-    let mut errors = FieldErrors::new();
-    errors.extend_nested("content", dangling);
-    Ok(errors.into_result(())?)
+    })
 }
 
 /// The cross-stage rules for adopting `content` of `doc` (SPEC §3, rules 1 to 4).

@@ -94,9 +94,15 @@ pub async fn save(
     if note.as_ref().is_some_and(|n| n.chars().count() > NOTE_MAX) {
         errors.push("changeNote", "too_long", format!("must be at most {NOTE_MAX} characters"));
     }
-    let parsed = content::parse_content(doc.kind, draft_input.content).map_err(|e| errors.merge(e)).ok();
+    let parsed = content::check_draft(tx.conn(), &doc, draft_input.content).await?;
+    let parsed = match parsed {
+        Ok(parsed) => Some(parsed),
+        Err(problems) => {
+            errors.merge(problems);
+            None
+        }
+    };
     let Some(parsed) = parsed.filter(|_| errors.is_empty()) else { return Err(errors.into()) };
-    content::check_references(tx.conn(), &doc, &parsed).await?;
     Ok(store::update_draft(tx, &doc, &current, content::content_json(&parsed)?, note, expected).await?)
 }
 
