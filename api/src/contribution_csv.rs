@@ -83,9 +83,16 @@ pub struct ImportRow {
     pub due_date: Cell<NaiveDate>,
     pub status: Cell<ContributionStatus>,
     pub revision: Cell<i64>,
+    /// The columns whose cell could not be read (their problem is already named); what follows from their
+    /// placeholder value is no news.
+    pub unreadable: Vec<&'static str>,
 }
 
 impl ImportRow {
+    pub fn is_unreadable(&self, column: &str) -> bool {
+        self.unreadable.contains(&column)
+    }
+
     pub fn name(&self, column: &str) -> String {
         format!("rows[{}].{column}", self.row)
     }
@@ -176,14 +183,17 @@ pub fn read(bytes: &[u8]) -> Result<(Vec<ImportRow>, FieldErrors), FieldErrors> 
             continue;
         }
         let mut row = ImportRow { row: number, ..Default::default() };
-        let before = errors.len();
         for (column, raw) in columns.iter().zip(record.iter()) {
             let Some(column) = column else { continue };
+            let before = errors.len();
             parse_cell(&mut row, column, raw, &mut errors);
+            if errors.len() > before {
+                row.unreadable.push(column);
+            }
         }
-        if errors.len() == before {
-            rows.push(row);
-        }
+        // A row with unreadable cells is still imported (into nothing, since the file then has problems), so
+        // that the problems of its other cells and references are named in the same answer.
+        rows.push(row);
     }
     if rows.is_empty() && errors.is_empty() {
         return Err(FieldErrors::single("body", "required", "the file has a header but no contributions"));

@@ -39,6 +39,10 @@ pub async fn import(tx: &Tx, p: &Principal, rows: &[ImportRow], mut errors: Fiel
     let mut seen = HashSet::new();
     let mut done = vec![];
     for row in rows {
+        // Without its id a row cannot be told to be a change or a proposal.
+        if row.is_unreadable("id") {
+            continue;
+        }
         match row.id {
             Some(id) if !seen.insert(id) => {
                 errors.push(row.name("id"), "duplicate", "this contribution is on an earlier row too");
@@ -63,7 +67,15 @@ pub async fn import(tx: &Tx, p: &Principal, rows: &[ImportRow], mut errors: Fiel
 fn row_problem(errors: &mut FieldErrors, row: &ImportRow, e: Error) -> Result<()> {
     let prefix = format!("rows[{}]", row.row);
     match e {
-        Error::Invalid(problems) => errors.extend_nested(&prefix, problems),
+        Error::Invalid(problems) => {
+            let mut news = FieldErrors::new();
+            for p in
+                problems.into_vec().into_iter().filter(|p| !row.is_unreadable(p.name.split('.').next().unwrap_or("")))
+            {
+                news.push(p.name, p.code, p.reason);
+            }
+            errors.extend_nested(&prefix, news)
+        }
         Error::Forbidden(reason) => errors.push(prefix, "forbidden", reason),
         Error::Conflict(reason) => errors.push(prefix, "conflict", reason),
         Error::NotFound => errors.push(format!("{prefix}.id"), "unknown", "no such contribution"),
@@ -76,6 +88,7 @@ fn row_problem(errors: &mut FieldErrors, row: &ImportRow, e: Error) -> Result<()
 fn required<T: Clone>(errors: &mut FieldErrors, row: &ImportRow, column: &str, cell: &Cell<T>) -> Option<T> {
     match cell {
         Some(Some(v)) => Some(v.clone()),
+        _ if row.is_unreadable(column) => None,
         _ => {
             errors.push(row.name(column), "required", format!("a new contribution needs {column}"));
             None
@@ -86,7 +99,12 @@ fn required<T: Clone>(errors: &mut FieldErrors, row: &ImportRow, column: &str, c
 async fn create_row(tx: &Tx, p: &Principal, row: &ImportRow, errors: &mut FieldErrors) -> Result<Option<Contribution>> {
     let agenda = required(errors, row, "agendaDocumentId", &row.agenda_document_id);
     let organisation = required(errors, row, "organisationId", &row.organisation_id);
-    let kind = required(errors, row, "kind", &row.kind);
+    // An unreadable kind is named already; any kind stands in, so the rest of the row is still checked.
+    let kind = if row.is_unreadable("kind") {
+        Some(domain::contribution::ContributionKind::Other)
+    } else {
+        required(errors, row, "kind", &row.kind)
+    };
     if let Some(Some(status)) = row.status
         && status != ContributionStatus::Proposed
     {
@@ -147,7 +165,7 @@ async fn update_row(
         let reason = format!("is {}; the status changes through transitions, not an import", current.status.as_str());
         errors.push(row.name("status"), "read_only", reason);
     }
-    if row.kind == Some(None) {
+    if row.kind == Some(None) && !row.is_unreadable("kind") {
         errors.push(row.name("kind"), "required", "a contribution has a kind");
     }
     if errors.len() > before {

@@ -491,15 +491,24 @@ async fn a_csv_with_errors_in_several_rows_changes_nothing_and_names_every_row()
         other = uuid::Uuid::now_v7()
     );
     let refused = w.import(&w.coordinator, csv.into_bytes()).await;
+    // Row 4's unreadable amount does not hide its empty title or the goal the agenda lacks: one answer names all.
     assert_eq!(
         refused.problem(400),
-        ["rows[4].amount", "rows[5].id", "rows[6].id", "rows[7].agendaDocumentId", "rows[7].status"]
+        [
+            "rows[4].amount",
+            "rows[4].title",
+            "rows[4].goalKey",
+            "rows[5].id",
+            "rows[6].id",
+            "rows[7].agendaDocumentId",
+            "rows[7].status"
+        ]
     );
     assert!(refused.body["detail"].as_str().unwrap().contains("nothing was imported"));
     assert_eq!(w.titles().await, before, "row 2 and 3 were fine, but nothing was imported");
     assert_eq!(persistence::audit::counts(w.app.db.conn()).await.unwrap(), events_before);
 
-    // With the parsing fixed, what the rows point at is checked, still all at once.
+    // A stale revision and what a row points at, at once.
     let csv = format!(
         "id,agendaDocumentId,goalKey,organisationId,title,kind,revision\n\
          {c},,G1,,Nieuwe titel,capacity,7\n\
