@@ -15,6 +15,7 @@ pub mod metrics;
 pub mod middleware;
 pub mod openapi;
 pub mod pagination;
+pub mod query_params;
 pub mod respond;
 pub mod routes;
 pub mod serde_errors;

@@ -14,6 +14,7 @@ use uuid::Uuid;
 
 use crate::error::{ApiError, PROBLEM_JSON, Problem};
 use crate::extract::body::PendingInput;
+use crate::query_params;
 use crate::startup::{API_VERSION, AppState};
 
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -80,10 +81,12 @@ pub async fn conventions(
     let span =
         tracing::info_span!("request", request_id = %request_id, %method, %path, token_id = tracing::field::Empty);
 
-    let result = next.call(req).instrument(span.clone()).await;
-    let mut res = match result {
-        Ok(res) => res.map_into_boxed_body(),
-        Err(e) => return Err(e),
+    let refusal = req
+        .match_pattern()
+        .and_then(|pattern| query_params::refuse_unknown(req.method().as_str(), &pattern, req.query_string()));
+    let mut res = match refusal {
+        Some(refusal) => req.error_response(refusal),
+        None => next.call(req).instrument(span.clone()).await?.map_into_boxed_body(),
     };
 
     let status = res.status();

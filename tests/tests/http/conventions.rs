@@ -299,3 +299,52 @@ async fn the_document_states_the_limits_the_service_checks() {
     app.get("/api/v1/events?types=version.adopted,deadline.overdue", &app.admin).await.ok(200);
     assert_eq!(app.get("/api/v1/events?types=version.eaten", &app.admin).await.problem(400), ["types"]);
 }
+
+/// Every operation of the published document, as (method, path with its parameters filled in).
+async fn every_operation(app: &TestApp) -> Vec<(Method, String)> {
+    let doc = TestApp::send(app.request(Method::GET, "/api/v1/openapi.json", None)).await.ok(200).clone();
+    let base = |item: &Value| {
+        let url = |v: &Value| v.pointer("/servers/0/url").and_then(Value::as_str).map(str::to_owned);
+        url(item).or_else(|| url(&doc)).unwrap_or_default().trim_end_matches('/').to_owned()
+    };
+    let mut operations = vec![];
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        let mut filled = format!("{}{path}", base(item));
+        for (from, to) in [("{n}", "1"), ("{year}", "2027")] {
+            filled = filled.replace(from, to);
+        }
+        while let Some(start) = filled.find('{') {
+            let end = filled[start..].find('}').unwrap() + start;
+            filled.replace_range(start..=end, "0191f5a0-0000-7000-8000-000000000000");
+        }
+        for (method, name) in [
+            (Method::GET, "get"),
+            (Method::POST, "post"),
+            (Method::PUT, "put"),
+            (Method::PATCH, "patch"),
+            (Method::DELETE, "delete"),
+        ] {
+            if item.get(name).is_some() {
+                operations.push((method, filled.clone()));
+            }
+        }
+    }
+    operations
+}
+
+#[tokio::test]
+async fn a_query_parameter_an_operation_does_not_take_is_refused_on_every_operation() {
+    let app = TestApp::spawn().await;
+    let operations = every_operation(&app).await;
+    assert!(operations.len() > 60, "the document lists every operation: {}", operations.len());
+    for (method, path) in operations {
+        let request = app.request(method.clone(), &format!("{path}?pageSise=5&unknownFilter=x"), Some(&app.admin));
+        let r = TestApp::send(request.header("If-Match", "*").json(&json!({}))).await;
+        assert_eq!(r.problem(400), ["pageSise", "unknownFilter"], "{method} {path}: {}", r.text);
+    }
+    // Time travel exists for a document, not for the cycle board: `at` there is refused, not ignored.
+    let m = app.municipality("Oldambt").await;
+    let area = app.area(&m, "OL-NOORD").await;
+    let board = app.get(&format!("/api/v1/areas/{area}/cycles/2027?at=garbage"), &app.admin).await;
+    assert_eq!(board.problem(400), ["at"]);
+}
