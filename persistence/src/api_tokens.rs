@@ -244,7 +244,12 @@ async fn store_change(
     Ok(())
 }
 
-fn change(action: AuditOnlyAction, t: &ApiToken, old: Option<&ApiToken>, new: Option<&ApiToken>) -> Result<Change, StoreError> {
+fn change(
+    action: AuditOnlyAction,
+    t: &ApiToken,
+    old: Option<&ApiToken>,
+    new: Option<&ApiToken>,
+) -> Result<Change, StoreError> {
     let c = Change::of(action, t.id, path(t.id), old, new)?;
     Ok(match t.managing_municipality_id.or(t.municipality_id) {
         Some(m) => c.in_municipality(m),

@@ -619,7 +619,8 @@ async fn insert_version(
     }
     .insert_into(tx.conn())
     .await?;
-    tx.record(change(EventType::VersionCreated, doc, v.summary.id, version_path(doc.id, number), None, Some(&v))?).await?;
+    tx.record(change(EventType::VersionCreated, doc, v.summary.id, version_path(doc.id, number), None, Some(&v))?)
+        .await?;
     Ok(v)
 }
 

@@ -142,7 +142,9 @@ impl Tx {
                 resource_type: Set(change.resource_type.to_owned()),
                 resource_id: Set(change.resource_id),
                 municipality_id: Set(change.municipality_id),
-                changes: Set(json!({ "old": change.old.unwrap_or(Value::Null), "new": change.new.unwrap_or(Value::Null) })),
+                changes: Set(
+                    json!({ "old": change.old.unwrap_or(Value::Null), "new": change.new.unwrap_or(Value::Null) }),
+                ),
                 request_id: Set(self.actor.request_id.clone()),
             });
             if let Some(event_type) = change.action.published() {
