@@ -12,6 +12,7 @@ use uuid::Uuid;
 use crate::calendar::{Calendar, MonthDay};
 use crate::clock::dutch_date;
 use crate::content::DocumentKind;
+use crate::event::EventType;
 
 /// What a deadline (termijn) is for: one of the four stages of a cycle year (analyse, gebiedsagenda,
 /// uitvoeringsplan, monitor) or a partner's contribution (bijdrage).
@@ -112,9 +113,17 @@ impl DeadlineState {
         DeadlineState::ALL.into_iter().find(|s| s.as_str() == value)
     }
 
-    /// The states the deadline sweeper announces with a domain event (`deadline.due_soon`, `deadline.overdue`).
+    /// The domain event the deadline sweeper announces this state with, if it announces it.
+    pub fn event_type(self) -> Option<EventType> {
+        match self {
+            DeadlineState::DueSoon => Some(EventType::DeadlineDueSoon),
+            DeadlineState::Overdue => Some(EventType::DeadlineOverdue),
+            DeadlineState::Met | DeadlineState::MetLate | DeadlineState::Open | DeadlineState::NotApplicable => None,
+        }
+    }
+
     pub fn is_announced(self) -> bool {
-        matches!(self, DeadlineState::DueSoon | DeadlineState::Overdue)
+        self.event_type().is_some()
     }
 }
 

@@ -12,6 +12,7 @@ pub mod clock;
 pub mod content;
 pub mod contribution;
 pub mod deadline;
+pub mod event;
 pub mod field_errors;
 pub mod lifecycle;
 pub mod municipality;

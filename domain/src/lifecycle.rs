@@ -12,6 +12,7 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::event::EventType;
 use crate::principal::{Access, Principal};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -78,12 +79,12 @@ impl VersionAction {
     }
 
     /// The domain event a transition raises.
-    pub fn event_type(self) -> &'static str {
+    pub fn event_type(self) -> EventType {
         match self {
-            VersionAction::Submit => "version.submitted",
-            VersionAction::Return => "version.returned",
-            VersionAction::Adopt => "version.adopted",
-            VersionAction::Withdraw => "version.withdrawn",
+            VersionAction::Submit => EventType::VersionSubmitted,
+            VersionAction::Return => EventType::VersionReturned,
+            VersionAction::Adopt => EventType::VersionAdopted,
+            VersionAction::Withdraw => EventType::VersionWithdrawn,
         }
     }
 

@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use domain::access::ReadScope;
+use domain::event::AuditOnlyAction;
 use domain::principal::{Access, Principal, Role};
 use sea_orm::ActiveValue::Set;
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
@@ -190,7 +191,7 @@ pub async fn create(tx: &Tx, new: NewToken) -> Result<ApiToken, StoreError> {
     }
     .insert_into(tx.conn())
     .await?;
-    tx.record(change("api_token.created", &t, None, Some(&t))?).await?;
+    tx.record(change(AuditOnlyAction::ApiTokenCreated, &t, None, Some(&t))?).await?;
     Ok(t)
 }
 
@@ -204,7 +205,7 @@ pub async fn update(
 ) -> Result<ApiToken, StoreError> {
     let changed = ApiToken { name, expires_at, revision: current.revision + 1, ..current.clone() };
     store_change(tx, current, &changed, expected_revision).await?;
-    tx.record(change("api_token.updated", &changed, Some(current), Some(&changed))?).await?;
+    tx.record(change(AuditOnlyAction::ApiTokenUpdated, &changed, Some(current), Some(&changed))?).await?;
     Ok(changed)
 }
 
@@ -215,7 +216,7 @@ pub async fn revoke(tx: &Tx, current: &ApiToken, expected_revision: i64) -> Resu
     }
     let changed = ApiToken { revoked_at: Some(tx.now()), revision: current.revision + 1, ..current.clone() };
     store_change(tx, current, &changed, expected_revision).await?;
-    tx.record(change("api_token.revoked", &changed, Some(current), Some(&changed))?).await?;
+    tx.record(change(AuditOnlyAction::ApiTokenRevoked, &changed, Some(current), Some(&changed))?).await?;
     Ok(changed)
 }
 
@@ -243,8 +244,13 @@ async fn store_change(
     Ok(())
 }
 
-fn change(action: &str, t: &ApiToken, old: Option<&ApiToken>, new: Option<&ApiToken>) -> Result<Change, StoreError> {
-    let c = Change::of(action, "api_token", t.id, path(t.id), old, new)?.unpublished();
+fn change(
+    action: AuditOnlyAction,
+    t: &ApiToken,
+    old: Option<&ApiToken>,
+    new: Option<&ApiToken>,
+) -> Result<Change, StoreError> {
+    let c = Change::of(action, t.id, path(t.id), old, new)?;
     Ok(match t.managing_municipality_id.or(t.municipality_id) {
         Some(m) => c.in_municipality(m),
         None => c,

@@ -3,6 +3,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::access::ReadScope;
 use domain::area::Locality;
+use domain::event::EventType;
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::{Expr, ExprTrait, Func};
 use sea_orm::{
@@ -183,7 +184,7 @@ pub async fn create(tx: &Tx, new: NewArea) -> Result<Area, StoreError> {
     }
     .insert_into(tx.conn())
     .await?;
-    tx.record(change("area.created", &a, None, Some(&a))?).await?;
+    tx.record(change(EventType::AreaCreated, &a, None, Some(&a))?).await?;
     Ok(a)
 }
 
@@ -209,7 +210,7 @@ pub async fn update(tx: &Tx, current: &Area, mut changed: Area, expected_revisio
     if result.rows_affected == 0 {
         return Err(StoreError::Stale { current: current.revision });
     }
-    tx.record(change("area.updated", &changed, Some(current), Some(&changed))?).await?;
+    tx.record(change(EventType::AreaUpdated, &changed, Some(current), Some(&changed))?).await?;
     Ok(changed)
 }
 
@@ -249,9 +250,9 @@ pub async fn delete(tx: &Tx, current: &Area, expected_revision: i64) -> Result<(
     if result.rows_affected == 0 {
         return Err(StoreError::Stale { current: current.revision });
     }
-    tx.record(change("area.deleted", current, Some(current), None)?).await
+    tx.record(change(EventType::AreaDeleted, current, Some(current), None)?).await
 }
 
-fn change(action: &str, a: &Area, old: Option<&Area>, new: Option<&Area>) -> Result<Change, StoreError> {
-    Ok(Change::of(action, "area", a.id, path(a.id), old, new)?.in_municipality(a.municipality_id).in_area(a.id))
+fn change(action: EventType, a: &Area, old: Option<&Area>, new: Option<&Area>) -> Result<Change, StoreError> {
+    Ok(Change::of(action, a.id, path(a.id), old, new)?.in_municipality(a.municipality_id).in_area(a.id))
 }

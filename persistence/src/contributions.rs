@@ -8,6 +8,7 @@ use domain::access::ReadScope;
 use domain::contribution::check_in::{CheckIn, Confidence};
 use domain::contribution::lifecycle::Parties;
 use domain::contribution::{ContributionAction, ContributionKind, ContributionStatus, Side, Terms};
+use domain::event::EventType;
 use sea_orm::ActiveValue::Set;
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -293,7 +294,7 @@ pub async fn create(
         revision: 1,
     };
     active_model(&c).insert_into(tx.conn()).await?;
-    tx.record(change("contribution.proposed", &c, None, Some(&c))?).await?;
+    tx.record(change(EventType::ContributionProposed, &c, None, Some(&c))?).await?;
     Ok(c)
 }
 
@@ -343,7 +344,7 @@ pub async fn update(
     save(tx, current, &changed, expected_revision).await?;
     let reproposed = status == ContributionStatus::Proposed
         && (current.status != ContributionStatus::Proposed || current.proposed_by != proposed_by);
-    let action = if reproposed { "contribution.proposed" } else { "contribution.updated" };
+    let action = if reproposed { EventType::ContributionProposed } else { EventType::ContributionUpdated };
     tx.record(change(action, &changed, Some(current), Some(&changed))?).await?;
     Ok(changed)
 }
@@ -473,7 +474,7 @@ pub async fn add_check_in(tx: &Tx, c: &Contribution, report: CheckIn) -> Result<
     .insert_into(tx.conn())
     .await?;
     let path = check_in_path(c.id, record.id);
-    let change = Change::of("checkin.created", "check_in", record.id, path, None, Some(&record))?
+    let change = Change::of(EventType::CheckinCreated, record.id, path, None, Some(&record))?
         .in_municipality(c.municipality_id)
         .in_area(c.area_id)
         .of_organisation(c.organisation_id);
@@ -482,12 +483,12 @@ pub async fn add_check_in(tx: &Tx, c: &Contribution, report: CheckIn) -> Result<
 }
 
 fn change(
-    action: &str,
+    action: EventType,
     c: &Contribution,
     old: Option<&Contribution>,
     new: Option<&Contribution>,
 ) -> Result<Change, StoreError> {
-    Ok(Change::of(action, "contribution", c.id, path(c.id), old, new)?
+    Ok(Change::of(action, c.id, path(c.id), old, new)?
         .in_municipality(c.municipality_id)
         .in_area(c.area_id)
         .of_organisation(c.organisation_id))

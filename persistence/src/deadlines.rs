@@ -185,10 +185,13 @@ pub fn resource_path(d: &Deadline) -> String {
 }
 
 /// Announces `deadline` in its current state, unless that was done before (by this or another instance):
-/// the unique (subject, state) key decides, and the notice, its audit event and the domain event
-/// `deadline.<state>` commit together. Returns whether this call announced it.
+/// the unique (subject, state) key decides, and the notice, its audit event and the domain event of the state
+/// commit together. A state that is not announced, or a deadline without a due date, is not. Returns whether
+/// this call announced it.
 pub async fn announce(tx: &Tx, deadline: &Deadline) -> Result<bool, StoreError> {
-    let Some(due_date) = deadline.due_date else { return Ok(false) };
+    let (Some(due_date), Some(event_type)) = (deadline.due_date, deadline.state.event_type()) else {
+        return Ok(false);
+    };
     let id = Uuid::now_v7();
     let notice = deadline_notice::ActiveModel {
         id: Set(id),
@@ -210,24 +213,17 @@ pub async fn announce(tx: &Tx, deadline: &Deadline) -> Result<bool, StoreError> 
     if !fresh {
         return Ok(false);
     }
-    let (resource_type, resource_id) = match deadline.contribution_id {
-        Some(c) => ("contribution", c),
-        None => ("deadline", id),
-    };
+    let resource_id = deadline.contribution_id.unwrap_or(id);
     let body = serde_json::json!({
         "subject": deadline.subject(), "stage": deadline.stage.as_str(), "year": deadline.year,
         "dueDate": due_date, "state": deadline.state.as_str(),
     });
-    let mut change = Change::of(
-        &format!("deadline.{}", deadline.state.as_str()),
-        resource_type,
-        resource_id,
-        resource_path(deadline),
-        None,
-        Some(&body),
-    )?
-    .in_municipality(deadline.municipality_id)
-    .in_area(deadline.area_id);
+    let mut change = Change::of(event_type, resource_id, resource_path(deadline), None, Some(&body))?
+        .in_municipality(deadline.municipality_id)
+        .in_area(deadline.area_id);
+    if deadline.contribution_id.is_some() {
+        change = change.on_resource_type("contribution");
+    }
     if let Some(o) = deadline.organisation_id {
         change = change.of_organisation(o);
     }

@@ -8,6 +8,7 @@
 use chrono::{DateTime, Utc};
 use domain::access::ReadScope;
 use domain::content::DocumentKind;
+use domain::event::EventType;
 use domain::lifecycle::{VersionAction, VersionStatus};
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
@@ -162,6 +163,27 @@ fn summary_from(row: SummaryRow) -> Result<VersionSummary, StoreError> {
     })
 }
 
+/// Versions without their content, which a summary does not need and which can be large.
+fn select_summaries() -> sea_orm::Select<version::Entity> {
+    version::Entity::find().select_only().columns([
+        version::Column::Id,
+        version::Column::DocumentId,
+        version::Column::Number,
+        version::Column::Status,
+        version::Column::ChangeNote,
+        version::Column::BasedOn,
+        version::Column::CreatedAt,
+        version::Column::CreatedByToken,
+        version::Column::CreatedByName,
+        version::Column::UpdatedAt,
+        version::Column::AdoptedAt,
+        version::Column::AdoptedByToken,
+        version::Column::AdoptedByName,
+        version::Column::SupersededAt,
+        version::Column::Revision,
+    ])
+}
+
 fn version_from(row: version::Model) -> Result<Version, StoreError> {
     let content = row.content.clone();
     let summary = summary_from(SummaryRow {
@@ -310,25 +332,7 @@ pub async fn summaries<C: ConnectionTrait>(
                 .add(Condition::all().add(version::Column::DocumentId.is_in(ids)).add(version_visibility(scope, kind)));
         }
     }
-    let rows = version::Entity::find()
-        .select_only()
-        .columns([
-            version::Column::Id,
-            version::Column::DocumentId,
-            version::Column::Number,
-            version::Column::Status,
-            version::Column::ChangeNote,
-            version::Column::BasedOn,
-            version::Column::CreatedAt,
-            version::Column::CreatedByToken,
-            version::Column::CreatedByName,
-            version::Column::UpdatedAt,
-            version::Column::AdoptedAt,
-            version::Column::AdoptedByToken,
-            version::Column::AdoptedByName,
-            version::Column::SupersededAt,
-            version::Column::Revision,
-        ])
+    let rows = select_summaries()
         .filter(visibility)
         .order_by_asc(version::Column::Number)
         .into_model::<SummaryRow>()
@@ -562,7 +566,7 @@ pub async fn create(
         .insert_into(tx.conn())
         .await?;
     }
-    tx.record(change("document.created", &doc, doc.id, path(doc.id), None, Some(&doc))?).await?;
+    tx.record(change(EventType::DocumentCreated, &doc, doc.id, path(doc.id), None, Some(&doc))?).await?;
     let version = insert_version(tx, &doc, 1, empty_content, None, None).await?;
     Ok((doc, version))
 }
@@ -615,7 +619,8 @@ async fn insert_version(
     }
     .insert_into(tx.conn())
     .await?;
-    tx.record(change("version.created", doc, v.summary.id, version_path(doc.id, number), None, Some(&v))?).await?;
+    tx.record(change(EventType::VersionCreated, doc, v.summary.id, version_path(doc.id, number), None, Some(&v))?)
+        .await?;
     Ok(v)
 }
 
@@ -716,7 +721,7 @@ pub async fn update_draft(
     let latest = latest_status(tx, doc).await?;
     bump_document(tx, doc, doc.last_number, latest).await?;
     tx.record(change(
-        "version.updated",
+        EventType::VersionUpdated,
         doc,
         current.summary.id,
         version_path(doc.id, current.summary.number),
@@ -757,7 +762,7 @@ pub async fn delete_draft(
     let latest = latest_status(tx, doc).await?;
     bump_document(tx, doc, doc.last_number, latest).await?;
     tx.record(change(
-        "version.deleted",
+        EventType::VersionDeleted,
         doc,
         current.summary.id,
         version_path(doc.id, current.summary.number),
@@ -768,7 +773,8 @@ pub async fn delete_draft(
 }
 
 /// Applies a transition the domain allowed (`from` → `to`). Adopting supersedes the version in force in
-/// the same transaction; the partial unique index guarantees that one version is in force afterwards.
+/// the same transaction, with its own audit and domain event (`version.superseded`); the partial unique
+/// index guarantees that one version is in force afterwards.
 pub async fn transition(
     tx: &Tx,
     doc: &Document,
@@ -779,16 +785,10 @@ pub async fn transition(
 ) -> Result<Version, StoreError> {
     let now = tx.now();
     let from = current.summary.status;
-    if action == VersionAction::Adopt {
-        version::Entity::update_many()
-            .col_expr(version::Column::Status, Expr::value(VersionStatus::Superseded.as_str()))
-            .col_expr(version::Column::SupersededAt, Expr::value(now))
-            .col_expr(version::Column::Revision, Expr::col(version::Column::Revision).add(1))
-            .filter(version::Column::DocumentId.eq(doc.id))
-            .filter(version::Column::Status.eq(VersionStatus::Adopted.as_str()))
-            .exec(tx.conn())
-            .await?;
-    }
+    let superseded = match action {
+        VersionAction::Adopt => supersede_in_force(tx, doc).await?,
+        VersionAction::Submit | VersionAction::Return | VersionAction::Withdraw => None,
+    };
     let mut update = version::Entity::update_many()
         .col_expr(version::Column::Status, Expr::value(to.as_str()))
         .col_expr(version::Column::Revision, Expr::value(current.summary.revision + 1))
@@ -828,28 +828,64 @@ pub async fn transition(
     bump_document(tx, doc, doc.last_number, latest).await?;
     let row = version::Entity::find_by_id(current.summary.id).one(tx.conn()).await?.ok_or(StoreError::NotFound)?;
     let changed = version_from(row)?;
-    tx.record(change(
+    let mut changes = vec![change(
         action.event_type(),
         doc,
         current.summary.id,
         version_path(doc.id, current.summary.number),
         Some(&current.summary),
         Some(&changed.summary),
-    )?)
-    .await?;
+    )?];
+    if let Some((old, new)) = superseded {
+        let path = version_path(doc.id, old.number);
+        changes.push(change(EventType::VersionSuperseded, doc, old.id, path, Some(&old), Some(&new))?);
+    }
+    tx.record_all(changes).await?;
     Ok(changed)
 }
 
+/// Supersedes the document's version in force, if it has one, and answers its summary before and after.
+/// It is read first, without its content, so that its audit event holds the state it had.
+async fn supersede_in_force(tx: &Tx, doc: &Document) -> Result<Option<(VersionSummary, VersionSummary)>, StoreError> {
+    let in_force = select_summaries()
+        .filter(version::Column::DocumentId.eq(doc.id))
+        .filter(version::Column::Status.eq(VersionStatus::Adopted.as_str()))
+        .into_model::<SummaryRow>()
+        .one(tx.conn())
+        .await?;
+    let Some(old) = in_force.map(summary_from).transpose()? else { return Ok(None) };
+    let new = VersionSummary {
+        status: VersionStatus::Superseded,
+        superseded_at: Some(tx.now()),
+        revision: old.revision + 1,
+        ..old.clone()
+    };
+    let result = version::Entity::update_many()
+        .col_expr(version::Column::Status, Expr::value(new.status.as_str()))
+        .col_expr(version::Column::SupersededAt, Expr::value(new.superseded_at))
+        .col_expr(version::Column::Revision, Expr::value(new.revision))
+        .filter(version::Column::Id.eq(old.id))
+        .filter(version::Column::Status.eq(VersionStatus::Adopted.as_str()))
+        .exec(tx.conn())
+        .await?;
+    if result.rows_affected == 0 {
+        return Err(StoreError::Conflict(format!(
+            "version {} was superseded at the same time by another adoption; read the document again",
+            old.number
+        )));
+    }
+    Ok(Some((old, new)))
+}
+
 fn change<T: Serialize>(
-    action: &str,
+    action: EventType,
     doc: &Document,
     resource_id: Uuid,
     resource_path: String,
     old: Option<&T>,
     new: Option<&T>,
 ) -> Result<Change, StoreError> {
-    let resource_type = if action.starts_with("document.") { "document" } else { "version" };
-    Ok(Change::of(action, resource_type, resource_id, resource_path, old, new)?
+    Ok(Change::of(action, resource_id, resource_path, old, new)?
         .in_municipality(doc.municipality_id)
         .in_area(doc.area_id))
 }

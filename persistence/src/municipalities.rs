@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use domain::access::ReadScope;
 use domain::calendar::Calendar;
+use domain::event::EventType;
 use sea_orm::ActiveValue::Set;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect};
 use serde::Serialize;
@@ -141,7 +142,7 @@ pub async fn create(tx: &Tx, new: NewMunicipality) -> Result<Municipality, Store
     }
     .insert_into(tx.conn())
     .await?;
-    tx.record(change("municipality.created", &m, None, Some(&m))?).await?;
+    tx.record(change(EventType::MunicipalityCreated, &m, None, Some(&m))?).await?;
     Ok(m)
 }
 
@@ -172,7 +173,7 @@ pub async fn update(
     if result.rows_affected == 0 {
         return Err(StoreError::Stale { current: current.revision });
     }
-    tx.record(change("municipality.updated", &changed, Some(current), Some(&changed))?).await?;
+    tx.record(change(EventType::MunicipalityUpdated, &changed, Some(current), Some(&changed))?).await?;
     Ok(changed)
 }
 
@@ -199,14 +200,14 @@ pub async fn delete(tx: &Tx, current: &Municipality, expected_revision: i64) -> 
     if result.rows_affected == 0 {
         return Err(StoreError::Stale { current: current.revision });
     }
-    tx.record(change("municipality.deleted", current, Some(current), None)?).await
+    tx.record(change(EventType::MunicipalityDeleted, current, Some(current), None)?).await
 }
 
 fn change(
-    action: &str,
+    action: EventType,
     m: &Municipality,
     old: Option<&Municipality>,
     new: Option<&Municipality>,
 ) -> Result<Change, StoreError> {
-    Ok(Change::of(action, "municipality", m.id, path(m.id), old, new)?.in_municipality(m.id))
+    Ok(Change::of(action, m.id, path(m.id), old, new)?.in_municipality(m.id))
 }

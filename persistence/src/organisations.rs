@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use domain::access::ReadScope;
+use domain::event::EventType;
 use domain::organisation::{GroupType, OrganisationKind, OrganisationProfile};
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::ExprTrait;
@@ -149,7 +150,7 @@ pub async fn create(tx: &Tx, profile: OrganisationProfile) -> Result<Organisatio
     }
     .insert_into(tx.conn())
     .await?;
-    tx.record(change("organisation.created", &o, None, Some(&o))?).await?;
+    tx.record(change(EventType::OrganisationCreated, &o, None, Some(&o))?).await?;
     Ok(o)
 }
 
@@ -185,7 +186,7 @@ pub async fn update(
     if result.rows_affected == 0 {
         return Err(StoreError::Stale { current: current.revision });
     }
-    tx.record(change("organisation.updated", &changed, Some(current), Some(&changed))?).await?;
+    tx.record(change(EventType::OrganisationUpdated, &changed, Some(current), Some(&changed))?).await?;
     Ok(changed)
 }
 
@@ -219,14 +220,14 @@ pub async fn delete(tx: &Tx, current: &Organisation, expected_revision: i64) -> 
     if result.rows_affected == 0 {
         return Err(StoreError::Stale { current: current.revision });
     }
-    tx.record(change("organisation.deleted", current, Some(current), None)?).await
+    tx.record(change(EventType::OrganisationDeleted, current, Some(current), None)?).await
 }
 
 fn change(
-    action: &str,
+    action: EventType,
     o: &Organisation,
     old: Option<&Organisation>,
     new: Option<&Organisation>,
 ) -> Result<Change, StoreError> {
-    Ok(Change::of(action, "organisation", o.id, path(o.id), old, new)?.of_organisation(o.id))
+    Ok(Change::of(action, o.id, path(o.id), old, new)?.of_organisation(o.id))
 }

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::access::ReadScope;
+use domain::event::EventType;
 use sea_orm::ActiveValue::Set;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde::Serialize;
@@ -125,7 +126,7 @@ pub async fn add(
     }
     .insert_into(tx.conn())
     .await?;
-    tx.record(change("area_partner.added", area, &p, None, Some(&p))?).await?;
+    tx.record(change(EventType::AreaPartnerAdded, area, &p, None, Some(&p))?).await?;
     Ok(p)
 }
 
@@ -153,7 +154,7 @@ pub async fn update(
     if result.rows_affected == 0 {
         return Err(StoreError::Stale { current: current.revision });
     }
-    tx.record(change("area_partner.updated", area, &changed, Some(current), Some(&changed))?).await?;
+    tx.record(change(EventType::AreaPartnerUpdated, area, &changed, Some(current), Some(&changed))?).await?;
     Ok(changed)
 }
 
@@ -166,17 +167,17 @@ pub async fn remove(tx: &Tx, area: &Area, current: &AreaPartner, expected_revisi
     if result.rows_affected == 0 {
         return Err(StoreError::Stale { current: current.revision });
     }
-    tx.record(change("area_partner.removed", area, current, Some(current), None)?).await
+    tx.record(change(EventType::AreaPartnerRemoved, area, current, Some(current), None)?).await
 }
 
 fn change(
-    action: &str,
+    action: EventType,
     area: &Area,
     p: &AreaPartner,
     old: Option<&AreaPartner>,
     new: Option<&AreaPartner>,
 ) -> Result<Change, StoreError> {
-    Ok(Change::of(action, "area_partner", p.id, path(p.area_id, p.organisation_id), old, new)?
+    Ok(Change::of(action, p.id, path(p.area_id, p.organisation_id), old, new)?
         .in_municipality(area.municipality_id)
         .in_area(area.id)
         .of_organisation(p.organisation_id))

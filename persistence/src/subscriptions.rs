@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use domain::access::ReadScope;
+use domain::event::AuditOnlyAction;
 use domain::webhook::Interest;
 use sea_orm::ActiveValue::Set;
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter};
@@ -193,7 +194,7 @@ pub async fn create(tx: &Tx, new: NewSubscription) -> Result<Subscription, Store
     }
     .insert_into(tx.conn())
     .await?;
-    tx.record(change("subscription.created", &s, None, Some(&s))?).await?;
+    tx.record(change(AuditOnlyAction::SubscriptionCreated, &s, None, Some(&s))?).await?;
     Ok(s)
 }
 
@@ -230,7 +231,7 @@ pub async fn update(
     if result.rows_affected == 0 {
         return Err(StoreError::Stale { current: current.revision });
     }
-    tx.record(change("subscription.updated", &changed, Some(current), Some(&changed))?).await?;
+    tx.record(change(AuditOnlyAction::SubscriptionUpdated, &changed, Some(current), Some(&changed))?).await?;
     Ok(changed)
 }
 
@@ -253,18 +254,18 @@ pub async fn delete(tx: &Tx, current: &Subscription, expected_revision: i64) -> 
     if result.rows_affected == 0 {
         return Err(StoreError::Stale { current: current.revision });
     }
-    tx.record(change("subscription.deleted", current, Some(current), None)?).await
+    tx.record(change(AuditOnlyAction::SubscriptionDeleted, current, Some(current), None)?).await
 }
 
 /// Audited, not published: subscriptions are plumbing, not something the cycle's partners react to. The
 /// audit record holds no secret, because [`Subscription`] has none.
 fn change(
-    action: &str,
+    action: AuditOnlyAction,
     s: &Subscription,
     old: Option<&Subscription>,
     new: Option<&Subscription>,
 ) -> Result<Change, StoreError> {
-    let mut c = Change::of(action, "subscription", s.id, path(s.id), old, new)?.unpublished();
+    let mut c = Change::of(action, s.id, path(s.id), old, new)?;
     if let Some(m) = s.owner_municipality_id {
         c = c.in_municipality(m);
     }

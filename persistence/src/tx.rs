@@ -2,6 +2,7 @@
 //! domain event of every change inside itself (SPEC §8). A change and its trail commit together or not at all.
 
 use chrono::{DateTime, Utc};
+use domain::event::Action;
 use sea_orm::{ActiveValue::Set, ConnectionTrait, DatabaseTransaction, EntityTrait};
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -27,8 +28,9 @@ impl Actor {
 /// One change to one resource, as the trail records it.
 #[derive(Debug, Clone)]
 pub struct Change {
-    /// `area.created`, `municipality.updated`, …: the audit action and, where others may react, the event type.
-    pub action: String,
+    /// `area.created`, `api_token.revoked`, …: the audit action and, if it is an event type, the domain event
+    /// it publishes.
+    pub action: Action,
     pub resource_type: &'static str,
     pub resource_id: Uuid,
     pub resource_path: String,
@@ -37,23 +39,22 @@ pub struct Change {
     pub organisation_id: Option<Uuid>,
     pub old: Option<Value>,
     pub new: Option<Value>,
-    /// Whether to publish a domain event. Token changes are audited but not published.
-    pub publish: bool,
 }
 
 impl Change {
-    /// A published change of `resource_type` with the serialised old and new state.
+    /// A change recorded under `action`, on the resource type the catalogue gives it, with the serialised old
+    /// and new state. Whether it is published follows from the action.
     pub fn of<T: serde::Serialize>(
-        action: &str,
-        resource_type: &'static str,
+        action: impl Into<Action>,
         resource_id: Uuid,
         resource_path: String,
         old: Option<&T>,
         new: Option<&T>,
     ) -> Result<Change, StoreError> {
+        let action = action.into();
         Ok(Change {
-            action: action.to_owned(),
-            resource_type,
+            action,
+            resource_type: action.resource_type(),
             resource_id,
             resource_path,
             municipality_id: None,
@@ -61,8 +62,14 @@ impl Change {
             organisation_id: None,
             old: old.map(serde_json::to_value).transpose()?,
             new: new.map(serde_json::to_value).transpose()?,
-            publish: true,
         })
+    }
+
+    /// Records the change on another resource type than the catalogue's: a contribution's deadline events
+    /// are about the contribution.
+    pub fn on_resource_type(mut self, resource_type: &'static str) -> Change {
+        self.resource_type = resource_type;
+        self
     }
 
     pub fn in_municipality(mut self, municipality_id: Uuid) -> Change {
@@ -77,12 +84,6 @@ impl Change {
 
     pub fn of_organisation(mut self, organisation_id: Uuid) -> Change {
         self.organisation_id = Some(organisation_id);
-        self
-    }
-
-    /// Audited, but not published as a domain event.
-    pub fn unpublished(mut self) -> Change {
-        self.publish = false;
         self
     }
 }
@@ -119,38 +120,55 @@ impl Tx {
     /// Writes the audit event and, if the change is published, the domain event; bumps the municipality's
     /// change counter, which tells cached views of it that they are out of date.
     pub async fn record(&self, change: Change) -> Result<(), StoreError> {
-        let municipality_id = change.municipality_id;
-        audit_event::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            at: Set(self.now),
-            actor_token_id: Set(self.actor.token_id),
-            actor_name: Set(self.actor.name.clone()),
-            action: Set(change.action.clone()),
-            resource_type: Set(change.resource_type.to_owned()),
-            resource_id: Set(change.resource_id),
-            municipality_id: Set(change.municipality_id),
-            changes: Set(json!({ "old": change.old.unwrap_or(Value::Null), "new": change.new.unwrap_or(Value::Null) })),
-            request_id: Set(self.actor.request_id.clone()),
-        }
-        .insert_into(&self.txn)
-        .await?;
-        if change.publish {
-            domain_event::ActiveModel {
-                id: sea_orm::ActiveValue::NotSet,
-                event_type: Set(change.action),
-                occurred_at: Set(self.now),
-                municipality_id: Set(change.municipality_id),
-                area_id: Set(change.area_id),
-                organisation_id: Set(change.organisation_id),
+        self.record_all(vec![change]).await
+    }
+
+    /// Records changes made together, as [`Tx::record`] does each, in as few statements as one: the audit
+    /// events in one insert, the domain events in another (in the order given, which is the feed's), and
+    /// each municipality's counter bumped once.
+    pub async fn record_all(&self, changes: Vec<Change>) -> Result<(), StoreError> {
+        let mut municipalities: Vec<Uuid> = changes.iter().filter_map(|c| c.municipality_id).collect();
+        municipalities.sort_unstable();
+        municipalities.dedup();
+        let mut audit = Vec::with_capacity(changes.len());
+        let mut published = Vec::with_capacity(changes.len());
+        for change in changes {
+            audit.push(audit_event::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                at: Set(self.now),
+                actor_token_id: Set(self.actor.token_id),
+                actor_name: Set(self.actor.name.clone()),
+                action: Set(change.action.as_str().to_owned()),
                 resource_type: Set(change.resource_type.to_owned()),
                 resource_id: Set(change.resource_id),
-                resource_path: Set(change.resource_path),
-                seq: Set(None),
+                municipality_id: Set(change.municipality_id),
+                changes: Set(
+                    json!({ "old": change.old.unwrap_or(Value::Null), "new": change.new.unwrap_or(Value::Null) }),
+                ),
+                request_id: Set(self.actor.request_id.clone()),
+            });
+            if let Some(event_type) = change.action.published() {
+                published.push(domain_event::ActiveModel {
+                    id: sea_orm::ActiveValue::NotSet,
+                    event_type: Set(event_type.as_str().to_owned()),
+                    occurred_at: Set(self.now),
+                    municipality_id: Set(change.municipality_id),
+                    area_id: Set(change.area_id),
+                    organisation_id: Set(change.organisation_id),
+                    resource_type: Set(change.resource_type.to_owned()),
+                    resource_id: Set(change.resource_id),
+                    resource_path: Set(change.resource_path),
+                    seq: Set(None),
+                });
             }
-            .insert_into(&self.txn)
-            .await?;
         }
-        if let Some(m) = municipality_id {
+        if !audit.is_empty() {
+            audit_event::Entity::insert_many(audit).exec_without_returning(&self.txn).await?;
+        }
+        if !published.is_empty() {
+            domain_event::Entity::insert_many(published).exec_without_returning(&self.txn).await?;
+        }
+        for m in municipalities {
             crate::stamps::bump(&self.txn, m).await?;
         }
         Ok(())

@@ -65,14 +65,57 @@ impl From<AuditEvent> for AuditEventResponse {
     }
 }
 
+/// What the audit trail records a change as: every event type of the feed, and the changes that are audited
+/// but not published. The schema is the catalogue (`domain::event::Action`), each with its Dutch description.
+pub struct AuditAction;
+
+impl utoipa::PartialSchema for AuditAction {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use domain::event::Action;
+        let listed: String = Action::all()
+            .map(|a| {
+                let published = if a.published().is_some() { "" } else { " (niet gepubliceerd)" };
+                format!("\n- `{}`: {}{published}", a.as_str(), a.description_nl())
+            })
+            .collect();
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::Type::String)
+            .description(Some(format!("Action of an audit event:\n{listed}")))
+            .enum_values(Some(Action::all().map(|a| a.as_str())))
+            .into()
+    }
+}
+
+impl ToSchema for AuditAction {}
+
+/// The types of resource the audit trail records changes of, as the catalogue names them.
+pub struct AuditResourceType;
+
+impl utoipa::PartialSchema for AuditResourceType {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        let mut types: Vec<&str> = domain::event::Action::all().map(|a| a.resource_type()).collect();
+        types.sort_unstable();
+        types.dedup();
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::Type::String)
+            .description(Some("Type of the resource an audit event records a change of"))
+            .enum_values(Some(types))
+            .into()
+    }
+}
+
+impl ToSchema for AuditResourceType {}
+
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct AuditQuery {
     /// `municipality`, `area`, `organisation`, `area_partner`, `api_token`, …
+    #[param(value_type = Option<AuditResourceType>, inline)]
     pub resource_type: Option<String>,
     pub resource_id: Option<Uuid>,
     /// `area.created`, `municipality.updated`, `api_token.revoked`, …
+    #[param(value_type = Option<AuditAction>, inline)]
     pub action: Option<String>,
     /// Changes made with this token.
     pub actor_token_id: Option<Uuid>,

@@ -5,7 +5,6 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
 use domain::access::ReadScope;
-use domain::webhook::EVENT_TYPES;
 use persistence::events::{self as store, Event, EventFilter};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -16,16 +15,19 @@ use crate::extract::{Auth, Query};
 use crate::pagination::{ListResponse, check_page_size, next_link_with};
 use crate::startup::AppState;
 
-/// The type of a domain event, as the feed's `types` filter and a subscription's `eventTypes` take it; the
-/// schema lists the types the service raises (`domain::webhook::EVENT_TYPES`).
+/// The type of a domain event, as the feed's `types` filter and a subscription's `eventTypes` take it. The
+/// schema is the catalogue (`domain::event::EventType`), each value with its Dutch description, so the
+/// document lists exactly what the service raises.
 pub struct EventType;
 
 impl utoipa::PartialSchema for EventType {
     fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        let types = domain::event::EventType::ALL;
+        let listed: String = types.iter().map(|t| format!("\n- `{}`: {}", t.as_str(), t.description_nl())).collect();
         utoipa::openapi::ObjectBuilder::new()
             .schema_type(utoipa::openapi::Type::String)
-            .description(Some("Type of a domain event"))
-            .enum_values(Some(EVENT_TYPES.iter().copied()))
+            .description(Some(format!("Type of a domain event:\n{listed}")))
+            .enum_values(Some(types.iter().map(|t| t.as_str())))
             .into()
     }
 }
@@ -96,7 +98,7 @@ pub fn parse_types(problems: &mut domain::FieldErrors, types: Option<&str>) -> V
     let Some(types) = types else { return Vec::new() };
     let types: Vec<String> = types.split(',').map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()).collect();
     for t in &types {
-        if !EVENT_TYPES.contains(&t.as_str()) {
+        if domain::event::EventType::parse(t).is_none() {
             problems.push("types", "unknown_event_type", format!("'{t}' is not an event type"));
         }
     }

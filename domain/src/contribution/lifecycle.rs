@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::access::Forbidden;
+use crate::event::EventType;
 use crate::lifecycle::NOTE_MAX;
 use crate::principal::{Access, Principal};
 
@@ -134,14 +135,14 @@ impl ContributionAction {
     }
 
     /// The domain event a transition raises (SPEC §8). Every outcome of the work is a delivery report.
-    pub fn event_type(self) -> &'static str {
+    pub fn event_type(self) -> EventType {
         match self {
-            ContributionAction::Agree => "contribution.committed",
-            ContributionAction::Start => "contribution.started",
+            ContributionAction::Agree => EventType::ContributionCommitted,
+            ContributionAction::Start => EventType::ContributionStarted,
             ContributionAction::Deliver | ContributionAction::PartiallyDeliver | ContributionAction::NotDeliver => {
-                "contribution.delivered"
+                EventType::ContributionDelivered
             }
-            ContributionAction::Withdraw => "contribution.withdrawn",
+            ContributionAction::Withdraw => EventType::ContributionWithdrawn,
         }
     }
 }

@@ -131,8 +131,7 @@ async fn an_event_that_commits_late_is_not_skipped_by_a_reader_who_has_moved_on(
     let m = app.municipality("Woerden").await;
     let slow = app.db.begin(persistence::Actor::system("slow writer")).await.unwrap();
     let change = persistence::Change::of::<Value>(
-        "area.updated",
-        "area",
+        domain::event::EventType::AreaUpdated,
         uuid::Uuid::now_v7(),
         "/api/v1/areas/x".into(),
         None,

@@ -7,6 +7,7 @@ mod contributions;
 mod conventions;
 mod deadlines;
 mod documents;
+mod event_catalogue;
 mod events;
 mod municipalities;
 mod organisations;
