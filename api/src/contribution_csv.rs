@@ -311,7 +311,12 @@ mod tests {
                     ,Twee,nothing,1,2027-01-01,y\n\
                     ,Drie\n";
         let (rows, errors) = read(file.as_bytes()).unwrap();
-        assert!(rows.is_empty(), "no row parsed whole");
+        let unreadable: Vec<(u64, Vec<&str>)> = rows.iter().map(|r| (r.row, r.unreadable.clone())).collect();
+        assert_eq!(
+            unreadable,
+            [(2, vec!["id", "amount", "dueDate"]), (3, vec!["kind"])],
+            "rows with bad cells are kept, their unreadable cells marked, for the rest to be checked"
+        );
         assert_eq!(
             names(errors),
             [

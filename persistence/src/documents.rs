@@ -801,14 +801,13 @@ pub async fn transition(
     }
     let result = update
         .filter(version::Column::Id.eq(current.summary.id))
-        .filter(version::Column::Status.eq(from.as_str()))
+        // Every change bumps the revision, so this also holds the status: a transition that raced another is
+        // stale (412), as a contribution's is.
+        .filter(version::Column::Revision.eq(current.summary.revision))
         .exec(tx.conn())
         .await?;
     if result.rows_affected == 0 {
-        return Err(StoreError::Conflict(format!(
-            "version {} changed status at the same time; read it again",
-            current.summary.number
-        )));
+        return Err(StoreError::Stale { current: current.summary.revision });
     }
     version_transition::ActiveModel {
         id: Set(Uuid::now_v7()),

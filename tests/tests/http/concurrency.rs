@@ -53,3 +53,28 @@ async fn concurrent_creates_with_one_idempotency_key_create_one_resource() {
     let listed = app.get("/api/v1/organisations", &app.admin).await;
     assert_eq!(listed.body["results"].as_array().map(Vec::len), Some(1));
 }
+
+/// A version's and a contribution's transitions based on one ETag race alike: one wins, the rest are stale
+/// (412), not a conflict of state (409), whichever database decides the race.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_transitions_based_on_one_etag_lose_as_stale() {
+    let app = TestApp::spawn().await;
+    let m = app.municipality("Woerden").await;
+    let area = app.area(&m, "WO-CENTRUM").await;
+    let body = json!({"areaId": area, "kind": "analysis", "year": 2027});
+    let doc = app.post("/api/v1/documents", &app.admin, &body).await.ok(201)["document"]["id"].clone();
+    let path = format!("/api/v1/documents/{}/versions/1", doc.as_str().unwrap());
+    let etag = app.get(&path, &app.admin).await.etag();
+    let requests = (0..12).map(|_| {
+        TestApp::send(
+            app.request(reqwest::Method::POST, &format!("{path}/transitions"), Some(&app.admin))
+                .header("If-Match", etag.as_str())
+                .json(&json!({"action": "submit"})),
+        )
+    });
+    let replies = join_all(requests).await;
+    assert_eq!(replies.iter().filter(|r| r.status == 200).count(), 1, "one submission wins");
+    for r in replies.iter().filter(|r| r.status != 200) {
+        r.problem(412);
+    }
+}
