@@ -71,7 +71,9 @@ struct ApiDoc;
 
 /// The document as served and checked in.
 pub fn document() -> utoipa::openapi::OpenApi {
-    ApiDoc::openapi()
+    let mut doc = ApiDoc::openapi();
+    crate::published_limits::apply(&mut doc);
+    doc
 }
 
 pub fn json() -> String {
