@@ -69,8 +69,9 @@ STATE_DEPENDENT_CODES = {
 # field") is what the schema says, and stays a failure.
 SCHEMA_REQUIRED_REASONS = ("must not be empty", "missing field")
 # The CSV of POST /contributions/imports has a header line and columns described in prose; a text/csv body has no
-# JSON Schema to generate a valid file from, so schemathesis' random text is rightly refused.
-CSV_IMPORT = "POST /api/v1/contributions/imports"
+# JSON Schema to generate a valid file from, so schemathesis' random text is rightly refused. `case.path` is the
+# document's path, relative to its server `/api/v1`.
+CSV_IMPORT = "POST /contributions/imports"
 # An Idempotency-Key reused with another body is 422 (SPEC §9); schemathesis draws keys independently of bodies.
 IDEMPOTENCY_KEY_REUSED = "urn:gebiedscyclus:problem:idempotency-key-reused"
 

@@ -6,6 +6,7 @@ use utoipa::openapi::header::HeaderBuilder;
 use utoipa::openapi::path::{HttpMethod, Operation, ParameterBuilder, ParameterIn};
 use utoipa::openapi::response::ResponseBuilder;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
+use utoipa::openapi::server::ServerBuilder;
 use utoipa::openapi::{ContentBuilder, Object, ObjectBuilder, Ref, Required, Type};
 use utoipa::{Modify, OpenApi};
 
@@ -25,9 +26,14 @@ analysis (gebiedsanalyse), a four-yearly agenda (gebiedsagenda) with what each p
 `invalidParams` listing every problem with the input. Changes need `If-Match` with the ETag last read; creates accept \
 `Idempotency-Key`. Lists are paged with `pageSize` and an opaque `cursor`.",
         license(name = "EUPL-1.2", identifier = "EUPL-1.2"),
-        contact(name = "Gebiedscyclus")
+        // The project has no public home or mailbox: the example host of the README stands in for where a
+        // deployment serves its docs page, to be replaced by whoever runs the service.
+        contact(
+            name = "Gebiedscyclus",
+            url = "https://gebiedscyclus.example.nl/api/v1/docs/",
+            email = "api@gebiedscyclus.example.nl"
+        )
     ),
-    servers((url = "/", description = "This service")),
     paths(
         operations::live, operations::ready, operations::metrics, operations::openapi_json,
         municipalities::list, municipalities::create, municipalities::get, municipalities::update, municipalities::delete,
@@ -65,7 +71,7 @@ analysis (gebiedsanalyse), a four-yearly agenda (gebiedsagenda) with what each p
         (name = "subscriptions", description = "Webhook subscriptions (abonnementen): signed deliveries of the events, at least once, with a delivery log (afleverlog)"),
         (name = "operations", description = "Health, metrics and this document"),
     ),
-    modifiers(&Conventions),
+    modifiers(&Conventions, &DesignRules),
 )]
 struct ApiDoc;
 
@@ -247,6 +253,88 @@ fn add_conventions(op: &mut Operation, method: HttpMethod, single: bool, public:
                     .build()
                     .into(),
             );
+        }
+    }
+}
+
+/// Where version 1 of the API is served. The handlers are annotated with their full paths (so each annotation
+/// says where it is routed); the document puts this prefix in `servers`, as the API Design Rules ask
+/// (`/core/uri-version`: the major version in the server URL).
+const API_BASE: &str = "/api/v1";
+
+/// The NL GOV API Design Rules (ADR 2.2) applied to what utoipa generates: the major version in the server URL
+/// and UpperCamelCase schema names. Runs after `Conventions`, which tells the versioned API from the rest by
+/// the full paths.
+struct DesignRules;
+
+impl Modify for DesignRules {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        openapi.servers = Some(vec![
+            ServerBuilder::new().url(API_BASE).description(Some("This service, version 1 of the API")).build(),
+        ]);
+        let prefix = format!("{API_BASE}/");
+        let paths = std::mem::take(&mut openapi.paths.paths);
+        for (path, mut item) in paths {
+            let path = match path.strip_prefix(&prefix) {
+                Some(rest) => format!("/{rest}"),
+                // Health and metrics live outside the versioned API: a path-level server keeps them where the
+                // service answers them, for clients that resolve each path against its server.
+                None => {
+                    item.servers = Some(vec![
+                        ServerBuilder::new()
+                            .url("/")
+                            .description(Some("This service's root, outside the versioned API"))
+                            .build(),
+                    ]);
+                    path
+                }
+            };
+            openapi.paths.paths.insert(path, item);
+        }
+        rename_list_schemas(openapi);
+    }
+}
+
+/// utoipa names an instance of the generic `ListResponse<T>` `ListResponse_T`, which is not UpperCamelCase
+/// (`nlgov:schema-camel-case`); `ListResponse_AreaResponse` becomes `AreaList`. Only the names change: the
+/// schemas keep their shape, and every reference follows the new name.
+fn rename_list_schemas(openapi: &mut utoipa::openapi::OpenApi) {
+    let Some(components) = openapi.components.as_mut() else { return };
+    let mut renamed = std::collections::BTreeMap::new();
+    let names: Vec<String> = components.schemas.keys().filter(|n| n.starts_with("ListResponse_")).cloned().collect();
+    for old in names {
+        let item = &old["ListResponse_".len()..];
+        let item = item.strip_suffix("Response").or_else(|| item.strip_suffix("Body")).unwrap_or(item);
+        let new = format!("{item}List");
+        // A clash would silently merge two shapes under one name; the document is built at start and in the
+        // drift test, so this fails before any client sees it.
+        assert!(!components.schemas.contains_key(&new), "schema {old} would replace the existing {new}");
+        if let Some(schema) = components.schemas.remove(&old) {
+            components.schemas.insert(new.clone(), schema);
+        }
+        renamed.insert(format!("#/components/schemas/{old}"), format!("#/components/schemas/{new}"));
+    }
+    if renamed.is_empty() {
+        return;
+    }
+    // A list is only ever a response body; `openapi/tests` checks that every `$ref` of the document resolves.
+    let rename = |content: &mut utoipa::openapi::RefOr<utoipa::openapi::Content>| {
+        if let utoipa::openapi::RefOr::T(content) = content
+            && let Some(utoipa::openapi::RefOr::Ref(r)) = content.schema.as_mut()
+            && let Some(new) = renamed.get(&r.ref_location)
+        {
+            r.ref_location = new.clone();
+        }
+    };
+    for item in openapi.paths.paths.values_mut() {
+        for op in
+            [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete].into_iter().flatten()
+        {
+            for response in op.responses.responses.values_mut() {
+                if let utoipa::openapi::RefOr::T(response) = response {
+                    response.content.values_mut().for_each(rename);
+                }
+            }
         }
     }
 }
