@@ -66,7 +66,8 @@ impl From<&CheckInRecord> for CheckInBody {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CreateCheckIn {
-    /// The day the report is about; not in the future (Dutch calendar day).
+    /// The day the report is about: in 2000 or later, and not in the future (Dutch calendar day).
+    #[schema(pattern = r"^(2[0-9]{3})-")]
     pub date: NaiveDate,
     #[schema(minimum = 0, maximum = 100)]
     pub progress_percent: i32,

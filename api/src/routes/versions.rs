@@ -318,7 +318,8 @@ pub struct PatchOperation {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Object)]
+    /// Any JSON value: the part of the content that is added or replaced.
+    #[schema(value_type = serde_json::Value)]
     pub value: Option<serde_json::Value>,
 }
 
