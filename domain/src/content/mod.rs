@@ -153,7 +153,9 @@ pub(crate) mod check {
 
     /// A well-formed key, not used before in `seen`.
     pub fn key(e: &mut FieldErrors, path: &str, key: &str, seen: &mut HashSet<String>) {
-        if !is_key(key) {
+        if key.chars().count() > KEY_MAX {
+            e.push(path, "too_long", format!("a key has at most {KEY_MAX} characters"));
+        } else if !is_key(key) {
             let rule = "letters, digits, '.', '_' or '-', starting with a letter or digit";
             e.push(path, "invalid_key", format!("'{key}' is not a key: 1 to {KEY_MAX} {rule}"));
         } else if !seen.insert(key.to_owned()) {
