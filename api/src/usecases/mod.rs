@@ -9,11 +9,13 @@
 //! Both take the acting [`domain::Principal`] and a parsed command, and return domain values or one
 //! [`Error`].
 
+pub mod areas;
 pub mod check_ins;
 pub mod content;
 pub mod contribution_imports;
 pub mod contributions;
 pub mod documents;
+pub mod municipalities;
 mod targets;
 pub mod versions;
 
