@@ -16,6 +16,8 @@ pub mod contribution_imports;
 pub mod contributions;
 pub mod documents;
 pub mod municipalities;
+pub mod organisations;
+pub mod partners;
 mod targets;
 pub mod versions;
 
