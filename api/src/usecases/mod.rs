@@ -9,7 +9,9 @@
 //! Both take the acting [`domain::Principal`] and a parsed command, and return domain values or one
 //! [`Error`].
 
+pub mod api_tokens;
 pub mod areas;
+pub mod audit;
 pub mod check_ins;
 pub mod content;
 pub mod contribution_imports;
