@@ -24,7 +24,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use crate::bodies::{Kind, Status};
-use crate::deadlines;
+use crate::usecases::deadlines;
 use crate::error::ApiError;
 use crate::extract::{Auth, Query};
 use crate::startup::AppState;
@@ -275,7 +275,7 @@ pub async fn get(
     let monitors = persistence::monitors::latest_up_to(conn, scope, &area_ids, year).await?;
 
     let documents = deadlines::stage_documents_from(&docs, &versions);
-    let visible = deadlines::visible_stages(scope);
+    let visible = deadline::visible_stages(scope);
     let mut totals = Totals {
         areas: areas.len() as u32,
         stages: STAGES.iter().map(|k| StageTotals { stage: (*k).into(), states: StateCounts::default() }).collect(),

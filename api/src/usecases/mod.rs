@@ -12,10 +12,12 @@
 pub mod api_tokens;
 pub mod areas;
 pub mod audit;
+pub mod boards;
 pub mod check_ins;
 pub mod content;
 pub mod contribution_imports;
 pub mod contributions;
+pub mod deadlines;
 pub mod documents;
 pub mod municipalities;
 pub mod organisations;
