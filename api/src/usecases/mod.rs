@@ -17,6 +17,7 @@ pub mod check_ins;
 pub mod content;
 pub mod contribution_imports;
 pub mod contributions;
+pub mod dashboard;
 pub mod deadlines;
 pub mod documents;
 pub mod municipalities;
