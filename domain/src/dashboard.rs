@@ -146,9 +146,10 @@ mod tests {
         let today = day(2027, 6, 1);
         let mut counts = ContributionCounts::default();
         counts.count(ContributionStatus::InProgress, Some(&due(day(2027, 5, 31), None, false)), false, today, 30);
+        counts.count(ContributionStatus::Committed, Some(&due(day(2027, 1, 1), None, false)), false, today, 30);
         counts.count(ContributionStatus::InProgress, Some(&due(day(2027, 6, 1), None, false)), false, today, 30);
         counts.count(ContributionStatus::Committed, None, false, today, 30);
-        assert_eq!((counts.total, counts.in_progress, counts.committed, counts.overdue), (3, 2, 1, 1));
+        assert_eq!((counts.total, counts.in_progress, counts.committed, counts.overdue), (4, 2, 2, 2));
     }
 
     #[test]
