@@ -243,8 +243,9 @@ pub async fn get(
     Query(q): Query<DashboardQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let query = dashboard::DashboardQuery { municipality_id: q.municipality_id, year: q.year };
-    let render = |d: &Dashboard| {
-        let body = serde_json::to_vec(&DashboardBody::from(d)).map_err(|e| usecases::Error::Internal(e.to_string()))?;
+    let render = |d: Dashboard| {
+        let body =
+            serde_json::to_vec(&DashboardBody::from(&d)).map_err(|e| usecases::Error::Internal(e.to_string()))?;
         Ok(Bytes::from(body))
     };
     let now = state.db.clock().now();

@@ -82,16 +82,17 @@ pub struct Totals {
 const STAGES: [DocumentKind; 4] =
     [DocumentKind::Analysis, DocumentKind::Agenda, DocumentKind::Plan, DocumentKind::Monitor];
 
-/// The dashboard as of `now`, as the adapter keeps it: `render` makes what `views` holds from a freshly
-/// computed dashboard (the JSON API keeps the serialised body, so a hit costs no serialisation), and a view
-/// is served from `views` while the municipality's change counter has not moved.
+/// The dashboard as of `now`, in the form the adapter keeps it: `render` turns a freshly computed dashboard
+/// into what `views` holds (the JSON API keeps the serialised body, so a hit costs no serialisation; a page
+/// may keep the dashboard itself), and a view is served from `views` while the municipality's change counter
+/// has not moved.
 pub async fn get<C: ConnectionTrait, V: Clone>(
     conn: &C,
     p: &Principal,
     now: DateTime<Utc>,
     query: DashboardQuery,
     views: &ViewCache<V>,
-    render: impl FnOnce(&Dashboard) -> Result<V>,
+    render: impl FnOnce(Dashboard) -> Result<V>,
 ) -> Result<V> {
     let today = dutch_date(now);
     let year = query.year.unwrap_or_else(|| today.year());
@@ -106,7 +107,7 @@ pub async fn get<C: ConnectionTrait, V: Clone>(
         return Ok(view);
     }
     let dashboard = compute(conn, scope, query.municipality_id, year, today).await?;
-    let view = render(&dashboard)?;
+    let view = render(dashboard)?;
     views.put(key, stamp, view.clone());
     Ok(view)
 }
