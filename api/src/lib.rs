@@ -6,7 +6,6 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod contribution_csv;
-pub mod deadlines;
 pub mod demo;
 pub mod error;
 pub mod extract;

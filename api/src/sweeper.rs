@@ -34,7 +34,7 @@ pub async fn sweep_once(db: &Db) -> Result<SweepReport, ApiError> {
     for municipality_id in persistence::municipalities::ids(db.conn()).await? {
         report.municipalities += 1;
         let areas = persistence::areas::all(db.conn(), ReadScope::All, Some(municipality_id), None).await?;
-        let deadlines = crate::deadlines::compute(db.conn(), ReadScope::All, &areas, years, today).await?;
+        let deadlines = crate::usecases::deadlines::compute(db.conn(), ReadScope::All, &areas, years, today).await?;
         let announced: HashSet<(String, String)> =
             persistence::deadlines::announced(db.conn(), municipality_id).await?.into_iter().collect();
         let pending: Vec<_> = deadlines

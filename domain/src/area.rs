@@ -72,6 +72,17 @@ pub fn check_validity(errors: &mut FieldErrors, valid_from: Option<NaiveDate>, v
     }
 }
 
+/// A partnership (gebiedspartnerschap) ends no earlier than it starts.
+pub fn check_partnership(since: Option<NaiveDate>, until: Option<NaiveDate>) -> FieldErrors {
+    let mut errors = FieldErrors::new();
+    if let (Some(s), Some(u)) = (since, until)
+        && u < s
+    {
+        errors.push("until", "before_since", format!("{u} lies before since {s}"));
+    }
+    errors
+}
+
 /// Checks a whole area as it will be stored.
 pub fn check_area(
     name: &str,
@@ -140,5 +151,14 @@ mod tests {
         assert!(check_area("A", "A", &[], d("2024-01-01"), d("2024-01-01")).is_empty());
         let e = check_area("A", "A", &[], d("2024-01-02"), d("2024-01-01"));
         assert_eq!(e.iter().next().unwrap().name, "validUntil");
+    }
+
+    #[test]
+    fn a_partnership_may_not_end_before_it_starts() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+        assert!(check_partnership(d("2027-01-01"), d("2027-01-01")).is_empty());
+        assert!(check_partnership(None, d("2020-01-01")).is_empty());
+        let e = check_partnership(d("2027-01-02"), d("2027-01-01"));
+        assert_eq!(e.iter().map(|e| (e.name.as_str(), e.code)).collect::<Vec<_>>(), [("until", "before_since")]);
     }
 }

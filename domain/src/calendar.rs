@@ -117,7 +117,8 @@ pub const CYCLE_YEARS: (i32, i32) = (2000, 2100);
 /// The longest period one agenda covers.
 pub const AGENDA_MAX_YEARS: i32 = PERIOD_YEARS_RANGE.1 as i32;
 
-fn check_cycle_year(errors: &mut FieldErrors, name: &str, year: i32) {
+/// Checks that `year` is one of the [`CYCLE_YEARS`].
+pub fn check_cycle_year(errors: &mut FieldErrors, name: &str, year: i32) {
     if !(CYCLE_YEARS.0..=CYCLE_YEARS.1).contains(&year) {
         errors.push(name, "out_of_range", format!("must be between {} and {}", CYCLE_YEARS.0, CYCLE_YEARS.1));
     }

@@ -9,6 +9,7 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::access::ReadScope;
 use crate::calendar::{Calendar, MonthDay};
 use crate::clock::dutch_date;
 use crate::content::DocumentKind;
@@ -180,6 +181,15 @@ pub fn state(
 /// year, so that what was just missed, what is due and what comes next are all in view.
 pub fn default_years(today: NaiveDate) -> (i32, i32) {
     (today.year() - 1, today.year() + 1)
+}
+
+/// The stages a reader may see deadlines of. Partners do not see analyses (SPEC §7), so neither do they
+/// see whether one was due or late.
+pub fn visible_stages(scope: ReadScope) -> &'static [Stage] {
+    match scope {
+        ReadScope::PartnerOrganisation(_) => &[Stage::Agenda, Stage::Plan, Stage::Monitor, Stage::Contribution],
+        _ => &Stage::ALL,
+    }
 }
 
 /// Whether an area whose division is valid from `from` until `until` exists in `year` at all; a year
@@ -531,5 +541,13 @@ mod tests {
             assert_eq!(serde_json::to_value(s).unwrap(), s.as_str());
         }
         assert!(DeadlineState::Overdue.is_announced() && !DeadlineState::Open.is_announced());
+    }
+
+    #[test]
+    fn a_partner_sees_every_deadline_but_the_analysis() {
+        let partner = visible_stages(ReadScope::PartnerOrganisation(Uuid::nil()));
+        assert_eq!(partner, [Stage::Agenda, Stage::Plan, Stage::Monitor, Stage::Contribution]);
+        assert_eq!(visible_stages(ReadScope::Municipality(Uuid::nil())), Stage::ALL);
+        assert_eq!(visible_stages(ReadScope::All), Stage::ALL);
     }
 }

@@ -11,6 +11,7 @@ pub mod calendar;
 pub mod clock;
 pub mod content;
 pub mod contribution;
+pub mod dashboard;
 pub mod deadline;
 pub mod event;
 pub mod field_errors;

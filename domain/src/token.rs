@@ -1,5 +1,6 @@
 //! API tokens (SPEC §7): which scope a requested token gets, and who may issue it.
 
+use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use crate::field_errors::{FieldErrors, check_text};
@@ -66,6 +67,16 @@ pub fn requested_access(issuer: &Principal, request: &TokenRequest) -> Result<Ac
         Role::Viewer => Access::Viewer { municipality_id: municipality_id.unwrap_or_default() },
         Role::Partner => Access::Partner { organisation_id: request.organisation_id.unwrap_or_default() },
     })
+}
+
+/// A token is issued, or its expiry changed, to expire later than `now`: one that is expired already would
+/// be refused the moment it is used.
+pub fn check_expiry(errors: &mut FieldErrors, expires_at: Option<DateTime<Utc>>, now: DateTime<Utc>) {
+    if let Some(at) = expires_at
+        && at <= now
+    {
+        errors.push("expiresAt", "in_the_past", "must lie in the future");
+    }
 }
 
 /// Why an issuer may not hand out a token.
@@ -182,5 +193,16 @@ mod tests {
         ] {
             assert!(may_issue(&issuer(access), &Access::Viewer { municipality_id: m }).is_err());
         }
+    }
+
+    #[test]
+    fn an_expiry_must_lie_after_now() {
+        let now = DateTime::parse_from_rfc3339("2027-03-01T12:00:00Z").unwrap().with_timezone(&Utc);
+        let mut e = FieldErrors::new();
+        check_expiry(&mut e, None, now);
+        check_expiry(&mut e, Some(now + chrono::Duration::seconds(1)), now);
+        assert!(e.is_empty());
+        check_expiry(&mut e, Some(now), now);
+        assert_eq!(e.iter().map(|e| (e.name.as_str(), e.code)).collect::<Vec<_>>(), [("expiresAt", "in_the_past")]);
     }
 }

@@ -2,10 +2,9 @@
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
-use domain::access::{self, ReadScope};
-use domain::principal::{Access, Role as DomainRole};
-use domain::token::{IssueRefusal, TokenRequest, may_issue, requested_access};
-use persistence::api_tokens::{self as store, ApiToken, NewToken, TokenFilter};
+use domain::principal::Role as DomainRole;
+use domain::token::TokenRequest;
+use persistence::api_tokens::{ApiToken, TokenFilter};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -15,7 +14,7 @@ use crate::extract::{Auth, Body, IdempotencyKey, IfMatch, PathId, Query};
 use crate::pagination::{ListResponse, list_response, page_params};
 use crate::respond::{self, Created};
 use crate::startup::AppState;
-use crate::tokens;
+use crate::usecases::api_tokens::{self, TokenChange};
 
 /// Role of a token: beheerder (admin), opgaveregisseur (coordinator), gebiedsmedewerker (area_editor),
 /// samenwerkingspartner (partner), meelezer/dashboard (viewer).
@@ -149,14 +148,6 @@ pub struct ApiTokenQuery {
     pub cursor: Option<String>,
 }
 
-fn check_expiry(errors: &mut domain::FieldErrors, expires_at: Option<DateTime<Utc>>, now: DateTime<Utc>) {
-    if let Some(at) = expires_at
-        && at <= now
-    {
-        errors.push("expiresAt", "in_the_past", "must lie in the future");
-    }
-}
-
 /// List API tokens (administrators: all; coordinators: their municipality's).
 #[utoipa::path(operation_id = "listApiTokens", get, path = "/api/v1/api-tokens", tag = "api-tokens", params(ApiTokenQuery),
     responses((status = 200, description = "A page of tokens", body = ListResponse<ApiTokenResponse>)))]
@@ -166,7 +157,6 @@ pub async fn list(
     Auth(p): Auth,
     Query(q): Query<ApiTokenQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    access::may_manage_tokens(&p)?;
     let (limit, after) = page_params(q.page_size, q.cursor.as_deref())?;
     let filter = TokenFilter {
         role: q.role.map(Into::into),
@@ -174,7 +164,7 @@ pub async fn list(
         organisation_id: q.organisation_id,
         include_revoked: q.include_revoked.unwrap_or(false),
     };
-    let page = store::list(state.db.conn(), ReadScope::of(&p), &filter, after, limit).await?;
+    let page = api_tokens::list(state.db.conn(), &p, &filter, after, limit).await?;
     Ok(HttpResponse::Ok().json(list_response(&req, page.map(|t| ApiTokenResponse::from(&t)))))
 }
 
@@ -188,8 +178,7 @@ pub async fn get(
     Auth(p): Auth,
     PathId(id): PathId,
 ) -> Result<HttpResponse, ApiError> {
-    access::may_manage_tokens(&p)?;
-    let t = store::get(state.db.conn(), ReadScope::of(&p), id).await?;
+    let t = api_tokens::get(state.db.conn(), &p, id).await?;
     Ok(respond::resource(&req, t.revision, &ApiTokenResponse::from(&t)))
 }
 
@@ -203,7 +192,6 @@ pub async fn create(
     key: IdempotencyKey,
     body: Body<CreateApiToken>,
 ) -> Result<HttpResponse, ApiError> {
-    access::may_manage_tokens(&p)?;
     let input = &body.value;
     let request = TokenRequest {
         name: input.name.clone(),
@@ -212,89 +200,13 @@ pub async fn create(
         organisation_id: input.organisation_id,
         area_ids: input.area_ids.clone(),
     };
-    let mut errors = domain::FieldErrors::new();
-    check_expiry(&mut errors, input.expires_at, state.db.clock().now());
-    let access = match requested_access(&p, &request) {
-        Ok(a) => Some(a),
-        Err(e) => {
-            errors.merge(e);
-            None
-        }
-    };
-    errors.into_result(())?;
-    let access = access.ok_or_else(|| ApiError::Internal("token scope missing".into()))?;
-    match may_issue(&p, &access) {
-        Ok(()) => {}
-        Err(IssueRefusal::Forbidden(reason)) => return Err(ApiError::Forbidden(format!("{reason}."))),
-        Err(IssueRefusal::OtherMunicipality) => {
-            return Err(ApiError::Forbidden("A coordinator issues tokens for its own municipality only.".into()));
-        }
-    }
-    let secret = tokens::generate_secret();
     respond::create(&state, &req, &p, key, &body.raw, async |tx| {
-        check_scope_exists(tx.conn(), &p, &access).await?;
-        let managing = access.municipality_id().or(p.access.municipality_id());
-        let t = store::create(
-            tx,
-            NewToken {
-                name: input.name.trim().to_owned(),
-                access: access.clone(),
-                token_hash: tokens::hash_secret(&secret),
-                prefix: tokens::display_prefix(&secret),
-                managing_municipality_id: managing,
-                expires_at: input.expires_at,
-            },
-        )
-        .await?;
-        let body = CreatedApiToken { token: secret.clone(), api_token: ApiTokenResponse::from(&t) };
+        let issued = api_tokens::issue(tx, &p, request, input.expires_at).await?;
+        let t = &issued.token;
+        let body = CreatedApiToken { token: issued.secret.clone(), api_token: ApiTokenResponse::from(t) };
         Created::new(&body, format!("/api/v1/api-tokens/{}", t.id), t.revision)
     })
     .await
-}
-
-/// The municipality, organisation and areas a token names must exist, and a coordinator hands partner
-/// tokens only to organisations that take part in one of its areas.
-async fn check_scope_exists(
-    conn: &impl persistence::ConnectionTrait,
-    issuer: &domain::Principal,
-    access: &Access,
-) -> Result<(), ApiError> {
-    let mut errors = domain::FieldErrors::new();
-    if let Some(m) = access.municipality_id()
-        && matches!(
-            persistence::municipalities::get(conn, ReadScope::All, m).await,
-            Err(persistence::StoreError::NotFound)
-        )
-    {
-        errors.push("municipalityId", "unknown", "no such municipality");
-    }
-    if let Some(o) = access.organisation_id() {
-        match persistence::organisations::get(conn, ReadScope::All, o).await {
-            Err(persistence::StoreError::NotFound) => errors.push("organisationId", "unknown", "no such organisation"),
-            Err(e) => return Err(e.into()),
-            Ok(_) => {
-                if let Some(own) = issuer.access.municipality_id()
-                    && !persistence::partners::organisation_in_municipality(conn, o, own).await?
-                {
-                    return Err(ApiError::Forbidden(
-                        "A coordinator issues partner tokens only to organisations taking part in one of its areas."
-                            .into(),
-                    ));
-                }
-            }
-        }
-    }
-    if let (Some(m), ids) = (access.municipality_id(), access.area_ids())
-        && !ids.is_empty()
-    {
-        let found = persistence::areas::ids_in_municipality(conn, m, ids).await?;
-        for (i, id) in ids.iter().enumerate() {
-            if !found.contains(id) {
-                errors.push(format!("areaIds[{i}]"), "unknown", "no such area in this municipality");
-            }
-        }
-    }
-    Ok(errors.into_result(())?)
 }
 
 /// Rename a token or change its expiry.
@@ -309,19 +221,9 @@ pub async fn update(
     if_match: IfMatch,
     body: Body<UpdateApiToken>,
 ) -> Result<HttpResponse, ApiError> {
-    access::may_manage_tokens(&p)?;
+    let change = TokenChange { name: body.value.name.clone(), expires_at: body.value.expires_at };
     let t = respond::in_transaction(&state, &req, &p, async |tx| {
-        let current = store::get(tx.conn(), ReadScope::of(&p), id).await?;
-        let expected = if_match.revision(current.revision)?;
-        let name = body.value.name.clone().unwrap_or(current.name.clone());
-        let expires_at = body.value.expires_at.unwrap_or(current.expires_at);
-        let mut errors = domain::FieldErrors::new();
-        domain::field_errors::check_text(&mut errors, "name", &name, domain::token::NAME_MAX);
-        if body.value.expires_at.is_some() {
-            check_expiry(&mut errors, expires_at, tx.now());
-        }
-        errors.into_result(())?;
-        Ok(store::update(tx, &current, name.trim().to_owned(), expires_at, expected).await?)
+        Ok(api_tokens::update(tx, &p, id, &if_match.0, change).await?)
     })
     .await?;
     Ok(respond::changed(t.revision, &ApiTokenResponse::from(&t)))
@@ -337,12 +239,7 @@ pub async fn revoke(
     PathId(id): PathId,
     if_match: IfMatch,
 ) -> Result<HttpResponse, ApiError> {
-    access::may_manage_tokens(&p)?;
-    respond::in_transaction(&state, &req, &p, async |tx| {
-        let current = store::get(tx.conn(), ReadScope::of(&p), id).await?;
-        let expected = if_match.revision(current.revision)?;
-        Ok(store::revoke(tx, &current, expected).await?)
-    })
-    .await?;
+    respond::in_transaction(&state, &req, &p, async |tx| Ok(api_tokens::revoke(tx, &p, id, &if_match.0).await?))
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }

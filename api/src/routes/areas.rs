@@ -2,9 +2,8 @@
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::access::{self, ReadScope};
-use domain::area::{Locality, check_area};
-use persistence::areas::{self as store, Area, AreaFilter, NewArea};
+use domain::area::Locality;
+use persistence::areas::{self as store, Area, AreaFilter};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -14,6 +13,7 @@ use crate::extract::{Auth, Body, IdempotencyKey, IfMatch, PathId, Query};
 use crate::pagination::{ListResponse, list_response, page_params};
 use crate::respond::{self, Created};
 use crate::startup::AppState;
+use crate::usecases::areas::{self, AreaChange, NewArea};
 
 /// A locality of an area: a kern (village) or wijk (neighbourhood).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -28,7 +28,7 @@ pub struct LocalityBody {
 }
 
 fn localities(body: &[LocalityBody]) -> Vec<Locality> {
-    body.iter().map(|l| Locality { name: l.name.trim().to_owned(), cbs_code: l.cbs_code.clone() }).collect()
+    body.iter().map(|l| Locality { name: l.name.clone(), cbs_code: l.cbs_code.clone() }).collect()
 }
 
 /// An area (gebied) of a municipality.
@@ -131,7 +131,7 @@ pub async fn list(
 ) -> Result<HttpResponse, ApiError> {
     let (limit, after) = page_params(q.page_size, q.cursor.as_deref())?;
     let filter = AreaFilter { municipality_id: q.municipality_id, code: q.code, valid_on: q.valid_on };
-    let page = store::list(state.db.conn(), ReadScope::of(&p), &filter, after, limit).await?;
+    let page = areas::list(state.db.conn(), &p, &filter, after, limit).await?;
     Ok(HttpResponse::Ok().json(list_response(&req, page.map(|a| AreaResponse::from(&a)))))
 }
 
@@ -145,7 +145,7 @@ pub async fn get(
     Auth(p): Auth,
     PathId(id): PathId,
 ) -> Result<HttpResponse, ApiError> {
-    let a = store::get(state.db.conn(), ReadScope::of(&p), id).await?;
+    let a = areas::get(state.db.conn(), &p, id).await?;
     Ok(respond::resource(&req, a.revision, &AreaResponse::from(&a)))
 }
 
@@ -160,28 +160,16 @@ pub async fn create(
     body: Body<CreateArea>,
 ) -> Result<HttpResponse, ApiError> {
     let input = &body.value;
-    let localities = localities(&input.localities);
-    check_area(&input.name, &input.code, &localities, input.valid_from, input.valid_until).into_result(())?;
     let new = NewArea {
         municipality_id: input.municipality_id,
-        name: input.name.trim().to_owned(),
+        name: input.name.clone(),
         code: input.code.clone(),
-        localities,
+        localities: localities(&input.localities),
         valid_from: input.valid_from,
         valid_until: input.valid_until,
     };
     respond::create(&state, &req, &p, key, &body.raw, async |tx| {
-        // The municipality must be one the caller can see; otherwise it is not revealed whether it exists.
-        let municipality = persistence::municipalities::get(tx.conn(), ReadScope::of(&p), new.municipality_id)
-            .await
-            .map_err(|e| match e {
-                persistence::StoreError::NotFound => {
-                    ApiError::invalid_one("municipalityId", "unknown", "no such municipality")
-                }
-                other => other.into(),
-            })?;
-        access::may_manage_areas(&p, municipality.id)?;
-        let a = store::create(tx, new).await?;
+        let a = areas::create(tx, &p, new).await?;
         Created::new(&AreaResponse::from(&a), store::path(a.id), a.revision)
     })
     .await
@@ -199,24 +187,17 @@ pub async fn update(
     if_match: IfMatch,
     body: Body<UpdateArea>,
 ) -> Result<HttpResponse, ApiError> {
-    let a = respond::in_transaction(&state, &req, &p, async |tx| {
-        let current = store::get(tx.conn(), ReadScope::of(&p), id).await?;
-        access::may_manage_areas(&p, current.municipality_id)?;
-        let expected = if_match.revision(current.revision)?;
-        let input = &body.value;
-        let changed = Area {
-            name: input.name.as_deref().map(str::trim).map(str::to_owned).unwrap_or(current.name.clone()),
-            code: input.code.clone().unwrap_or(current.code.clone()),
-            localities: input.localities.as_deref().map(localities).unwrap_or(current.localities.clone()),
-            valid_from: input.valid_from.unwrap_or(current.valid_from),
-            valid_until: input.valid_until.unwrap_or(current.valid_until),
-            ..current.clone()
-        };
-        check_area(&changed.name, &changed.code, &changed.localities, changed.valid_from, changed.valid_until)
-            .into_result(())?;
-        Ok(store::update(tx, &current, changed, expected).await?)
-    })
-    .await?;
+    let input = &body.value;
+    let change = AreaChange {
+        name: input.name.clone(),
+        code: input.code.clone(),
+        localities: input.localities.as_deref().map(localities),
+        valid_from: input.valid_from,
+        valid_until: input.valid_until,
+    };
+    let a =
+        respond::in_transaction(&state, &req, &p, async |tx| Ok(areas::update(tx, &p, id, &if_match.0, change).await?))
+            .await?;
     Ok(respond::changed(a.revision, &AreaResponse::from(&a)))
 }
 
@@ -230,12 +211,6 @@ pub async fn delete(
     PathId(id): PathId,
     if_match: IfMatch,
 ) -> Result<HttpResponse, ApiError> {
-    respond::in_transaction(&state, &req, &p, async |tx| {
-        let current = store::get(tx.conn(), ReadScope::of(&p), id).await?;
-        access::may_manage_areas(&p, current.municipality_id)?;
-        let expected = if_match.revision(current.revision)?;
-        Ok(store::delete(tx, &current, expected).await?)
-    })
-    .await?;
+    respond::in_transaction(&state, &req, &p, async |tx| Ok(areas::delete(tx, &p, id, &if_match.0).await?)).await?;
     Ok(HttpResponse::NoContent().finish())
 }

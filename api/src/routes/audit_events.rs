@@ -2,8 +2,7 @@
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
-use domain::access::{self, ReadScope};
-use persistence::audit::{self as store, AuditEvent, AuditFilter};
+use persistence::audit::{AuditEvent, AuditFilter};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -12,6 +11,7 @@ use crate::error::ApiError;
 use crate::extract::{Auth, Query};
 use crate::pagination::{ListResponse, list_response, page_params};
 use crate::startup::AppState;
+use crate::usecases::audit;
 
 /// Who made a change: the token and its name at the time.
 #[derive(Debug, Serialize, ToSchema)]
@@ -140,7 +140,6 @@ pub async fn list(
     Auth(p): Auth,
     Query(q): Query<AuditQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    access::may_read_audit(&p)?;
     let (limit, after) = page_params(q.page_size, q.cursor.as_deref())?;
     let filter = AuditFilter {
         resource_type: q.resource_type,
@@ -151,6 +150,6 @@ pub async fn list(
         since: q.since,
         until: q.until,
     };
-    let page = store::list(state.db.conn(), ReadScope::of(&p), &filter, after, limit).await?;
+    let page = audit::list(state.db.conn(), &p, &filter, after, limit).await?;
     Ok(HttpResponse::Ok().json(list_response(&req, page.map(AuditEventResponse::from))))
 }

@@ -2,20 +2,16 @@
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::access::ReadScope;
-use domain::clock::dutch_date;
-use domain::content::DocumentKind;
-use domain::deadline::{self, DeadlineState, Stage};
-use persistence::documents as store;
+use domain::deadline::DeadlineState;
 use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::bodies::{Kind, VersionSummaryBody};
-use crate::deadlines;
 use crate::error::ApiError;
 use crate::extract::Auth;
 use crate::startup::AppState;
+use crate::usecases::boards::{self, Board, BoardStage};
 
 /// One stage of the year: its document, if there is one, with its latest and in-force version.
 #[derive(Debug, Serialize, ToSchema)]
@@ -52,6 +48,32 @@ pub struct CycleBody {
     pub stages: Vec<StageBody>,
 }
 
+impl From<&BoardStage> for StageBody {
+    fn from(s: &BoardStage) -> Self {
+        StageBody {
+            stage: s.kind.into(),
+            document_id: s.document.as_ref().map(|d| d.id),
+            period_start: s.document.as_ref().map(|d| d.period_start),
+            period_end: s.document.as_ref().map(|d| d.period_end),
+            latest: s.latest.as_ref().map(Into::into),
+            in_force: s.in_force.as_ref().map(Into::into),
+            deadline: s.deadline.as_ref().map(|d| StageDeadlineBody {
+                due_date: d.due_date,
+                state: d.state,
+                met_at: d.met_at,
+            }),
+        }
+    }
+}
+
+impl From<&Board> for CycleBody {
+    fn from(b: &Board) -> Self {
+        CycleBody { area_id: b.area_id, year: b.year, stages: b.stages.iter().map(Into::into).collect() }
+    }
+}
+
+/// The `{id}` and `{year}` segments, both problems reported together; which years a board may be about is
+/// the use case's to say.
 fn parse_path(req: &HttpRequest) -> Result<(Uuid, i32), ApiError> {
     let mut errors = domain::FieldErrors::new();
     let id = req.match_info().get("id").unwrap_or_default();
@@ -60,9 +82,9 @@ fn parse_path(req: &HttpRequest) -> Result<(Uuid, i32), ApiError> {
     if area.is_none() {
         errors.push("id", "invalid_uuid", format!("'{id}' is not a UUID"));
     }
-    let (min, max) = domain::calendar::CYCLE_YEARS;
-    let y = year.parse::<i32>().ok().filter(|y| (min..=max).contains(y));
+    let y = year.parse::<i32>().ok();
     if y.is_none() {
+        let (min, max) = domain::calendar::CYCLE_YEARS;
         errors.push("year", "invalid_year", format!("'{year}' is not a year between {min} and {max}"));
     }
     match (area, y) {
@@ -78,44 +100,6 @@ fn parse_path(req: &HttpRequest) -> Result<(Uuid, i32), ApiError> {
     responses((status = 200, description = "The cycle board", body = CycleBody)))]
 pub async fn get(req: HttpRequest, state: web::Data<AppState>, Auth(p): Auth) -> Result<HttpResponse, ApiError> {
     let (area_id, year) = parse_path(&req)?;
-    let scope = ReadScope::of(&p);
-    let conn = state.db.conn();
-    let area = persistence::areas::get(conn, scope, area_id).await?;
-    let docs = store::covering_year(conn, scope, &[area_id], year).await?;
-    let refs: Vec<&store::Document> = docs.iter().collect();
-    let versions = store::summaries(conn, scope, &refs).await?;
-    let calendars = deadlines::calendars(conn, std::slice::from_ref(&area)).await?;
-    let today = dutch_date(state.db.clock().now());
-    let visible = deadlines::visible_stages(scope);
-    let stage_deadlines = match calendars.get(&area.municipality_id) {
-        Some(calendar) => {
-            let documents = deadlines::stage_documents_from(&docs, &versions);
-            deadline::stage_deadlines(calendar, area.municipality_id, area_id, year, &documents, today)
-        }
-        None => vec![],
-    };
-    let stages = [DocumentKind::Analysis, DocumentKind::Agenda, DocumentKind::Plan, DocumentKind::Monitor]
-        .into_iter()
-        .map(|kind| {
-            let doc = docs.iter().find(|d| d.kind == kind);
-            let mine: Vec<_> =
-                doc.map(|d| versions.iter().filter(|v| v.document_id == d.id).collect()).unwrap_or_default();
-            StageBody {
-                stage: kind.into(),
-                document_id: doc.map(|d| d.id),
-                period_start: doc.map(|d| d.period_start),
-                period_end: doc.map(|d| d.period_end),
-                latest: mine.last().map(|v| (*v).into()),
-                in_force: mine
-                    .iter()
-                    .find(|v| v.status == domain::lifecycle::VersionStatus::Adopted)
-                    .map(|v| (*v).into()),
-                deadline: stage_deadlines
-                    .iter()
-                    .find(|d| d.stage == Stage::from(kind) && visible.contains(&d.stage))
-                    .map(|d| StageDeadlineBody { due_date: d.due_date, state: d.state, met_at: d.met_at }),
-            }
-        })
-        .collect();
-    Ok(HttpResponse::Ok().json(CycleBody { area_id, year, stages }))
+    let board = boards::get(state.db.conn(), &p, state.db.clock().now(), area_id, year).await?;
+    Ok(HttpResponse::Ok().json(CycleBody::from(&board)))
 }

@@ -1,26 +1,17 @@
 //! `/api/v1/deadlines`: what is due when (termijnen, SPEC §5), for the opgaveregisseur's daily view.
-//!
-//! Deadlines are computed on every request from the calendar, the documents and the contributions, so a
-//! calendar change or an adoption shows at once. The list is sorted by due date; its cursor is the sort key
-//! of the last deadline on the page, which stays valid when deadlines before it change state.
-
-use std::sync::Arc;
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::FieldErrors;
-use domain::access::ReadScope;
-use domain::clock::dutch_date;
-use domain::deadline::{self, Deadline, DeadlineState, Stage};
+use domain::deadline::{Deadline, DeadlineState, Stage};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use crate::error::ApiError;
 use crate::extract::{Auth, Query};
-use crate::pagination::{ListResponse, check_page_size, decode_key_cursor, encode_key_cursor, next_link};
+use crate::pagination::{ListResponse, next_link};
 use crate::startup::AppState;
-use crate::view_cache::ViewKey;
+use crate::usecases::deadlines;
 
 /// A deadline (termijn): when a stage of an area's cycle year, or a partner's contribution, is due, and
 /// whether it was met.
@@ -84,18 +75,6 @@ pub struct DeadlineQuery {
     pub cursor: Option<String>,
 }
 
-type SortKey = (NaiveDate, Stage, Uuid, i32, Uuid);
-
-fn key_text((due, stage, area, year, contribution): SortKey) -> String {
-    format!("{due}|{}|{area}|{year}|{contribution}", stage.as_str())
-}
-
-fn parse_key(text: &str) -> Option<SortKey> {
-    let parts: Vec<&str> = text.split('|').collect();
-    let [due, stage, area, year, contribution] = parts.as_slice() else { return None };
-    Some((due.parse().ok()?, Stage::parse(stage)?, area.parse().ok()?, year.parse().ok()?, contribution.parse().ok()?))
-}
-
 /// The deadlines in the caller's scope, sorted by due date (not applicable last). A partner sees the
 /// agenda, plan and monitor deadlines of its areas and its own organisation's contribution deadlines.
 #[utoipa::path(operation_id = "listDeadlines", get, path = "/api/v1/deadlines", tag = "deadlines",
@@ -107,69 +86,18 @@ pub async fn list(
     Auth(p): Auth,
     Query(q): Query<DeadlineQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let mut problems = FieldErrors::new();
-    let size = check_page_size(&mut problems, q.page_size);
-    let after = decode_key_cursor(&mut problems, q.cursor.as_deref(), parse_key);
-    let (min, max) = domain::calendar::CYCLE_YEARS;
-    if let Some(y) = q.year
-        && !(min..=max).contains(&y)
-    {
-        problems.push("year", "out_of_range", format!("must be between {min} and {max}"));
-    }
-    problems.into_result(())?;
-    let scope = ReadScope::of(&p);
-    let conn = state.db.conn();
-    let today = dutch_date(state.db.clock().now());
-    let years = q.year.map(|y| (y, y)).unwrap_or_else(|| deadline::default_years(today));
-    let all = match q.municipality_id {
-        // One municipality's deadlines are kept while it does not change (`view_cache`); an area filter
-        // narrows that list like the other filters.
-        Some(m) => {
-            let stamp = persistence::stamps::current(conn, m).await?;
-            let key = ViewKey { municipality_id: m, years, scope, today };
-            match state.deadlines.get(&key, stamp) {
-                Some(all) => all,
-                None => {
-                    let areas = persistence::areas::all(conn, scope, Some(m), None).await?;
-                    let all = Arc::new(crate::deadlines::compute(conn, scope, &areas, years, today).await?);
-                    state.deadlines.put(key, stamp, all.clone());
-                    all
-                }
-            }
-        }
-        None => {
-            let areas = persistence::areas::all(conn, scope, None, q.area_id).await?;
-            Arc::new(crate::deadlines::compute(conn, scope, &areas, years, today).await?)
-        }
+    let query = deadlines::DeadlineQuery {
+        municipality_id: q.municipality_id,
+        area_id: q.area_id,
+        year: q.year,
+        stage: q.stage,
+        state: q.state,
+        page_size: q.page_size,
+        cursor: q.cursor,
     };
-    let mut selected = all
-        .iter()
-        .filter(|d| q.area_id.is_none_or(|a| d.area_id == a))
-        .filter(|d| q.stage.is_none_or(|s| d.stage == s))
-        .filter(|d| q.state.is_none_or(|s| d.state == s))
-        .filter(|d| after.is_none_or(|a| d.sort_key() > a))
-        .take(size as usize + 1)
-        .collect::<Vec<_>>();
-    let next = if selected.len() > size as usize {
-        selected.truncate(size as usize);
-        selected.last().map(|d| next_link(&req, &encode_key_cursor(&key_text(d.sort_key()))))
-    } else {
-        None
-    };
-    let results = selected.into_iter().map(DeadlineBody::from).collect();
+    let now = state.db.clock().now();
+    let page = deadlines::list(state.db.conn(), &p, now, &state.deadlines, query).await?;
+    let results = page.deadlines.iter().map(DeadlineBody::from).collect();
+    let next = page.next.map(|cursor| next_link(&req, &cursor));
     Ok(HttpResponse::Ok().json(ListResponse { results, next }))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_deadline_cursor_round_trips_and_a_foreign_one_is_refused() {
-        let key: SortKey =
-            (NaiveDate::from_ymd_opt(2027, 3, 1).unwrap(), Stage::Plan, Uuid::now_v7(), 2027, Uuid::nil());
-        assert_eq!(parse_key(&key_text(key)), Some(key));
-        assert_eq!(parse_key("2027-03-01|plan|x|2027|y"), None);
-        assert_eq!(parse_key("garbage"), None);
-    }
 }

@@ -2,9 +2,8 @@
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
-use domain::access::{self, ReadScope};
 use domain::calendar::{self, CalendarInput};
-use persistence::municipalities::{self as store, Municipality, MunicipalityFilter, NewMunicipality};
+use persistence::municipalities::{Municipality, MunicipalityFilter};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -14,6 +13,7 @@ use crate::extract::{Auth, Body, IdempotencyKey, IfMatch, PathId, Query};
 use crate::pagination::{ListResponse, list_response, page_params};
 use crate::respond::{self, Created};
 use crate::startup::AppState;
+use crate::usecases::municipalities::{self, MunicipalityChange, NewMunicipality};
 
 /// The cycle calendar (jaarkalender van de gebiedscyclus): when each stage is due and how agenda periods
 /// are laid out. Days of the year are `MM-DD`; `02-29` is refused because it does not exist every year.
@@ -197,7 +197,7 @@ pub async fn list(
 ) -> Result<HttpResponse, ApiError> {
     let (limit, after) = page_params(q.page_size, q.cursor.as_deref())?;
     let filter = MunicipalityFilter { cbs_code: q.cbs_code, name: q.name };
-    let page = store::list(state.db.conn(), ReadScope::of(&p), &filter, after, limit).await?;
+    let page = municipalities::list(state.db.conn(), &p, &filter, after, limit).await?;
     Ok(HttpResponse::Ok().json(list_response(&req, page.map(|m| MunicipalityResponse::from(&m)))))
 }
 
@@ -212,7 +212,7 @@ pub async fn get(
     Auth(p): Auth,
     PathId(id): PathId,
 ) -> Result<HttpResponse, ApiError> {
-    let m = store::get(state.db.conn(), ReadScope::of(&p), id).await?;
+    let m = municipalities::get(state.db.conn(), &p, id).await?;
     Ok(respond::resource(&req, m.revision, &MunicipalityResponse::from(&m)))
 }
 
@@ -226,21 +226,14 @@ pub async fn create(
     key: IdempotencyKey,
     body: Body<CreateMunicipality>,
 ) -> Result<HttpResponse, ApiError> {
-    access::may_create_or_delete_municipality(&p)?;
     let input = &body.value;
-    let mut errors = domain::municipality::check_municipality(Some(&input.name), input.cbs_code.as_deref());
-    let calendar = input.calendar.as_ref().map(CalendarChange::input).unwrap_or_default();
-    let calendar = match calendar::Calendar::apply(&calendar::Calendar::default(), &calendar) {
-        Ok(c) => c,
-        Err(e) => {
-            errors.extend_nested("calendar", e);
-            calendar::Calendar::default()
-        }
+    let new = NewMunicipality {
+        name: input.name.clone(),
+        cbs_code: input.cbs_code.clone(),
+        calendar: input.calendar.as_ref().map(CalendarChange::input).unwrap_or_default(),
     };
-    errors.into_result(())?;
-    let new = NewMunicipality { name: input.name.trim().to_owned(), cbs_code: input.cbs_code.clone(), calendar };
     respond::create(&state, &req, &p, key, &body.raw, async |tx| {
-        let m = store::create(tx, new).await?;
+        let m = municipalities::create(tx, &p, new).await?;
         Created::new(&MunicipalityResponse::from(&m), format!("/api/v1/municipalities/{}", m.id), m.revision)
     })
     .await
@@ -259,28 +252,14 @@ pub async fn update(
     if_match: IfMatch,
     body: Body<UpdateMunicipality>,
 ) -> Result<HttpResponse, ApiError> {
+    let input = &body.value;
+    let change = MunicipalityChange {
+        name: input.name.clone(),
+        cbs_code: input.cbs_code.clone(),
+        calendar: input.calendar.as_ref().map(CalendarChange::input),
+    };
     let m = respond::in_transaction(&state, &req, &p, async |tx| {
-        let current = store::get(tx.conn(), ReadScope::of(&p), id).await?;
-        access::may_manage_municipality(&p, current.id)?;
-        let expected = if_match.revision(current.revision)?;
-        let input = &body.value;
-        let cbs_code = input.cbs_code.clone().unwrap_or(current.cbs_code.clone());
-        let mut errors = domain::municipality::check_municipality(input.name.as_deref(), cbs_code.as_deref());
-        let calendar = match &input.calendar {
-            None => current.calendar.clone(),
-            Some(change) => calendar::Calendar::apply(&current.calendar, &change.input()).unwrap_or_else(|e| {
-                errors.extend_nested("calendar", e);
-                current.calendar.clone()
-            }),
-        };
-        errors.into_result(())?;
-        let changed = Municipality {
-            name: input.name.as_deref().map(str::trim).map(str::to_owned).unwrap_or(current.name.clone()),
-            cbs_code,
-            calendar,
-            ..current.clone()
-        };
-        Ok(store::update(tx, &current, changed, expected).await?)
+        Ok(municipalities::update(tx, &p, id, &if_match.0, change).await?)
     })
     .await?;
     Ok(respond::changed(m.revision, &MunicipalityResponse::from(&m)))
@@ -297,12 +276,7 @@ pub async fn delete(
     PathId(id): PathId,
     if_match: IfMatch,
 ) -> Result<HttpResponse, ApiError> {
-    respond::in_transaction(&state, &req, &p, async |tx| {
-        let current = store::get(tx.conn(), ReadScope::of(&p), id).await?;
-        access::may_create_or_delete_municipality(&p)?;
-        let expected = if_match.revision(current.revision)?;
-        Ok(store::delete(tx, &current, expected).await?)
-    })
-    .await?;
+    respond::in_transaction(&state, &req, &p, async |tx| Ok(municipalities::delete(tx, &p, id, &if_match.0).await?))
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -3,8 +3,7 @@
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
-use domain::access::{self, ReadScope};
-use domain::organisation::{self as org, OrganisationProfile};
+use domain::organisation as org;
 use persistence::organisations::{self as store, Organisation, OrganisationFilter};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -15,6 +14,7 @@ use crate::extract::{Auth, Body, IdempotencyKey, IfMatch, PathId, Query};
 use crate::pagination::{ListResponse, list_response, page_params};
 use crate::respond::{self, Created};
 use crate::startup::AppState;
+use crate::usecases::organisations::{self, NewOrganisation, OrganisationChange};
 
 /// Kind of organisation: politie, woningcorporatie, welzijn, zorg, jeugd, onderwijs, bewonersinitiatief,
 /// ondernemer, gemeentelijke afdeling, overig.
@@ -146,7 +146,7 @@ pub async fn list(
     let (limit, after) = page_params(q.page_size, q.cursor.as_deref())?;
     let filter =
         OrganisationFilter { kind: q.kind.map(Into::into), municipality_id: q.municipality_id, area_id: q.area_id };
-    let page = store::list(state.db.conn(), ReadScope::of(&p), &filter, after, limit).await?;
+    let page = organisations::list(state.db.conn(), &p, &filter, after, limit).await?;
     Ok(HttpResponse::Ok().json(list_response(&req, page.map(|o| OrganisationResponse::from(&o)))))
 }
 
@@ -161,7 +161,7 @@ pub async fn get(
     Auth(p): Auth,
     PathId(id): PathId,
 ) -> Result<HttpResponse, ApiError> {
-    let o = store::get(state.db.conn(), ReadScope::of(&p), id).await?;
+    let o = organisations::get(state.db.conn(), &p, id).await?;
     Ok(respond::resource(&req, o.revision, &OrganisationResponse::from(&o)))
 }
 
@@ -175,16 +175,15 @@ pub async fn create(
     key: IdempotencyKey,
     body: Body<CreateOrganisation>,
 ) -> Result<HttpResponse, ApiError> {
-    access::may_create_organisation(&p)?;
     let input = &body.value;
-    let profile = OrganisationProfile::parse(
-        &input.name,
-        input.kind.into(),
-        input.group_type.map(Into::into),
-        input.has_cooperation_agreement,
-    )?;
+    let new = NewOrganisation {
+        name: input.name.clone(),
+        kind: input.kind.into(),
+        group_type: input.group_type.map(Into::into),
+        has_cooperation_agreement: input.has_cooperation_agreement,
+    };
     respond::create(&state, &req, &p, key, &body.raw, async |tx| {
-        let o = store::create(tx, profile).await?;
+        let o = organisations::create(tx, &p, new).await?;
         Created::new(&OrganisationResponse::from(&o), store::path(o.id), o.revision)
     })
     .await
@@ -203,18 +202,15 @@ pub async fn update(
     if_match: IfMatch,
     body: Body<UpdateOrganisation>,
 ) -> Result<HttpResponse, ApiError> {
+    let input = &body.value;
+    let change = OrganisationChange {
+        name: input.name.clone(),
+        kind: input.kind.map(Into::into),
+        group_type: input.group_type.map(|g| g.map(Into::into)),
+        has_cooperation_agreement: input.has_cooperation_agreement,
+    };
     let o = respond::in_transaction(&state, &req, &p, async |tx| {
-        let current = store::get(tx.conn(), ReadScope::of(&p), id).await?;
-        access::may_change_organisation(&p)?;
-        let expected = if_match.revision(current.revision)?;
-        let input = &body.value;
-        let profile = OrganisationProfile::parse(
-            input.name.as_deref().unwrap_or(&current.name),
-            input.kind.map(Into::into).unwrap_or(current.kind),
-            input.group_type.map(|g| g.map(Into::into)).unwrap_or(current.group_type),
-            input.has_cooperation_agreement.unwrap_or(current.has_cooperation_agreement),
-        )?;
-        Ok(store::update(tx, &current, profile, expected).await?)
+        Ok(organisations::update(tx, &p, id, &if_match.0, change).await?)
     })
     .await?;
     Ok(respond::changed(o.revision, &OrganisationResponse::from(&o)))
@@ -231,12 +227,7 @@ pub async fn delete(
     PathId(id): PathId,
     if_match: IfMatch,
 ) -> Result<HttpResponse, ApiError> {
-    respond::in_transaction(&state, &req, &p, async |tx| {
-        let current = store::get(tx.conn(), ReadScope::of(&p), id).await?;
-        access::may_change_organisation(&p)?;
-        let expected = if_match.revision(current.revision)?;
-        Ok(store::delete(tx, &current, expected).await?)
-    })
-    .await?;
+    respond::in_transaction(&state, &req, &p, async |tx| Ok(organisations::delete(tx, &p, id, &if_match.0).await?))
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }

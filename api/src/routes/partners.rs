@@ -2,9 +2,7 @@
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::FieldErrors;
-use domain::access::{self, ReadScope};
-use persistence::partners::{self as store, AreaPartner};
+use persistence::partners::AreaPartner;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -14,6 +12,7 @@ use crate::extract::{Auth, Body, IdempotencyKey, IfMatch, PathId, PathIds, Query
 use crate::pagination::{ListResponse, PageQuery, list_response, page_params};
 use crate::respond::{self, Created};
 use crate::startup::AppState;
+use crate::usecases::partners::{self, NewPartner, PartnershipChange};
 
 /// An organisation taking part in an area (gebiedspartner).
 #[derive(Debug, Serialize, ToSchema)]
@@ -62,16 +61,6 @@ pub struct UpdatePartner {
     pub until: Option<Option<NaiveDate>>,
 }
 
-fn check_dates(since: Option<NaiveDate>, until: Option<NaiveDate>) -> Result<(), ApiError> {
-    let mut errors = FieldErrors::new();
-    if let (Some(s), Some(u)) = (since, until)
-        && u < s
-    {
-        errors.push("until", "before_since", format!("{u} lies before since {s}"));
-    }
-    Ok(errors.into_result(())?)
-}
-
 /// List the partners of an area (gebiedspartners).
 #[utoipa::path(operation_id = "listAreaPartners", get, path = "/api/v1/areas/{id}/partners", tag = "areas",
     params(("id" = Uuid, Path, description = "Area id"), PageQuery),
@@ -84,9 +73,7 @@ pub async fn list(
     Query(q): Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let (limit, after) = page_params(q.page_size, q.cursor.as_deref())?;
-    let scope = ReadScope::of(&p);
-    persistence::areas::get(state.db.conn(), scope, area_id).await?;
-    let page = store::list(state.db.conn(), scope, area_id, after, limit).await?;
+    let page = partners::list(state.db.conn(), &p, area_id, after, limit).await?;
     Ok(HttpResponse::Ok().json(list_response(&req, page.map(|x| PartnerResponse::from(&x)))))
 }
 
@@ -101,7 +88,7 @@ pub async fn get(
     Auth(p): Auth,
     PathIds(area_id, org_id): PathIds,
 ) -> Result<HttpResponse, ApiError> {
-    let x = store::get(state.db.conn(), ReadScope::of(&p), area_id, org_id).await?;
+    let x = partners::get(state.db.conn(), &p, area_id, org_id).await?;
     Ok(respond::resource(&req, x.revision, &PartnerResponse::from(&x)))
 }
 
@@ -118,19 +105,9 @@ pub async fn add(
     body: Body<AddPartner>,
 ) -> Result<HttpResponse, ApiError> {
     let input = &body.value;
-    check_dates(input.since, input.until)?;
+    let new = NewPartner { organisation_id: input.organisation_id, since: input.since, until: input.until };
     respond::create(&state, &req, &p, key, &body.raw, async |tx| {
-        let area = persistence::areas::get(tx.conn(), ReadScope::of(&p), area_id).await?;
-        access::may_manage_areas(&p, area.municipality_id)?;
-        persistence::organisations::get(tx.conn(), ReadScope::All, input.organisation_id).await.map_err(
-            |e| match e {
-                persistence::StoreError::NotFound => {
-                    ApiError::invalid_one("organisationId", "unknown", "no such organisation")
-                }
-                other => other.into(),
-            },
-        )?;
-        let x = store::add(tx, &area, input.organisation_id, input.since, input.until).await?;
+        let x = partners::add(tx, &p, area_id, new).await?;
         let location = format!("/api/v1/areas/{}/partners/{}", x.area_id, x.organisation_id);
         Created::new(&PartnerResponse::from(&x), location, x.revision)
     })
@@ -150,16 +127,9 @@ pub async fn update(
     if_match: IfMatch,
     body: Body<UpdatePartner>,
 ) -> Result<HttpResponse, ApiError> {
+    let change = PartnershipChange { since: body.value.since, until: body.value.until };
     let x = respond::in_transaction(&state, &req, &p, async |tx| {
-        let scope = ReadScope::of(&p);
-        let area = persistence::areas::get(tx.conn(), scope, area_id).await?;
-        let current = store::get(tx.conn(), scope, area_id, org_id).await?;
-        access::may_manage_areas(&p, area.municipality_id)?;
-        let expected = if_match.revision(current.revision)?;
-        let since = body.value.since.unwrap_or(current.since);
-        let until = body.value.until.unwrap_or(current.until);
-        check_dates(since, until)?;
-        Ok(store::update(tx, &area, &current, since, until, expected).await?)
+        Ok(partners::update(tx, &p, area_id, org_id, &if_match.0, change).await?)
     })
     .await?;
     Ok(respond::changed(x.revision, &PartnerResponse::from(&x)))
@@ -177,12 +147,7 @@ pub async fn remove(
     if_match: IfMatch,
 ) -> Result<HttpResponse, ApiError> {
     respond::in_transaction(&state, &req, &p, async |tx| {
-        let scope = ReadScope::of(&p);
-        let area = persistence::areas::get(tx.conn(), scope, area_id).await?;
-        let current = store::get(tx.conn(), scope, area_id, org_id).await?;
-        access::may_manage_areas(&p, area.municipality_id)?;
-        let expected = if_match.revision(current.revision)?;
-        Ok(store::remove(tx, &area, &current, expected).await?)
+        Ok(partners::remove(tx, &p, area_id, org_id, &if_match.0).await?)
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())

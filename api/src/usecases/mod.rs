@@ -9,11 +9,20 @@
 //! Both take the acting [`domain::Principal`] and a parsed command, and return domain values or one
 //! [`Error`].
 
+pub mod api_tokens;
+pub mod areas;
+pub mod audit;
+pub mod boards;
 pub mod check_ins;
 pub mod content;
 pub mod contribution_imports;
 pub mod contributions;
+pub mod dashboard;
+pub mod deadlines;
 pub mod documents;
+pub mod municipalities;
+pub mod organisations;
+pub mod partners;
 mod targets;
 pub mod versions;
 

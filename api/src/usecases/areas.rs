@@ -1,0 +1,96 @@
+//! Areas (gebieden) of a municipality and the localities (kernen, wijken) they cluster, managed by the
+//! municipality's coordinator.
+
+use chrono::NaiveDate;
+use domain::Principal;
+use domain::access::{self, ReadScope};
+use domain::area::{Locality, check_area};
+use persistence::areas::{self as store, Area, AreaFilter};
+use persistence::{ConnectionTrait, Page, Tx};
+use uuid::Uuid;
+
+use super::{BasedOn, Result, unknown_reference};
+
+/// A new area of a municipality, as typed.
+pub struct NewArea {
+    pub municipality_id: Uuid,
+    pub name: String,
+    pub code: String,
+    pub localities: Vec<Locality>,
+    pub valid_from: Option<NaiveDate>,
+    pub valid_until: Option<NaiveDate>,
+}
+
+/// A change: `None` keeps what is stored; for the validity, `Some(None)` makes it open-ended.
+pub struct AreaChange {
+    pub name: Option<String>,
+    pub code: Option<String>,
+    pub localities: Option<Vec<Locality>>,
+    pub valid_from: Option<Option<NaiveDate>>,
+    pub valid_until: Option<Option<NaiveDate>>,
+}
+
+/// Names as people type them: the surrounding white space is not part of the name.
+fn trimmed(localities: Vec<Locality>) -> Vec<Locality> {
+    localities.into_iter().map(|l| Locality { name: l.name.trim().to_owned(), ..l }).collect()
+}
+
+pub async fn list<C: ConnectionTrait>(
+    conn: &C,
+    p: &Principal,
+    filter: &AreaFilter,
+    after: Option<Uuid>,
+    limit: u64,
+) -> Result<Page<Area>> {
+    Ok(store::list(conn, ReadScope::of(p), filter, after, limit).await?)
+}
+
+pub async fn get<C: ConnectionTrait>(conn: &C, p: &Principal, id: Uuid) -> Result<Area> {
+    Ok(store::get(conn, ReadScope::of(p), id).await?)
+}
+
+/// Creates an area in a municipality (its coordinator or an administrator).
+pub async fn create(tx: &Tx, p: &Principal, new: NewArea) -> Result<Area> {
+    let localities = trimmed(new.localities);
+    check_area(&new.name, &new.code, &localities, new.valid_from, new.valid_until).into_result(())?;
+    // The municipality must be one the caller can see; otherwise it is not revealed whether it exists.
+    let municipality = persistence::municipalities::get(tx.conn(), ReadScope::of(p), new.municipality_id)
+        .await
+        .map_err(unknown_reference("municipalityId", "no such municipality"))?;
+    access::may_manage_areas(p, municipality.id)?;
+    let new = store::NewArea {
+        municipality_id: municipality.id,
+        name: new.name.trim().to_owned(),
+        code: new.code,
+        localities,
+        valid_from: new.valid_from,
+        valid_until: new.valid_until,
+    };
+    Ok(store::create(tx, new).await?)
+}
+
+/// Changes an area's name, code, localities or validity; the area as it will be stored is checked whole.
+pub async fn update(tx: &Tx, p: &Principal, id: Uuid, based_on: &BasedOn, change: AreaChange) -> Result<Area> {
+    let current = store::get(tx.conn(), ReadScope::of(p), id).await?;
+    access::may_manage_areas(p, current.municipality_id)?;
+    let expected = based_on.check(current.revision)?;
+    let changed = Area {
+        name: change.name.as_deref().map(str::trim).map(str::to_owned).unwrap_or(current.name.clone()),
+        code: change.code.unwrap_or(current.code.clone()),
+        localities: change.localities.map(trimmed).unwrap_or(current.localities.clone()),
+        valid_from: change.valid_from.unwrap_or(current.valid_from),
+        valid_until: change.valid_until.unwrap_or(current.valid_until),
+        ..current.clone()
+    };
+    check_area(&changed.name, &changed.code, &changed.localities, changed.valid_from, changed.valid_until)
+        .into_result(())?;
+    Ok(store::update(tx, &current, changed, expected).await?)
+}
+
+/// Deletes an area that has no partners and no editor tokens.
+pub async fn delete(tx: &Tx, p: &Principal, id: Uuid, based_on: &BasedOn) -> Result<()> {
+    let current = store::get(tx.conn(), ReadScope::of(p), id).await?;
+    access::may_manage_areas(p, current.municipality_id)?;
+    let expected = based_on.check(current.revision)?;
+    Ok(store::delete(tx, &current, expected).await?)
+}

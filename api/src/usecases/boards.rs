@@ -1,0 +1,84 @@
+//! The cycle board (gebiedscyclus-overzicht) of one area and year: its four stages, each with its document,
+//! the latest and the in-force version the principal may see, and its deadline.
+
+use chrono::{DateTime, Utc};
+use domain::Principal;
+use domain::access::ReadScope;
+use domain::calendar::CYCLE_YEARS;
+use domain::clock::dutch_date;
+use domain::content::DocumentKind;
+use domain::deadline::{self, Deadline, Stage, visible_stages};
+use domain::lifecycle::VersionStatus;
+use persistence::ConnectionTrait;
+use persistence::documents::{self as store, Document, VersionSummary};
+use uuid::Uuid;
+
+use super::deadlines::{calendars, stage_documents_from};
+use super::{Error, Result};
+
+/// The board of one area's cycle year.
+pub struct Board {
+    pub area_id: Uuid,
+    pub year: i32,
+    /// Analysis, agenda, plan and monitor, in that order.
+    pub stages: Vec<BoardStage>,
+}
+
+/// One stage of the year.
+pub struct BoardStage {
+    pub kind: DocumentKind,
+    /// The area's document of this kind covering the year (for the agenda: the one whose period covers it).
+    pub document: Option<Document>,
+    pub latest: Option<VersionSummary>,
+    pub in_force: Option<VersionSummary>,
+    /// `None` where the principal may not see the stage (a partner and the analysis).
+    pub deadline: Option<Deadline>,
+}
+
+/// The board of area `area_id` for `year`, with the deadlines as they stand at `now`.
+pub async fn get<C: ConnectionTrait>(
+    conn: &C,
+    p: &Principal,
+    now: DateTime<Utc>,
+    area_id: Uuid,
+    year: i32,
+) -> Result<Board> {
+    let (min, max) = CYCLE_YEARS;
+    if !(min..=max).contains(&year) {
+        return Err(Error::invalid("year", "invalid_year", format!("'{year}' is not a year between {min} and {max}")));
+    }
+    let scope = ReadScope::of(p);
+    let area = persistence::areas::get(conn, scope, area_id).await?;
+    let docs = store::covering_year(conn, scope, &[area_id], year).await?;
+    let refs: Vec<&Document> = docs.iter().collect();
+    let versions = store::summaries(conn, scope, &refs).await?;
+    let calendars = calendars(conn, std::slice::from_ref(&area)).await?;
+    let today = dutch_date(now);
+    let visible = visible_stages(scope);
+    let stage_deadlines = match calendars.get(&area.municipality_id) {
+        Some(calendar) => {
+            let documents = stage_documents_from(&docs, &versions);
+            deadline::stage_deadlines(calendar, area.municipality_id, area_id, year, &documents, today)
+        }
+        None => vec![],
+    };
+    let stages = [DocumentKind::Analysis, DocumentKind::Agenda, DocumentKind::Plan, DocumentKind::Monitor]
+        .into_iter()
+        .map(|kind| {
+            let document = docs.iter().find(|d| d.kind == kind);
+            let mine: Vec<&VersionSummary> =
+                document.map(|d| versions.iter().filter(|v| v.document_id == d.id).collect()).unwrap_or_default();
+            BoardStage {
+                kind,
+                document: document.cloned(),
+                latest: mine.last().map(|v| (*v).clone()),
+                in_force: mine.iter().find(|v| v.status == VersionStatus::Adopted).map(|v| (*v).clone()),
+                deadline: stage_deadlines
+                    .iter()
+                    .find(|d| d.stage == Stage::from(kind) && visible.contains(&d.stage))
+                    .cloned(),
+            }
+        })
+        .collect();
+    Ok(Board { area_id, year, stages })
+}

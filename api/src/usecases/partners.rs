@@ -1,0 +1,93 @@
+//! The partners of an area (gebiedspartners): organisations taking part in it, from and until a date, added
+//! and removed by the municipality's coordinator.
+
+use chrono::NaiveDate;
+use domain::Principal;
+use domain::access::{self, ReadScope};
+use domain::area::check_partnership;
+use persistence::areas::Area;
+use persistence::partners::{self as store, AreaPartner};
+use persistence::{ConnectionTrait, Page, Tx};
+use uuid::Uuid;
+
+use super::{BasedOn, Result, unknown_reference};
+
+/// An organisation to add as partner of an area, from and until a date.
+pub struct NewPartner {
+    pub organisation_id: Uuid,
+    pub since: Option<NaiveDate>,
+    pub until: Option<NaiveDate>,
+}
+
+/// A change of the partnership's dates: `None` keeps what is stored, `Some(None)` clears the date.
+pub struct PartnershipChange {
+    pub since: Option<Option<NaiveDate>>,
+    pub until: Option<Option<NaiveDate>>,
+}
+
+/// The area and one of its partnerships, read for a change by its coordinator.
+async fn manageable(tx: &Tx, p: &Principal, area_id: Uuid, organisation_id: Uuid) -> Result<(Area, AreaPartner)> {
+    let scope = ReadScope::of(p);
+    let area = persistence::areas::get(tx.conn(), scope, area_id).await?;
+    let current = store::get(tx.conn(), scope, area_id, organisation_id).await?;
+    access::may_manage_areas(p, area.municipality_id)?;
+    Ok((area, current))
+}
+
+/// The partners of an area the principal may see.
+pub async fn list<C: ConnectionTrait>(
+    conn: &C,
+    p: &Principal,
+    area_id: Uuid,
+    after: Option<Uuid>,
+    limit: u64,
+) -> Result<Page<AreaPartner>> {
+    let scope = ReadScope::of(p);
+    persistence::areas::get(conn, scope, area_id).await?;
+    Ok(store::list(conn, scope, area_id, after, limit).await?)
+}
+
+pub async fn get<C: ConnectionTrait>(
+    conn: &C,
+    p: &Principal,
+    area_id: Uuid,
+    organisation_id: Uuid,
+) -> Result<AreaPartner> {
+    Ok(store::get(conn, ReadScope::of(p), area_id, organisation_id).await?)
+}
+
+/// Adds an organisation as partner of an area (the municipality's coordinator or an administrator).
+pub async fn add(tx: &Tx, p: &Principal, area_id: Uuid, new: NewPartner) -> Result<AreaPartner> {
+    check_partnership(new.since, new.until).into_result(())?;
+    let area = persistence::areas::get(tx.conn(), ReadScope::of(p), area_id).await?;
+    access::may_manage_areas(p, area.municipality_id)?;
+    // Organisations are a registry shared by municipalities: any one of them may take part.
+    persistence::organisations::get(tx.conn(), ReadScope::All, new.organisation_id)
+        .await
+        .map_err(unknown_reference("organisationId", "no such organisation"))?;
+    Ok(store::add(tx, &area, new.organisation_id, new.since, new.until).await?)
+}
+
+/// Changes the dates of a partnership.
+pub async fn update(
+    tx: &Tx,
+    p: &Principal,
+    area_id: Uuid,
+    organisation_id: Uuid,
+    based_on: &BasedOn,
+    change: PartnershipChange,
+) -> Result<AreaPartner> {
+    let (area, current) = manageable(tx, p, area_id, organisation_id).await?;
+    let expected = based_on.check(current.revision)?;
+    let since = change.since.unwrap_or(current.since);
+    let until = change.until.unwrap_or(current.until);
+    check_partnership(since, until).into_result(())?;
+    Ok(store::update(tx, &area, &current, since, until, expected).await?)
+}
+
+/// Removes an organisation from an area.
+pub async fn remove(tx: &Tx, p: &Principal, area_id: Uuid, organisation_id: Uuid, based_on: &BasedOn) -> Result<()> {
+    let (area, current) = manageable(tx, p, area_id, organisation_id).await?;
+    let expected = based_on.check(current.revision)?;
+    Ok(store::remove(tx, &area, &current, expected).await?)
+}
