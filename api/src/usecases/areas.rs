@@ -9,7 +9,7 @@ use persistence::areas::{self as store, Area, AreaFilter};
 use persistence::{ConnectionTrait, Page, Tx};
 use uuid::Uuid;
 
-use super::{BasedOn, Result, unknown_reference};
+use super::{BasedOn, Result, reference};
 
 /// A new area of a municipality, as typed.
 pub struct NewArea {
@@ -52,11 +52,11 @@ pub async fn get<C: ConnectionTrait>(conn: &C, p: &Principal, id: Uuid) -> Resul
 /// Creates an area in a municipality (its coordinator or an administrator).
 pub async fn create(tx: &Tx, p: &Principal, new: NewArea) -> Result<Area> {
     let localities = trimmed(new.localities);
-    check_area(&new.name, &new.code, &localities, new.valid_from, new.valid_until).into_result(())?;
+    let mut errors = check_area(&new.name, &new.code, &localities, new.valid_from, new.valid_until);
     // The municipality must be one the caller can see; otherwise it is not revealed whether it exists.
-    let municipality = persistence::municipalities::get(tx.conn(), ReadScope::of(p), new.municipality_id)
-        .await
-        .map_err(unknown_reference("municipalityId", "no such municipality"))?;
+    let found = persistence::municipalities::get(tx.conn(), ReadScope::of(p), new.municipality_id).await;
+    let municipality = reference(&mut errors, "municipalityId", "no such municipality", found)?;
+    let Some(municipality) = municipality.filter(|_| errors.is_empty()) else { return Err(errors.into()) };
     access::may_manage_areas(p, municipality.id)?;
     let new = store::NewArea {
         municipality_id: municipality.id,

@@ -2,16 +2,16 @@
 //! empty first draft, and read with the summaries of the versions the principal may see.
 
 use chrono::{DateTime, Utc};
-use domain::Principal;
 use domain::access::ReadScope;
 use domain::calendar::document_period;
 use domain::content::{Content, DocumentKind};
 use domain::lifecycle;
+use domain::{FieldErrors, Principal};
 use persistence::documents::{self as store, Document, DocumentFilter, Version, VersionSummary};
 use persistence::{ConnectionTrait, Page, Tx};
 use uuid::Uuid;
 
-use super::{Result, content, unknown_reference};
+use super::{Result, content, reference};
 
 /// A new document: `year` for an analysis, plan or monitor; `period_start` (and optionally `period_end`) for
 /// an agenda.
@@ -25,18 +25,26 @@ pub struct NewDocument {
 
 /// Creates the document and its first version, an empty draft (area editors of the area, its coordinator).
 pub async fn create(tx: &Tx, p: &Principal, new: NewDocument) -> Result<(Document, Version)> {
-    let area = persistence::areas::get(tx.conn(), ReadScope::of(p), new.area_id)
-        .await
-        .map_err(unknown_reference("areaId", "no such area"))?;
-    lifecycle::may_write(p, area.municipality_id, area.id)?;
-    let municipality = persistence::municipalities::get(tx.conn(), ReadScope::All, area.municipality_id).await?;
-    let (start, end) = document_period(
-        new.kind,
-        new.year,
-        new.period_start,
-        new.period_end,
-        municipality.calendar.agenda_period_years,
-    )?;
+    let mut errors = FieldErrors::new();
+    let found = persistence::areas::get(tx.conn(), ReadScope::of(p), new.area_id).await;
+    let area = reference(&mut errors, "areaId", "no such area", found)?;
+    if let Some(area) = &area {
+        lifecycle::may_write(p, area.municipality_id, area.id)?;
+    }
+    let agenda_years = match &area {
+        Some(area) => {
+            persistence::municipalities::get(tx.conn(), ReadScope::All, area.municipality_id)
+                .await?
+                .calendar
+                .agenda_period_years
+        }
+        // Without an area the period is still checked, with the default length, so one answer names all.
+        None => domain::calendar::Calendar::default().agenda_period_years,
+    };
+    let period = document_period(new.kind, new.year, new.period_start, new.period_end, agenda_years)
+        .map_err(|e| errors.merge(e))
+        .ok();
+    let (Some(area), Some((start, end))) = (area, period) else { return Err(errors.into()) };
     let empty = content::content_json(&Content::empty(new.kind))?;
     Ok(store::create(tx, &area, new.kind, start, end, empty).await?)
 }

@@ -104,6 +104,24 @@ pub(crate) fn unknown_reference(name: &'static str, reason: impl Into<String>) -
     }
 }
 
+/// A reference a command makes, looked up: "not found" becomes a problem of its field in `errors`, reported
+/// with the command's other problems in one answer; a failure of the service stops the operation.
+pub(crate) fn reference<T>(
+    errors: &mut FieldErrors,
+    name: &'static str,
+    reason: &str,
+    found: std::result::Result<T, StoreError>,
+) -> Result<Option<T>> {
+    match found {
+        Ok(value) => Ok(Some(value)),
+        Err(StoreError::NotFound) => {
+            errors.push(name, "unknown", reason);
+            Ok(None)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// The revision a change is based on, as the client last read it: `If-Match` on the API, a hidden field in a
 /// form. A change based on anything but the current revision is refused, so nobody overwrites a change they
 /// have not seen.

@@ -10,7 +10,7 @@ use persistence::partners::{self as store, AreaPartner};
 use persistence::{ConnectionTrait, Page, Tx};
 use uuid::Uuid;
 
-use super::{BasedOn, Result, unknown_reference};
+use super::{BasedOn, Result, reference};
 
 /// An organisation to add as partner of an area, from and until a date.
 pub struct NewPartner {
@@ -58,13 +58,13 @@ pub async fn get<C: ConnectionTrait>(
 
 /// Adds an organisation as partner of an area (the municipality's coordinator or an administrator).
 pub async fn add(tx: &Tx, p: &Principal, area_id: Uuid, new: NewPartner) -> Result<AreaPartner> {
-    check_partnership(new.since, new.until).into_result(())?;
     let area = persistence::areas::get(tx.conn(), ReadScope::of(p), area_id).await?;
     access::may_manage_areas(p, area.municipality_id)?;
+    let mut errors = check_partnership(new.since, new.until);
     // Organisations are a registry shared by municipalities: any one of them may take part.
-    persistence::organisations::get(tx.conn(), ReadScope::All, new.organisation_id)
-        .await
-        .map_err(unknown_reference("organisationId", "no such organisation"))?;
+    let found = persistence::organisations::get(tx.conn(), ReadScope::All, new.organisation_id).await;
+    reference(&mut errors, "organisationId", "no such organisation", found)?;
+    errors.into_result(())?;
     Ok(store::add(tx, &area, new.organisation_id, new.since, new.until).await?)
 }
 

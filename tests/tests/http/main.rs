@@ -13,5 +13,7 @@ mod municipalities;
 mod organisations;
 mod partners;
 mod permissions;
+mod published_limits;
 mod tokens;
 mod webhooks;
+mod whole_input;

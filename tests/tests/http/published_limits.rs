@@ -6,8 +6,11 @@ use reqwest::Method;
 use serde_json::{Value, json};
 use tests::TestApp;
 
-/// A minimal valid object of a content schema, and how to place it in the content of its kind.
-fn probe_site(schema: &str) -> Option<(&'static str, Value, fn(Value) -> Value)> {
+/// Where a probe goes: the kind of document, a minimal valid object of the schema, and how to place that
+/// object in the content of its kind.
+type Site = (&'static str, Value, fn(Value) -> Value);
+
+fn probe_site(schema: &str) -> Option<Site> {
     let goal = json!({"key": "G1", "title": "Doel", "theme": "safety", "priority": 1, "municipalityRole": "direct"});
     let assessment = json!({"goalKey": "G1", "verdict": "achieved"});
     Some(match schema {
