@@ -134,20 +134,28 @@ impl From<&VersionSummary> for VersionSummaryBody {
     }
 }
 
-/// A version (versie) with its full content, typed by the document's kind.
+/// A version (versie) with its full content, typed by the document's kind. Published as a union
+/// discriminated by `kind` (see `crate::version_schema`), so a typed client can narrow `content`.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct VersionBody {
     pub document_id: Uuid,
+    /// The kind of the document, which says what `content` holds.
+    pub kind: Kind,
     #[serde(flatten)]
     pub summary: VersionSummaryBody,
-    /// The content of the version: an analysis, agenda, plan or monitor, as the document's kind says.
+    /// The content of the version: an analysis, agenda, plan or monitor, as `kind` says.
     #[schema(schema_with = crate::openapi::content_schema)]
     pub content: serde_json::Value,
 }
 
 impl From<&Version> for VersionBody {
     fn from(v: &Version) -> Self {
-        VersionBody { document_id: v.summary.document_id, summary: (&v.summary).into(), content: v.content.clone() }
+        VersionBody {
+            document_id: v.summary.document_id,
+            kind: v.kind.into(),
+            summary: (&v.summary).into(),
+            content: v.content.clone(),
+        }
     }
 }

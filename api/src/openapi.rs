@@ -79,6 +79,8 @@ struct ApiDoc;
 pub fn document() -> utoipa::openapi::OpenApi {
     let mut doc = ApiDoc::openapi();
     crate::published_limits::apply(&mut doc);
+    crate::version_schema::apply(&mut doc);
+    crate::response_fields::apply(&mut doc);
     doc
 }
 

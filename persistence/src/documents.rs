@@ -74,6 +74,10 @@ pub struct VersionSummary {
 pub struct Version {
     #[serde(flatten)]
     pub summary: VersionSummary,
+    /// The kind of its document, which says what shape `content` has. Not part of the audit trail's record of
+    /// the version: it never changes.
+    #[serde(skip)]
+    pub kind: DocumentKind,
     pub content: Value,
 }
 
@@ -184,7 +188,7 @@ fn select_summaries() -> sea_orm::Select<version::Entity> {
     ])
 }
 
-fn version_from(row: version::Model) -> Result<Version, StoreError> {
+fn version_from(row: version::Model, kind: DocumentKind) -> Result<Version, StoreError> {
     let content = row.content.clone();
     let summary = summary_from(SummaryRow {
         id: row.id,
@@ -203,7 +207,7 @@ fn version_from(row: version::Model) -> Result<Version, StoreError> {
         superseded_at: row.superseded_at,
         revision: row.revision,
     })?;
-    Ok(Version { summary, content })
+    Ok(Version { summary, kind, content })
 }
 
 pub fn path(id: Uuid) -> String {
@@ -352,7 +356,7 @@ pub async fn list_versions<C: ConnectionTrait>(
         .filter(version::Column::DocumentId.eq(doc.id))
         .filter(version_visibility(scope, doc.kind));
     let rows = keyset(select, version::Column::Id, after, limit).all(conn).await?;
-    let rows = rows.into_iter().map(version_from).collect::<Result<Vec<_>, _>>()?;
+    let rows = rows.into_iter().map(|r| version_from(r, doc.kind)).collect::<Result<Vec<_>, _>>()?;
     Ok(finish(rows, limit, |v| v.summary.id))
 }
 
@@ -373,7 +377,9 @@ pub async fn get_with_version<C: ConnectionTrait>(
         .one(conn)
         .await?
         .ok_or(StoreError::NotFound)?;
-    Ok((document_from(doc.ok_or(StoreError::NotFound)?)?, version_from(row)?))
+    let doc = document_from(doc.ok_or(StoreError::NotFound)?)?;
+    let kind = doc.kind;
+    Ok((doc, version_from(row, kind)?))
 }
 
 /// `version_visibility` for a query that joins the document, so the kind comes from the row.
@@ -403,7 +409,7 @@ pub async fn get_version<C: ConnectionTrait>(
         .one(conn)
         .await?
         .ok_or(StoreError::NotFound)?;
-    version_from(row)
+    version_from(row, doc.kind)
 }
 
 /// The version of `kind` in force for `area` in `year`, with its document.
@@ -430,7 +436,10 @@ pub async fn in_force_covering<C: ConnectionTrait>(
         .one(conn)
         .await?;
     Ok(match version {
-        Some(v) => Some((doc, version_from(v)?)),
+        Some(v) => {
+            let kind = doc.kind;
+            Some((doc, version_from(v, kind)?))
+        }
         None => None,
     })
 }
@@ -597,6 +606,7 @@ async fn insert_version(
             superseded_at: None,
             revision: 1,
         },
+        kind: doc.kind,
         content,
     };
     version::ActiveModel {
@@ -826,7 +836,7 @@ pub async fn transition(
     let latest = latest_status(tx, doc).await?;
     bump_document(tx, doc, doc.last_number, latest).await?;
     let row = version::Entity::find_by_id(current.summary.id).one(tx.conn()).await?.ok_or(StoreError::NotFound)?;
-    let changed = version_from(row)?;
+    let changed = version_from(row, doc.kind)?;
     let mut changes = vec![change(
         action.event_type(),
         doc,

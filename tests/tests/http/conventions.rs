@@ -352,3 +352,28 @@ async fn a_query_parameter_an_operation_does_not_take_is_refused_on_every_operat
     let board = app.get(&format!("/api/v1/areas/{area}/cycles/2027?at=garbage"), &app.admin).await;
     assert_eq!(board.problem(400), ["at"]);
 }
+
+#[tokio::test]
+async fn a_version_says_its_kind_and_the_document_narrows_its_content_by_it() {
+    let app = TestApp::spawn().await;
+    let m = app.municipality("Woerden").await;
+    let area = app.area(&m, "WO-WEST").await;
+    let body = json!({"areaId": area, "kind": "plan", "year": 2027});
+    let created = app.post("/api/v1/documents", &app.admin, &body).await;
+    assert_eq!(created.ok(201)["version"]["kind"], "plan");
+    let doc = created.body["document"]["id"].as_str().unwrap().to_owned();
+    let version = app.get(&format!("/api/v1/documents/{doc}/versions/1"), &app.admin).await;
+    assert_eq!(version.ok(200)["kind"], "plan");
+
+    let document = TestApp::send(app.request(Method::GET, "/api/v1/openapi.json", None)).await.body;
+    let union = &document["components"]["schemas"]["VersionBody"];
+    assert_eq!(union["discriminator"]["propertyName"], "kind");
+    let plan = &document["components"]["schemas"]["PlanVersion"]["allOf"][1];
+    assert_eq!(plan["properties"]["kind"]["enum"], json!(["plan"]));
+    assert_eq!(plan["properties"]["content"]["$ref"], "#/components/schemas/PlanContent");
+    let summary = &document["components"]["schemas"]["VersionSummaryBody"]["required"];
+    assert!(
+        summary.as_array().unwrap().iter().any(|f| f == "adoptedAt"),
+        "a field always sent, null or not, is required"
+    );
+}
