@@ -28,23 +28,19 @@ pub enum Stage {
     Contribution,
 }
 
+crate::names::named!(
+    "stage",
+    Stage {
+        Analysis => "analysis",
+        Agenda => "agenda",
+        Plan => "plan",
+        Monitor => "monitor",
+        Contribution => "contribution",
+    }
+);
+
 impl Stage {
-    pub const ALL: [Stage; 5] = [Stage::Analysis, Stage::Agenda, Stage::Plan, Stage::Monitor, Stage::Contribution];
     pub const DOCUMENTS: [Stage; 4] = [Stage::Analysis, Stage::Agenda, Stage::Plan, Stage::Monitor];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Stage::Analysis => "analysis",
-            Stage::Agenda => "agenda",
-            Stage::Plan => "plan",
-            Stage::Monitor => "monitor",
-            Stage::Contribution => "contribution",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<Stage> {
-        Stage::ALL.into_iter().find(|s| s.as_str() == value)
-    }
 
     /// The document kind of a stage; contributions are not documents.
     pub fn document_kind(self) -> Option<DocumentKind> {
@@ -89,31 +85,19 @@ pub enum DeadlineState {
     NotApplicable,
 }
 
+crate::names::named!(
+    "deadline state",
+    DeadlineState {
+        Met => "met",
+        MetLate => "met_late",
+        Open => "open",
+        DueSoon => "due_soon",
+        Overdue => "overdue",
+        NotApplicable => "not_applicable",
+    }
+);
+
 impl DeadlineState {
-    pub const ALL: [DeadlineState; 6] = [
-        DeadlineState::Met,
-        DeadlineState::MetLate,
-        DeadlineState::Open,
-        DeadlineState::DueSoon,
-        DeadlineState::Overdue,
-        DeadlineState::NotApplicable,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DeadlineState::Met => "met",
-            DeadlineState::MetLate => "met_late",
-            DeadlineState::Open => "open",
-            DeadlineState::DueSoon => "due_soon",
-            DeadlineState::Overdue => "overdue",
-            DeadlineState::NotApplicable => "not_applicable",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<DeadlineState> {
-        DeadlineState::ALL.into_iter().find(|s| s.as_str() == value)
-    }
-
     /// The domain event the deadline sweeper announces this state with, if it announces it.
     pub fn event_type(self) -> Option<EventType> {
         match self {

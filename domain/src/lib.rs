@@ -17,6 +17,7 @@ pub mod event;
 pub mod field_errors;
 pub mod lifecycle;
 pub mod municipality;
+pub mod names;
 pub mod organisation;
 pub mod principal;
 pub mod rules;

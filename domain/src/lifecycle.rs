@@ -25,29 +25,18 @@ pub enum VersionStatus {
     Withdrawn,
 }
 
+crate::names::named!(
+    "version status",
+    VersionStatus {
+        Draft => "draft",
+        Submitted => "submitted",
+        Adopted => "adopted",
+        Superseded => "superseded",
+        Withdrawn => "withdrawn",
+    }
+);
+
 impl VersionStatus {
-    pub const ALL: [VersionStatus; 5] = [
-        VersionStatus::Draft,
-        VersionStatus::Submitted,
-        VersionStatus::Adopted,
-        VersionStatus::Superseded,
-        VersionStatus::Withdrawn,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            VersionStatus::Draft => "draft",
-            VersionStatus::Submitted => "submitted",
-            VersionStatus::Adopted => "adopted",
-            VersionStatus::Superseded => "superseded",
-            VersionStatus::Withdrawn => "withdrawn",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<VersionStatus> {
-        VersionStatus::ALL.into_iter().find(|s| s.as_str() == value)
-    }
-
     /// Open versions are still being worked on; a document has at most one.
     pub fn is_open(self) -> bool {
         matches!(self, VersionStatus::Draft | VersionStatus::Submitted)
@@ -68,16 +57,17 @@ pub enum VersionAction {
     Withdraw,
 }
 
-impl VersionAction {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            VersionAction::Submit => "submit",
-            VersionAction::Return => "return",
-            VersionAction::Adopt => "adopt",
-            VersionAction::Withdraw => "withdraw",
-        }
+crate::names::named!(
+    "version action",
+    VersionAction {
+        Submit => "submit",
+        Return => "return",
+        Adopt => "adopt",
+        Withdraw => "withdraw",
     }
+);
 
+impl VersionAction {
     /// The domain event a transition raises.
     pub fn event_type(self) -> EventType {
         match self {

@@ -14,23 +14,16 @@ pub enum Role {
     Viewer,
 }
 
-impl Role {
-    pub const ALL: [Role; 5] = [Role::Admin, Role::Coordinator, Role::AreaEditor, Role::Partner, Role::Viewer];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Admin => "admin",
-            Role::Coordinator => "coordinator",
-            Role::AreaEditor => "area_editor",
-            Role::Partner => "partner",
-            Role::Viewer => "viewer",
-        }
+crate::names::named!(
+    "role",
+    Role {
+        Admin => "admin",
+        Coordinator => "coordinator",
+        AreaEditor => "area_editor",
+        Partner => "partner",
+        Viewer => "viewer",
     }
-
-    pub fn parse(value: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.as_str() == value)
-    }
-}
+);
 
 /// A role together with its scope. Each role carries exactly the scope it needs, so a coordinator without
 /// a municipality or a partner without an organisation cannot be represented.

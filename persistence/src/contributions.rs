@@ -18,7 +18,7 @@ use uuid::Uuid;
 
 use crate::documents::{ActorRef, Document};
 use crate::entity::{check_in, contribution, contribution_transition};
-use crate::error::StoreError;
+use crate::error::{StoreError, stored};
 use crate::page::{Page, finish, keyset};
 use crate::scope;
 use crate::tx::{Change, InsertInto, Tx};
@@ -112,12 +112,8 @@ pub fn check_in_path(contribution_id: Uuid, id: Uuid) -> String {
     format!("/api/v1/contributions/{contribution_id}/check-ins/{id}")
 }
 
-fn corrupt(what: &str, value: &str) -> StoreError {
-    StoreError::Db(sea_orm::DbErr::Type(format!("unknown {what} '{value}' in the database")))
-}
-
 pub(crate) fn status_of(text: &str) -> Result<ContributionStatus, StoreError> {
-    ContributionStatus::parse(text).ok_or_else(|| corrupt("contribution status", text))
+    stored(text)
 }
 
 fn from_row(row: contribution::Model) -> Result<Contribution, StoreError> {
@@ -130,12 +126,12 @@ fn from_row(row: contribution::Model) -> Result<Contribution, StoreError> {
         organisation_id: row.organisation_id,
         title: row.title,
         description: row.description,
-        kind: ContributionKind::parse(&row.kind).ok_or_else(|| corrupt("contribution kind", &row.kind))?,
+        kind: stored(&row.kind)?,
         amount: row.amount,
         unit: row.unit,
         due_date: row.due_date,
         status: status_of(&row.status)?,
-        proposed_by: Side::parse(&row.proposed_by).ok_or_else(|| corrupt("side", &row.proposed_by))?,
+        proposed_by: stored(&row.proposed_by)?,
         committed_at: row.committed_at,
         withdrawn_after_commitment: row.withdrawn_after_commitment,
         created_at: row.created_at,
@@ -395,7 +391,7 @@ pub async fn transitions<C: ConnectionTrait>(conn: &C, id: Uuid) -> Result<Vec<C
     rows.into_iter()
         .map(|r| {
             Ok(ContributionTransition {
-                action: ContributionAction::parse(&r.action).ok_or_else(|| corrupt("action", &r.action))?,
+                action: stored(&r.action)?,
                 from: status_of(&r.from_status)?,
                 to: status_of(&r.to_status)?,
                 note: r.note,
@@ -413,7 +409,7 @@ fn check_in_from(row: check_in::Model) -> Result<CheckInRecord, StoreError> {
         date: row.date,
         progress_percent: row.progress_percent,
         current_value: row.current_value,
-        confidence: Confidence::parse(&row.confidence).ok_or_else(|| corrupt("confidence", &row.confidence))?,
+        confidence: stored(&row.confidence)?,
         note: row.note,
         created_at: row.created_at,
         created_by: ActorRef { token_id: row.created_by_token, name: row.created_by_name },

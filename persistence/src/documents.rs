@@ -22,7 +22,7 @@ use uuid::Uuid;
 
 use crate::areas::Area;
 use crate::entity::{document, document_year, version, version_transition};
-use crate::error::StoreError;
+use crate::error::{StoreError, stored};
 use crate::page::{Page, finish, keyset};
 use crate::scope;
 use crate::tx::{Change, InsertInto, Tx};
@@ -103,16 +103,12 @@ pub struct DocumentFilter {
     pub latest_status: Option<VersionStatus>,
 }
 
-fn corrupt(what: &str, value: &str) -> StoreError {
-    StoreError::Db(sea_orm::DbErr::Type(format!("unknown {what} '{value}' in the database")))
-}
-
 pub(crate) fn kind_of(text: &str) -> Result<DocumentKind, StoreError> {
-    DocumentKind::parse(text).ok_or_else(|| corrupt("document kind", text))
+    stored(text)
 }
 
 fn status_of(text: &str) -> Result<VersionStatus, StoreError> {
-    VersionStatus::parse(text).ok_or_else(|| corrupt("version status", text))
+    stored(text)
 }
 
 fn document_from(row: document::Model) -> Result<Document, StoreError> {
@@ -494,13 +490,7 @@ pub async fn transitions<C: ConnectionTrait>(
     let rows = select.order_by_asc(version_transition::Column::Id).all(conn).await?;
     rows.into_iter()
         .map(|r| {
-            let action = match r.action.as_str() {
-                "submit" => VersionAction::Submit,
-                "return" => VersionAction::Return,
-                "adopt" => VersionAction::Adopt,
-                "withdraw" => VersionAction::Withdraw,
-                other => return Err(corrupt("action", other)),
-            };
+            let action: VersionAction = stored(&r.action)?;
             Ok(Transition {
                 version_number: r.version_number,
                 action,

@@ -69,3 +69,9 @@ impl From<serde_json::Error> for StoreError {
         StoreError::Db(DbErr::Json(e.to_string()))
     }
 }
+
+/// A named enumeration read back from its column. A name the domain does not know means the row was written
+/// by something else than this service, or corrupted: a failure of the service, never a client's problem.
+pub(crate) fn stored<T: domain::names::Named>(text: &str) -> Result<T, StoreError> {
+    T::parse(text).ok_or_else(|| StoreError::Db(DbErr::Type(format!("unknown {} '{text}' in the database", T::WHAT))))
+}

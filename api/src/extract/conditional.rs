@@ -17,20 +17,24 @@ fn parse_tags(value: &str) -> Vec<String> {
     value.split(',').map(|t| t.trim().trim_start_matches("W/").to_owned()).filter(|t| !t.is_empty()).collect()
 }
 
-/// An `If-Match` value (RFC 9110 §13.1.1): `*`, or entity tags separated by commas, each `"…"` or `W/"…"`
-/// with visible characters other than `"` inside. `None` when it is not of that form.
+/// An `If-Match` value (RFC 9110 §13.1.1): `*`, or entity tags separated by commas (with optional white space),
+/// each `"…"` or `W/"…"` with visible characters other than `"` inside (a comma among them). `None` when it is
+/// not of that form.
 fn parse_if_match(value: &str) -> Option<BasedOn> {
-    let value = value.trim();
+    let value = value.trim_matches([' ', '\t']);
     if value == "*" {
         return Some(BasedOn::Any);
     }
     let mut revisions = vec![];
-    for tag in value.split(',').map(str::trim) {
-        let (weak, quoted) = match tag.strip_prefix("W/") {
-            Some(rest) => (true, rest),
-            None => (false, tag),
+    let mut rest = value;
+    loop {
+        let (weak, tag) = match rest.strip_prefix("W/") {
+            Some(tag) => (true, tag),
+            None => (false, rest),
         };
-        let opaque = quoted.strip_prefix('"')?.strip_suffix('"')?;
+        let tag = tag.strip_prefix('"')?;
+        let end = tag.find('"')?;
+        let opaque = &tag[..end];
         if !opaque.bytes().all(|b| b == 0x21 || (0x23..=0x7e).contains(&b) || b >= 0x80) {
             return None;
         }
@@ -38,8 +42,12 @@ fn parse_if_match(value: &str) -> Option<BasedOn> {
         if !weak && let Ok(revision) = opaque.parse::<i64>() {
             revisions.push(revision);
         }
+        rest = tag[end + 1..].trim_start_matches([' ', '\t']);
+        if rest.is_empty() {
+            return Some(BasedOn::Revisions(revisions));
+        }
+        rest = rest.strip_prefix(',')?.trim_start_matches([' ', '\t']);
     }
-    Some(BasedOn::Revisions(revisions))
 }
 
 /// `If-None-Match` on a GET: the 304 response when the client already holds this revision.
@@ -92,6 +100,7 @@ mod tests {
         assert_eq!(parse_if_match(r#"W/"3""#), Some(BasedOn::Revisions(vec![])));
         assert_eq!(parse_if_match(r#""abc""#), Some(BasedOn::Revisions(vec![])));
         assert_eq!(parse_if_match("*"), Some(BasedOn::Any));
+        assert_eq!(parse_if_match(r#"W/"a,b" ,  "7",W/"""#), Some(BasedOn::Revisions(vec![7])), "a comma inside a tag");
     }
 
     #[test]

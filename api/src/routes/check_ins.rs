@@ -71,6 +71,8 @@ pub struct CreateCheckIn {
     pub date: NaiveDate,
     #[schema(minimum = 0, maximum = 100)]
     pub progress_percent: i32,
+    /// The value reached so far, in the contribution's unit; at most 10¹² either way.
+    #[schema(minimum = -1e12, maximum = 1e12)]
     pub current_value: Option<f64>,
     pub confidence: Confidence,
     #[schema(max_length = 4000)]

@@ -32,23 +32,15 @@ pub enum DocumentKind {
     Monitor,
 }
 
-impl DocumentKind {
-    pub const ALL: [DocumentKind; 4] =
-        [DocumentKind::Analysis, DocumentKind::Agenda, DocumentKind::Plan, DocumentKind::Monitor];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DocumentKind::Analysis => "analysis",
-            DocumentKind::Agenda => "agenda",
-            DocumentKind::Plan => "plan",
-            DocumentKind::Monitor => "monitor",
-        }
+crate::names::named!(
+    "document kind",
+    DocumentKind {
+        Analysis => "analysis",
+        Agenda => "agenda",
+        Plan => "plan",
+        Monitor => "monitor",
     }
-
-    pub fn parse(value: &str) -> Option<DocumentKind> {
-        DocumentKind::ALL.into_iter().find(|k| k.as_str() == value)
-    }
-}
+);
 
 /// Themes of findings and goals.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

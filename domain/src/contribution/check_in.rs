@@ -14,21 +14,14 @@ pub enum Confidence {
     OffTrack,
 }
 
-impl Confidence {
-    pub const ALL: [Confidence; 3] = [Confidence::OnTrack, Confidence::AtRisk, Confidence::OffTrack];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Confidence::OnTrack => "on_track",
-            Confidence::AtRisk => "at_risk",
-            Confidence::OffTrack => "off_track",
-        }
+crate::names::named!(
+    "confidence",
+    Confidence {
+        OnTrack => "on_track",
+        AtRisk => "at_risk",
+        OffTrack => "off_track",
     }
-
-    pub fn parse(value: &str) -> Option<Confidence> {
-        Confidence::ALL.into_iter().find(|c| c.as_str() == value)
-    }
-}
+);
 
 pub const NOTE_MAX: usize = 4000;
 

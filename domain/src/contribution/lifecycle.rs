@@ -28,33 +28,20 @@ pub enum ContributionStatus {
     Withdrawn,
 }
 
+crate::names::named!(
+    "contribution status",
+    ContributionStatus {
+        Proposed => "proposed",
+        Committed => "committed",
+        InProgress => "in_progress",
+        Delivered => "delivered",
+        PartiallyDelivered => "partially_delivered",
+        NotDelivered => "not_delivered",
+        Withdrawn => "withdrawn",
+    }
+);
+
 impl ContributionStatus {
-    pub const ALL: [ContributionStatus; 7] = [
-        ContributionStatus::Proposed,
-        ContributionStatus::Committed,
-        ContributionStatus::InProgress,
-        ContributionStatus::Delivered,
-        ContributionStatus::PartiallyDelivered,
-        ContributionStatus::NotDelivered,
-        ContributionStatus::Withdrawn,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ContributionStatus::Proposed => "proposed",
-            ContributionStatus::Committed => "committed",
-            ContributionStatus::InProgress => "in_progress",
-            ContributionStatus::Delivered => "delivered",
-            ContributionStatus::PartiallyDelivered => "partially_delivered",
-            ContributionStatus::NotDelivered => "not_delivered",
-            ContributionStatus::Withdrawn => "withdrawn",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<ContributionStatus> {
-        ContributionStatus::ALL.into_iter().find(|s| s.as_str() == value)
-    }
-
     /// A promise both sides agreed to and that is still being kept.
     pub fn is_committed(self) -> bool {
         matches!(self, ContributionStatus::Committed | ContributionStatus::InProgress)
@@ -85,18 +72,13 @@ pub enum Side {
     Partner,
 }
 
-impl Side {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Side::Municipality => "municipality",
-            Side::Partner => "partner",
-        }
+crate::names::named!(
+    "side",
+    Side {
+        Municipality => "municipality",
+        Partner => "partner",
     }
-
-    pub fn parse(value: &str) -> Option<Side> {
-        [Side::Municipality, Side::Partner].into_iter().find(|s| s.as_str() == value)
-    }
-}
+);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -109,31 +91,19 @@ pub enum ContributionAction {
     Withdraw,
 }
 
+crate::names::named!(
+    "contribution action",
+    ContributionAction {
+        Agree => "agree",
+        Start => "start",
+        Deliver => "deliver",
+        PartiallyDeliver => "partially_deliver",
+        NotDeliver => "not_deliver",
+        Withdraw => "withdraw",
+    }
+);
+
 impl ContributionAction {
-    pub const ALL: [ContributionAction; 6] = [
-        ContributionAction::Agree,
-        ContributionAction::Start,
-        ContributionAction::Deliver,
-        ContributionAction::PartiallyDeliver,
-        ContributionAction::NotDeliver,
-        ContributionAction::Withdraw,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ContributionAction::Agree => "agree",
-            ContributionAction::Start => "start",
-            ContributionAction::Deliver => "deliver",
-            ContributionAction::PartiallyDeliver => "partially_deliver",
-            ContributionAction::NotDeliver => "not_deliver",
-            ContributionAction::Withdraw => "withdraw",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<ContributionAction> {
-        ContributionAction::ALL.into_iter().find(|a| a.as_str() == value)
-    }
-
     /// The domain event a transition raises (SPEC §8). Every outcome of the work is a delivery report.
     pub fn event_type(self) -> EventType {
         match self {

@@ -27,31 +27,17 @@ pub enum ContributionKind {
     Other,
 }
 
-impl ContributionKind {
-    pub const ALL: [ContributionKind; 6] = [
-        ContributionKind::Capacity,
-        ContributionKind::Funding,
-        ContributionKind::Activity,
-        ContributionKind::Data,
-        ContributionKind::Facility,
-        ContributionKind::Other,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ContributionKind::Capacity => "capacity",
-            ContributionKind::Funding => "funding",
-            ContributionKind::Activity => "activity",
-            ContributionKind::Data => "data",
-            ContributionKind::Facility => "facility",
-            ContributionKind::Other => "other",
-        }
+crate::names::named!(
+    "contribution kind",
+    ContributionKind {
+        Capacity => "capacity",
+        Funding => "funding",
+        Activity => "activity",
+        Data => "data",
+        Facility => "facility",
+        Other => "other",
     }
-
-    pub fn parse(value: &str) -> Option<ContributionKind> {
-        ContributionKind::ALL.into_iter().find(|k| k.as_str() == value)
-    }
-}
+);
 
 pub const TITLE_MAX: usize = 200;
 pub const DESCRIPTION_MAX: usize = 4000;

@@ -377,3 +377,29 @@ async fn a_version_says_its_kind_and_the_document_narrows_its_content_by_it() {
         "a field always sent, null or not, is required"
     );
 }
+
+#[tokio::test]
+async fn an_if_match_that_is_not_an_entity_tag_is_400_and_a_weak_one_never_matches() {
+    let app = TestApp::spawn().await;
+    let m = app.municipality("Oldambt").await;
+    let area = app.area(&m, "OL-ZUID").await;
+    let path = format!("/api/v1/areas/{area}");
+    assert_eq!(app.get(&path, &app.admin).await.etag(), "\"1\"");
+    for malformed in ["1", "\"1", "\"1\" \"2\"", "W/1", "**"] {
+        let patch = app.request(Method::PATCH, &path, Some(&app.admin)).header("If-Match", malformed);
+        let r = TestApp::send(patch.json(&json!({"name": "Zuid"}))).await;
+        assert_eq!(r.problem(400), ["If-Match"], "{malformed}");
+    }
+    let weak = app.request(Method::PATCH, &path, Some(&app.admin)).header("If-Match", "W/\"1\"");
+    TestApp::send(weak.json(&json!({"name": "Zuid"}))).await.problem(412);
+    let listed = app.request(Method::PATCH, &path, Some(&app.admin)).header("If-Match", "W/\"x,y\", \"1\"");
+    assert_eq!(TestApp::send(listed.json(&json!({"name": "Zuid"}))).await.ok(200)["name"], "Zuid");
+}
+
+#[tokio::test]
+async fn an_audit_filter_the_catalogue_does_not_know_is_refused() {
+    let app = TestApp::spawn().await;
+    let r = app.get("/api/v1/audit-events?action=area.update&resourceType=areas", &app.admin).await;
+    assert_eq!(r.problem(400), ["action", "resourceType"]);
+    app.get("/api/v1/audit-events?action=area.updated&resourceType=area", &app.admin).await.ok(200);
+}
