@@ -17,6 +17,7 @@ pub mod field_errors;
 pub mod lifecycle;
 pub mod municipality;
 pub mod organisation;
+pub mod outbound;
 pub mod principal;
 pub mod rules;
 pub mod token;
