@@ -244,6 +244,7 @@ struct Health {
     succeeded: bool,
     failures: i32,
     last_error: Option<String>,
+    last_status: Option<i32>,
 }
 
 impl Health {
@@ -252,6 +253,7 @@ impl Health {
             self.succeeded = true;
         } else {
             self.failures += 1;
+            self.last_status = outcome.status_code.map(i32::from);
             self.last_error = Some(outcome.error.clone().unwrap_or_else(|| {
                 format!("answered HTTP {}", outcome.status_code.map(i32::from).unwrap_or_default())
             }));
@@ -319,6 +321,7 @@ async fn update_health<C: ConnectionTrait>(
             .col_expr(Column::FailingSince, Expr::col(Column::FailingSince).if_null(now))
             .col_expr(Column::LastFailureAt, Expr::value(now))
             .col_expr(Column::LastError, Expr::value(h.last_error.clone()))
+            .col_expr(Column::LastFailureStatus, Expr::value(h.last_status))
     };
     update.filter(Column::Id.eq(subscription_id)).exec(conn).await?;
     Ok(())

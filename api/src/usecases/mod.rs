@@ -14,6 +14,7 @@ pub mod content;
 pub mod contribution_imports;
 pub mod contributions;
 pub mod documents;
+pub mod subscriptions;
 mod targets;
 pub mod versions;
 

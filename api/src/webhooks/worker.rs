@@ -4,6 +4,9 @@
 //! Everything it knows is in the database, so any number of instances can run it against one PostgreSQL and
 //! a restart loses nothing: a delivery a dead worker was sending is due again when its lease ends.
 
+use std::sync::Arc;
+
+use domain::outbound::OutboundPolicy;
 use futures_util::{StreamExt, stream};
 use persistence::Db;
 use persistence::deliveries::{self, AfterFailure, Job, Outcome, Sent};
@@ -32,8 +35,13 @@ pub struct Worker {
 }
 
 impl Worker {
-    pub fn new(db: Db, settings: WebhookSettings, public_url: String) -> anyhow::Result<Worker> {
-        let sender = Sender::new(settings.request_timeout)?;
+    pub fn new(
+        db: Db,
+        settings: WebhookSettings,
+        public_url: String,
+        outbound: Arc<OutboundPolicy>,
+    ) -> anyhow::Result<Worker> {
+        let sender = Sender::new(settings.request_timeout, outbound)?;
         Ok(Worker { db, sender, settings, public_url })
     }
 

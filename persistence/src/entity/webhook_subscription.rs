@@ -24,6 +24,8 @@ pub struct Model {
     pub last_success_at: Option<DateTimeUtc>,
     pub last_failure_at: Option<DateTimeUtc>,
     pub last_error: Option<String>,
+    /// The HTTP status of the last failed attempt, if an answer came.
+    pub last_failure_status: Option<i32>,
     pub created_by: Option<Uuid>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
