@@ -133,6 +133,20 @@ pub fn subscription_owner(p: &Principal) -> Result<Owner, Forbidden> {
     }
 }
 
+/// Why a subscription gets nothing while its owner has no valid token of the role that owns it (the
+/// delivery worker suspends it then, and lifts the suspension when the owner has a token again).
+pub fn suspension_reason(owner: Owner) -> &'static str {
+    match owner {
+        ReadScope::All => "no administrator token is valid any more; deliveries resume when one is",
+        ReadScope::Municipality(_) => {
+            "the municipality has no valid coordinator token left; deliveries resume when it has one again"
+        }
+        ReadScope::PartnerOrganisation(_) => {
+            "the organisation has no valid partner token left; deliveries resume when it has one again"
+        }
+    }
+}
+
 /// What a subscription listens to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Interest {

@@ -88,7 +88,8 @@ pub struct Job {
     pub event: Event,
 }
 
-/// Claims up to `limit` due deliveries of active subscriptions until `lease_until`, counting the attempt.
+/// Claims up to `limit` due deliveries of active, unsuspended subscriptions until `lease_until`, counting the
+/// attempt.
 pub async fn claim(db: &Db, lease_until: DateTime<Utc>, limit: u64) -> Result<Vec<Job>, StoreError> {
     use webhook_delivery::Column;
     let now = db.clock().now();
@@ -103,6 +104,7 @@ pub async fn claim(db: &Db, lease_until: DateTime<Utc>, limit: u64) -> Result<Ve
                     .column(webhook_subscription::Column::Id)
                     .from(webhook_subscription::Entity)
                     .and_where(Expr::col(webhook_subscription::Column::Active).eq(true))
+                    .and_where(Expr::col(webhook_subscription::Column::SuspendedSince).is_null())
                     .to_owned(),
             ),
         )

@@ -3,7 +3,7 @@
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
-use domain::webhook::FAILING_AFTER;
+use domain::webhook::{FAILING_AFTER, suspension_reason};
 use persistence::deliveries::Attempt;
 use persistence::subscriptions::Subscription;
 use serde::{Deserialize, Serialize};
@@ -62,6 +62,12 @@ pub struct SubscriptionResponse {
     pub owner_organisation_id: Option<Uuid>,
     /// Paused subscriptions get nothing; what happened meanwhile is sent when they are resumed.
     pub active: bool,
+    /// Set while the owner has no valid token of the role that owns the subscription (a coordinator token
+    /// of the municipality, a partner token of the organisation, an administrator token): nothing is sent
+    /// then. What happened meanwhile is sent once the owner has a valid token again.
+    pub suspended_since: Option<DateTime<Utc>>,
+    /// Why it is suspended.
+    pub suspended_reason: Option<String>,
     pub health: Health,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -79,6 +85,8 @@ impl From<&Subscription> for SubscriptionResponse {
             owner_municipality_id: s.owner_municipality_id,
             owner_organisation_id: s.owner_organisation_id,
             active: s.active,
+            suspended_since: s.suspended_since,
+            suspended_reason: s.suspended_since.map(|_| suspension_reason(s.owner()).to_owned()),
             health: Health {
                 status: if s.consecutive_failures >= FAILING_AFTER {
                     HealthStatus::Failing

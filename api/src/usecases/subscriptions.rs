@@ -3,7 +3,8 @@
 //! A subscription belongs to the scope of the token that made it, not to the token: an administrator's
 //! subscription receives every event, a coordinator's is the municipality's and a partner's the
 //! organisation's. Administrators see and manage all of them, coordinators their municipality's, partners
-//! their organisation's, whichever token of it made them.
+//! their organisation's, whichever token of it made them. A subscription whose owner has no valid token of
+//! the owning role left is suspended by the delivery worker.
 //!
 //! Callback URLs must not name an address the service may not connect to, and of what receivers answered
 //! (the start of an answer, an error that tells a refused connection from a timeout) only administrators are

@@ -357,7 +357,21 @@ async fn a_paused_subscription_gets_what_happened_meanwhile_when_resumed() {
     assert_eq!(types(&receiver.received()), ["municipality.created"]);
 }
 
-// The outbound guard, and who reads what receivers answered (SPEC §15).
+// The outbound guard (SPEC §15) and who owns and reads subscriptions.
+
+/// Issues a token as the administrator; returns its id and secret.
+async fn issue(app: &TestApp, body: Value) -> (String, String) {
+    let mut body = body;
+    body["name"] = json!(format!("test {}", body["role"].as_str().unwrap_or("token")));
+    let reply = app.post("/api/v1/api-tokens", &app.admin, &body).await;
+    (reply.id(), reply.ok(201)["token"].as_str().unwrap().to_owned())
+}
+
+async fn revoke(app: &TestApp, token_id: &str) {
+    let path = format!("/api/v1/api-tokens/{token_id}");
+    let etag = app.get(&path, &app.admin).await.etag();
+    assert_eq!(app.delete(&path, &app.admin, &etag).await.status, 204);
+}
 
 /// The problem a callback URL was refused with: its code and reason.
 fn callback_url_problem(reply: &tests::Reply) -> (String, String) {
@@ -482,4 +496,85 @@ async fn only_administrators_read_what_a_receiver_answered() {
     assert!(attempts[3]["error"].as_str().unwrap().starts_with("cannot connect"), "{}", admins_log.text);
     let s = app.get(&path, &app.admin).await;
     assert!(s.body["health"]["lastError"].as_str().unwrap().starts_with("cannot connect"), "{}", s.text);
+}
+
+#[tokio::test]
+async fn a_subscription_gets_nothing_once_its_owner_has_no_valid_token_left() {
+    let app = TestApp::spawn().await;
+    let receiver = Receiver::start().await;
+    let m = app.municipality("West Betuwe").await;
+    let area = app.area(&m, "WB-1").await;
+    let other_area = app.area(&m, "WB-2").await;
+    let police = app.organisation("Politie", "police").await;
+    let (token_id, partner) = issue(&app, json!({"role": "partner", "organisationId": police})).await;
+    app.advance(Duration::seconds(1));
+    let (id, _) = subscribe(&app, &partner, json!({"callbackUrl": receiver.url()})).await;
+    let path = format!("/api/v1/subscriptions/{id}");
+    app.add_partner(&area, &police).await;
+    let worker = app.webhook_worker();
+    deliver_everything(&app, &worker).await;
+    assert_eq!(types(&receiver.received()), ["area_partner.added"]);
+    assert!(app.get(&path, &app.admin).await.body["suspendedSince"].is_null());
+
+    revoke(&app, &token_id).await;
+    app.add_partner(&other_area, &police).await;
+    for _ in 0..3 {
+        worker.run_once().await.unwrap();
+        app.advance(Duration::hours(1));
+    }
+    assert_eq!(receiver.received().len(), 1, "nothing after the organisation's only token was revoked");
+    let s = app.get(&path, &app.admin).await;
+    assert!(s.ok(200)["suspendedSince"].is_string(), "{}", s.text);
+    assert!(s.body["suspendedReason"].as_str().unwrap().contains("no valid partner token"), "{}", s.text);
+    assert_eq!(s.body["active"], true, "suspension is not the owner's pause");
+
+    // The subscription is the organisation's: with a valid token again, it gets what happened meanwhile.
+    let (renewed_id, renewed) = issue(&app, json!({"role": "partner", "organisationId": police})).await;
+    worker.run_once().await.unwrap();
+    assert_eq!(types(&receiver.wait_for(2).await), ["area_partner.added", "area_partner.added"]);
+    let s = app.get(&path, &renewed).await;
+    assert!(s.ok(200)["suspendedSince"].is_null(), "{}", s.text);
+    assert!(s.body["suspendedReason"].is_null());
+
+    // An expired token is no valid token either.
+    revoke(&app, &renewed_id).await;
+    let expires = app.db.clock().now() + Duration::days(1);
+    app.token(json!({"role": "partner", "organisationId": police, "expiresAt": expires})).await;
+    worker.run_once().await.unwrap();
+    assert!(app.get(&path, &app.admin).await.body["suspendedSince"].is_null(), "a token that has not expired");
+    app.advance(Duration::days(2));
+    worker.run_once().await.unwrap();
+    assert!(app.get(&path, &app.admin).await.body["suspendedSince"].is_string(), "expired");
+}
+
+#[tokio::test]
+async fn a_coordinator_sees_and_deletes_its_municipalitys_subscriptions_whoever_made_them() {
+    let app = TestApp::spawn().await;
+    let receiver = Receiver::start().await;
+    let m = app.municipality("Oldambt").await;
+    let other = app.municipality("Woerden").await;
+    let (first_id, first) = issue(&app, json!({"role": "coordinator", "municipalityId": m})).await;
+    let (id, _) = subscribe(&app, &first, json!({"callbackUrl": receiver.url()})).await;
+    let path = format!("/api/v1/subscriptions/{id}");
+    revoke(&app, &first_id).await;
+    app.area(&m, "OLD-1").await;
+    let worker = app.webhook_worker();
+    worker.run_once().await.unwrap();
+    assert!(receiver.received().is_empty(), "the municipality had no coordinator token left");
+
+    let second = app.token(json!({"role": "coordinator", "municipalityId": m})).await;
+    let listed = app.get("/api/v1/subscriptions", &second).await;
+    let results = listed.ok(200)["results"].as_array().unwrap().clone();
+    assert_eq!(results.len(), 1, "{}", listed.text);
+    assert_eq!(results[0]["id"], id.as_str());
+    assert!(results[0]["suspendedReason"].as_str().unwrap().contains("municipality has no valid coordinator token"));
+    let read = app.get(&path, &second).await;
+    assert_eq!(read.ok(200)["ownerMunicipalityId"], m.as_str());
+    let elsewhere = app.token(json!({"role": "coordinator", "municipalityId": other})).await;
+    app.get(&path, &elsewhere).await.problem(404);
+    app.delete(&path, &elsewhere, &read.etag()).await.problem(404);
+    assert_eq!(app.delete(&path, &second, &read.etag()).await.status, 204);
+    app.get(&path, &app.admin).await.problem(404);
+    worker.run_once().await.unwrap();
+    assert!(receiver.received().is_empty(), "a deleted subscription gets nothing");
 }
