@@ -10,11 +10,10 @@
 //! (the start of an answer, an error that tells a refused connection from a timeout) only administrators are
 //! told; anyone else hears the status code, or that no answer came.
 
-use domain::Principal;
 use domain::access::ReadScope;
 use domain::outbound::OutboundPolicy;
-use domain::webhook::{self as rules, failure_for_others, reads_receiver_answers};
-use domain::{FieldErrors, webhook::subscription_owner};
+use domain::webhook::{self as rules, failure_for_others, reads_receiver_answers, subscription_owner};
+use domain::{FieldErrors, Principal};
 use persistence::deliveries::{self, Attempt};
 use persistence::events::Event;
 use persistence::subscriptions::{self as store, NewSubscription, Subscription, SubscriptionChanges};

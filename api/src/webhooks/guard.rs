@@ -42,10 +42,14 @@ impl Resolve for GuardedResolver {
             if resolved.is_empty() {
                 return Err(format!("{host} has no address").into());
             }
-            let (allowed, refused): (Vec<SocketAddr>, Vec<SocketAddr>) =
-                resolved.into_iter().partition(|a| policy.check(a.ip()).is_ok());
+            let (mut allowed, mut refused) = (Vec::new(), Vec::new());
+            for address in resolved {
+                match policy.check(address.ip()) {
+                    Ok(()) => allowed.push(address),
+                    Err(r) => refused.push(r),
+                }
+            }
             if allowed.is_empty() {
-                let refused = refused.iter().filter_map(|a| policy.check(a.ip()).err()).collect();
                 return Err(Box::new(RefusedHost { host, refused }) as Box<dyn std::error::Error + Send + Sync>);
             }
             Ok(Box::new(allowed.into_iter()) as Addrs)

@@ -137,7 +137,7 @@ impl Sender {
 }
 
 /// How the delivery log starts the error of an attempt the outbound guard stopped.
-pub const REFUSED_PREFIX: &str = "not sent, refused by the outbound policy: ";
+const REFUSED_PREFIX: &str = "not sent, refused by the outbound policy: ";
 
 fn refusal(refused: &Refused) -> String {
     format!("{REFUSED_PREFIX}{refused}")
