@@ -1,11 +1,13 @@
 //! JSON bodies that more than one resource of the API shows: who did something, a document's kind, a
-//! version's status, a version with and without its content. Kept apart from the route modules so that none of
+//! version's status, a version with and without its content, and a domain event (the feed's item and a
+//! webhook's body). Kept apart from the route modules so that none of
 //! them imports another.
 
 use chrono::{DateTime, Utc};
 use domain::content::DocumentKind;
 use domain::lifecycle::VersionStatus;
 use persistence::documents::{ActorRef, Version, VersionSummary};
+use persistence::events::Event;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -156,6 +158,48 @@ impl From<&Version> for VersionBody {
             kind: v.kind.into(),
             summary: (&v.summary).into(),
             content: v.content.clone(),
+        }
+    }
+}
+
+/// A domain event (gebeurtenis): what happened to which resource. Fetch the resource for its state.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct EventResponse {
+    /// The feed position: increasing; resume the feed with `after` set to the last one handled.
+    /// 0 only in a webhook `ping`.
+    #[schema(example = 1042)]
+    pub id: i64,
+    /// `version.adopted`, `contribution.committed`, `deadline.overdue`, … (`ping` for a test delivery).
+    #[serde(rename = "type")]
+    #[schema(example = "version.adopted")]
+    pub event_type: String,
+    pub occurred_at: DateTime<Utc>,
+    /// The municipality (gemeente) the event belongs to, if any.
+    pub municipality_id: Option<Uuid>,
+    /// The area (gebied), if any.
+    pub area_id: Option<Uuid>,
+    /// The partner organisation (samenwerkingspartner) it concerns, if any: a contribution's partner.
+    pub organisation_id: Option<Uuid>,
+    #[schema(example = "version")]
+    pub resource_type: String,
+    pub resource_id: Uuid,
+    /// The resource's URL.
+    pub resource_url: String,
+}
+
+impl EventResponse {
+    pub fn of(e: &Event, base_url: &str) -> EventResponse {
+        EventResponse {
+            id: e.seq,
+            event_type: e.event_type.clone(),
+            occurred_at: e.occurred_at,
+            municipality_id: e.municipality_id,
+            area_id: e.area_id,
+            organisation_id: e.organisation_id,
+            resource_type: e.resource_type.clone(),
+            resource_id: e.resource_id,
+            resource_url: format!("{base_url}{}", e.resource_path),
         }
     }
 }

@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use anyhow::{Context, bail};
+use domain::outbound::OutboundPolicy;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LogFormat {
@@ -33,6 +34,9 @@ pub struct Config {
     /// `GEBIEDSCYCLUS_PUBLIC_URL`: the service's address as clients reach it, for the `resourceUrl` of
     /// webhook deliveries (default `http://` and the bind address).
     pub public_url: String,
+    /// `GEBIEDSCYCLUS_OUTBOUND_ALLOW`: the loopback, private and other reserved ranges that webhooks may go
+    /// to after all (CIDRs, comma-separated, e.g. `127.0.0.0/8,::1/128`); by default none (SPEC §15).
+    pub outbound: OutboundPolicy,
     /// `GEBIEDSCYCLUS_LOG`: tracing filter (default `info`).
     pub log_filter: String,
     /// `GEBIEDSCYCLUS_LOG_FORMAT`: `text` (default) or `json`.
@@ -111,8 +115,18 @@ impl Config {
             Some("off") => None,
             Some(other) => bail!("GEBIEDSCYCLUS_WEBHOOKS must be on or off, not '{other}'"),
         };
+        let outbound = match var("GEBIEDSCYCLUS_OUTBOUND_ALLOW") {
+            None => OutboundPolicy::default(),
+            Some(list) => OutboundPolicy::parse_allow_list(&list).map_err(|e| {
+                anyhow::anyhow!(
+                    "GEBIEDSCYCLUS_OUTBOUND_ALLOW must be CIDR ranges separated by commas, such as \
+                     127.0.0.0/8,::1/128: {e}"
+                )
+            })?,
+        };
         let bind = var("GEBIEDSCYCLUS_BIND").unwrap_or_else(|| DEFAULT_BIND.to_owned());
         Ok(Config {
+            outbound,
             public_url: var("GEBIEDSCYCLUS_PUBLIC_URL")
                 .map(|u| u.trim_end_matches('/').to_owned())
                 .unwrap_or_else(|| format!("http://{bind}")),
@@ -145,6 +159,7 @@ impl Config {
             sweep_interval: None,
             webhooks: None,
             public_url: "http://127.0.0.1".to_owned(),
+            outbound: OutboundPolicy::default(),
             log_filter: "warn".to_owned(),
             log_format: LogFormat::Text,
         }

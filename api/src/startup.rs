@@ -30,6 +30,8 @@ pub struct AppState {
     pub deadlines: crate::view_cache::ViewCache<std::sync::Arc<Vec<domain::deadline::Deadline>>>,
     /// Sends pings; the worker has its own.
     pub webhook_sender: crate::webhooks::Sender,
+    /// Where outbound requests may go, for checking callback URLs when they are given.
+    pub outbound: Arc<domain::outbound::OutboundPolicy>,
 }
 
 pub struct Application {
@@ -47,6 +49,7 @@ impl Application {
         }
         let listener = TcpListener::bind(&config.bind).with_context(|| format!("cannot listen on {}", config.bind))?;
         let port = listener.local_addr()?.port();
+        let outbound = Arc::new(config.outbound.clone());
         let state = web::Data::new(AppState {
             db: db.clone(),
             metrics: Metrics::new(),
@@ -55,7 +58,9 @@ impl Application {
             deadlines: Default::default(),
             webhook_sender: crate::webhooks::Sender::new(
                 config.webhooks.as_ref().map(|w| w.request_timeout).unwrap_or(std::time::Duration::from_secs(10)),
+                outbound.clone(),
             )?,
+            outbound: outbound.clone(),
         });
         let mut server = HttpServer::new(move || {
             App::new()
@@ -74,7 +79,7 @@ impl Application {
             crate::sweeper::spawn(db.clone(), interval);
         }
         if let Some(settings) = &config.webhooks {
-            crate::webhooks::Worker::new(db.clone(), settings.clone(), config.public_url.clone())?.spawn();
+            crate::webhooks::Worker::new(db.clone(), settings.clone(), config.public_url.clone(), outbound)?.spawn();
         }
         Ok(Application { port, server: server.run(), db })
     }

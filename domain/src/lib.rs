@@ -19,6 +19,7 @@ pub mod lifecycle;
 pub mod municipality;
 pub mod names;
 pub mod organisation;
+pub mod outbound;
 pub mod principal;
 pub mod rules;
 pub mod token;

@@ -17,6 +17,7 @@ use uuid::Uuid;
 use crate::access::{Forbidden, ReadScope};
 use crate::event::EventType;
 use crate::field_errors::FieldErrors;
+use crate::outbound::OutboundPolicy;
 use crate::principal::{Access, Principal};
 
 /// The type of the test event `POST /subscriptions/{id}/ping` sends. It is never in the feed.
@@ -33,8 +34,9 @@ const SECRET_PREFIX: &str = "whsec_";
 pub const FAILING_AFTER: i32 = 5;
 
 /// Checks a callback URL: absolute http or https with a host, no user name or password in it (they would be
-/// stored and shown), no fragment (it is never sent).
-pub fn check_callback_url(errors: &mut FieldErrors, name: &str, value: &str) {
+/// stored and shown), no fragment (it is never sent), and not an address the service may not send to (SPEC
+/// §15; a host name is checked when connecting, because what it resolves to can change).
+pub fn check_callback_url(errors: &mut FieldErrors, name: &str, value: &str, outbound: &OutboundPolicy) {
     if value.chars().count() > CALLBACK_URL_MAX {
         errors.push(name, "too_long", format!("must be at most {CALLBACK_URL_MAX} characters"));
         return;
@@ -54,6 +56,17 @@ pub fn check_callback_url(errors: &mut FieldErrors, name: &str, value: &str) {
         errors.push(name, "credentials_in_url", "must not hold a user name or password; sign with the secret instead");
     } else if url.fragment().is_some() {
         errors.push(name, "fragment_in_url", "must not have a #fragment");
+    } else if let Err(refused) = outbound.check_url(&url) {
+        errors.push(
+            name,
+            "address_not_allowed",
+            format!(
+                "points at {}, {}; the service sends nothing to loopback, private, link-local, unique-local, \
+                 multicast, unspecified or other special-purpose addresses unless its operator allows them",
+                refused.address,
+                refused.kind.describe()
+            ),
+        );
     }
 }
 
@@ -116,6 +129,20 @@ pub fn subscription_owner(p: &Principal) -> Result<Owner, Forbidden> {
         Access::Partner { organisation_id } => Ok(ReadScope::PartnerOrganisation(organisation_id)),
         Access::AreaEditor { .. } | Access::Viewer { .. } => {
             Err(Forbidden("only an administrator, a coordinator or a partner manages webhook subscriptions"))
+        }
+    }
+}
+
+/// Why a subscription gets nothing while its owner has no valid token of the role that owns it (the
+/// delivery worker suspends it then, and lifts the suspension when the owner has a token again).
+pub fn suspension_reason(owner: Owner) -> &'static str {
+    match owner {
+        ReadScope::All => "no administrator token is valid any more; deliveries resume when one is",
+        ReadScope::Municipality(_) => {
+            "the municipality has no valid coordinator token left; deliveries resume when it has one again"
+        }
+        ReadScope::PartnerOrganisation(_) => {
+            "the organisation has no valid partner token left; deliveries resume when it has one again"
         }
     }
 }
@@ -216,6 +243,35 @@ pub fn acknowledged(status: u16) -> bool {
     (200..300).contains(&status)
 }
 
+/// The error of an attempt the receiver answered with a status that does not acknowledge it.
+pub fn describe_status(status: u16) -> String {
+    if (300..400).contains(&status) {
+        format!("answered HTTP {status}; redirects are not followed, use the final URL as the callback")
+    } else {
+        format!("answered HTTP {status}")
+    }
+}
+
+/// Whether the principal may read what receivers answered: the start of their answers, and errors that tell
+/// a refused connection from a timeout or a refused address (SPEC §15). Only administrators: to anyone else
+/// a callback URL would be a way to look into the network the service runs in.
+pub fn reads_receiver_answers(p: &Principal) -> bool {
+    matches!(p.access, Access::Admin)
+}
+
+/// What a failed attempt is told as to those who may not read receivers' answers: the status, if an answer
+/// came, and otherwise only that none did.
+pub fn failure_for_others(status: Option<u16>) -> String {
+    match status {
+        Some(s) => describe_status(s),
+        None => NO_ANSWER.to_owned(),
+    }
+}
+
+/// The error of an attempt without an answer, as those who may not read receivers' answers see it.
+pub const NO_ANSWER: &str = "no answer: the receiver could not be reached, its address is not allowed, or it \
+did not answer in time (an administrator can see which)";
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -231,9 +287,11 @@ mod tests {
 
     #[test]
     fn callback_urls_must_be_http_without_credentials() {
-        for good in ["https://partner.example/hooks/gc", "http://127.0.0.1:9000/x?y=1", "http://[::1]:8080/"] {
+        let policy = OutboundPolicy::default();
+        for good in ["https://partner.example/hooks/gc", "http://203.0.114.1:9000/x?y=1", "http://[2606:4700::1]:8080/"]
+        {
             let mut e = FieldErrors::new();
-            check_callback_url(&mut e, "callbackUrl", good);
+            check_callback_url(&mut e, "callbackUrl", good, &policy);
             assert!(e.is_empty(), "{good}: {:?}", names(&e));
         }
         for (bad, code) in [
@@ -246,12 +304,30 @@ mod tests {
             ("https://", "invalid_url"),
         ] {
             let mut e = FieldErrors::new();
-            check_callback_url(&mut e, "callbackUrl", bad);
+            check_callback_url(&mut e, "callbackUrl", bad, &policy);
             assert_eq!(names(&e), [format!("callbackUrl:{code}")], "{bad}");
         }
         let mut e = FieldErrors::new();
-        check_callback_url(&mut e, "callbackUrl", &format!("https://x.example/{}", "a".repeat(CALLBACK_URL_MAX)));
+        let long = format!("https://x.example/{}", "a".repeat(CALLBACK_URL_MAX));
+        check_callback_url(&mut e, "callbackUrl", &long, &policy);
         assert_eq!(names(&e), ["callbackUrl:too_long"]);
+    }
+
+    #[test]
+    fn a_callback_url_at_a_refused_address_is_refused_unless_the_operator_allows_it() {
+        let url = "http://[::ffff:127.0.0.1]:5432/x";
+        let mut e = FieldErrors::new();
+        check_callback_url(&mut e, "callbackUrl", url, &OutboundPolicy::default());
+        assert_eq!(names(&e), ["callbackUrl:address_not_allowed"]);
+        let reason = &e.iter().next().unwrap().reason;
+        assert!(reason.starts_with("points at 127.0.0.1, a loopback address;"), "{reason}");
+        let allowed = OutboundPolicy::parse_allow_list("127.0.0.0/8").unwrap();
+        let mut e = FieldErrors::new();
+        check_callback_url(&mut e, "callbackUrl", url, &allowed);
+        assert!(e.is_empty(), "{:?}", names(&e));
+        let mut e = FieldErrors::new();
+        check_callback_url(&mut e, "callbackUrl", "http://localhost:5432/", &OutboundPolicy::default());
+        assert!(e.is_empty(), "a name is checked when connecting, not here");
     }
 
     #[test]
@@ -367,6 +443,18 @@ mod tests {
         );
         assert!(subscription_owner(&p(Access::Viewer { municipality_id: m })).is_err());
         assert!(subscription_owner(&p(Access::AreaEditor { municipality_id: m, area_ids: vec![] })).is_err());
+    }
+
+    #[test]
+    fn only_administrators_read_what_receivers_answered() {
+        let (m, o) = (Uuid::now_v7(), Uuid::now_v7());
+        let p = |access| Principal { token_id: Uuid::now_v7(), name: "t".into(), access };
+        assert!(reads_receiver_answers(&p(Access::Admin)));
+        assert!(!reads_receiver_answers(&p(Access::Coordinator { municipality_id: m })));
+        assert!(!reads_receiver_answers(&p(Access::Partner { organisation_id: o })));
+        assert_eq!(failure_for_others(Some(500)), "answered HTTP 500");
+        assert!(failure_for_others(Some(307)).contains("redirects are not followed"));
+        assert_eq!(failure_for_others(None), NO_ANSWER);
     }
 
     #[test]

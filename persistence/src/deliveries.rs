@@ -88,7 +88,8 @@ pub struct Job {
     pub event: Event,
 }
 
-/// Claims up to `limit` due deliveries of active subscriptions until `lease_until`, counting the attempt.
+/// Claims up to `limit` due deliveries of active, unsuspended subscriptions until `lease_until`, counting the
+/// attempt.
 pub async fn claim(db: &Db, lease_until: DateTime<Utc>, limit: u64) -> Result<Vec<Job>, StoreError> {
     use webhook_delivery::Column;
     let now = db.clock().now();
@@ -103,6 +104,7 @@ pub async fn claim(db: &Db, lease_until: DateTime<Utc>, limit: u64) -> Result<Ve
                     .column(webhook_subscription::Column::Id)
                     .from(webhook_subscription::Entity)
                     .and_where(Expr::col(webhook_subscription::Column::Active).eq(true))
+                    .and_where(Expr::col(webhook_subscription::Column::SuspendedSince).is_null())
                     .to_owned(),
             ),
         )
@@ -244,6 +246,7 @@ struct Health {
     succeeded: bool,
     failures: i32,
     last_error: Option<String>,
+    last_status: Option<i32>,
 }
 
 impl Health {
@@ -252,6 +255,7 @@ impl Health {
             self.succeeded = true;
         } else {
             self.failures += 1;
+            self.last_status = outcome.status_code.map(i32::from);
             self.last_error = Some(outcome.error.clone().unwrap_or_else(|| {
                 format!("answered HTTP {}", outcome.status_code.map(i32::from).unwrap_or_default())
             }));
@@ -319,6 +323,7 @@ async fn update_health<C: ConnectionTrait>(
             .col_expr(Column::FailingSince, Expr::col(Column::FailingSince).if_null(now))
             .col_expr(Column::LastFailureAt, Expr::value(now))
             .col_expr(Column::LastError, Expr::value(h.last_error.clone()))
+            .col_expr(Column::LastFailureStatus, Expr::value(h.last_status))
     };
     update.filter(Column::Id.eq(subscription_id)).exec(conn).await?;
     Ok(())

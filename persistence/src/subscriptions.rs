@@ -4,13 +4,16 @@
 use chrono::{DateTime, Utc};
 use domain::access::ReadScope;
 use domain::event::AuditOnlyAction;
+use domain::principal::Role;
 use domain::webhook::Interest;
 use sea_orm::ActiveValue::Set;
+use sea_orm::sea_query::{Expr, ExprTrait, Query, SimpleExpr};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter};
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::entity::{webhook_attempt, webhook_delivery, webhook_subscription};
+use crate::db::Db;
+use crate::entity::{api_token, webhook_attempt, webhook_delivery, webhook_subscription};
 use crate::error::StoreError;
 use crate::page::{Page, finish, keyset};
 use crate::tx::{Change, InsertInto, Tx};
@@ -33,6 +36,10 @@ pub struct Subscription {
     pub last_success_at: Option<DateTime<Utc>>,
     pub last_failure_at: Option<DateTime<Utc>>,
     pub last_error: Option<String>,
+    /// The HTTP status of the last failed attempt, if an answer came.
+    pub last_failure_status: Option<i32>,
+    /// Since when the owner has had no valid token left; nothing is sent meanwhile.
+    pub suspended_since: Option<DateTime<Utc>>,
     pub created_by: Option<Uuid>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -96,6 +103,8 @@ pub(crate) fn from_row(row: webhook_subscription::Model) -> Result<Subscription,
         last_success_at: row.last_success_at,
         last_failure_at: row.last_failure_at,
         last_error: row.last_error,
+        last_failure_status: row.last_failure_status,
+        suspended_since: row.suspended_since,
         created_by: row.created_by,
         created_at: row.created_at,
         updated_at: row.updated_at,
@@ -166,6 +175,8 @@ pub async fn create(tx: &Tx, new: NewSubscription) -> Result<Subscription, Store
         last_success_at: None,
         last_failure_at: None,
         last_error: None,
+        last_failure_status: None,
+        suspended_since: None,
         created_by: tx.actor().token_id,
         created_at: tx.now(),
         updated_at: tx.now(),
@@ -187,6 +198,8 @@ pub async fn create(tx: &Tx, new: NewSubscription) -> Result<Subscription, Store
         last_success_at: Set(None),
         last_failure_at: Set(None),
         last_error: Set(None),
+        last_failure_status: Set(None),
+        suspended_since: Set(None),
         created_by: Set(s.created_by),
         created_at: Set(s.created_at),
         updated_at: Set(s.updated_at),
@@ -255,6 +268,79 @@ pub async fn delete(tx: &Tx, current: &Subscription, expected_revision: i64) -> 
         return Err(StoreError::Stale { current: current.revision });
     }
     tx.record(change(AuditOnlyAction::SubscriptionDeleted, current, Some(current), None)?).await
+}
+
+/// Whether the subscription's owner has a valid (unrevoked, unexpired) token of the role that owns it: a
+/// coordinator token of its municipality, a partner token of its organisation, or, for a subscription of
+/// every event, an administrator token. Correlated with the subscription row of the statement it is in.
+fn owner_has_valid_token(now: DateTime<Utc>) -> SimpleExpr {
+    use api_token::Column as T;
+    use webhook_subscription::Column as S;
+    let s = |c: S| Expr::col((webhook_subscription::Entity, c));
+    let t = |c: T| Expr::col((api_token::Entity, c));
+    let owner = Condition::any()
+        .add(
+            Condition::all()
+                .add(s(S::OwnerMunicipalityId).is_not_null())
+                .add(t(T::Role).eq(Role::Coordinator.as_str()))
+                .add(t(T::MunicipalityId).equals((webhook_subscription::Entity, S::OwnerMunicipalityId))),
+        )
+        .add(
+            Condition::all()
+                .add(s(S::OwnerMunicipalityId).is_null())
+                .add(s(S::OwnerOrganisationId).is_not_null())
+                .add(t(T::Role).eq(Role::Partner.as_str()))
+                .add(t(T::OrganisationId).equals((webhook_subscription::Entity, S::OwnerOrganisationId))),
+        )
+        .add(
+            Condition::all()
+                .add(s(S::OwnerMunicipalityId).is_null())
+                .add(s(S::OwnerOrganisationId).is_null())
+                .add(t(T::Role).eq(Role::Admin.as_str())),
+        );
+    Expr::exists(
+        Query::select()
+            .expr(Expr::val(1))
+            .from(api_token::Entity)
+            .and_where(t(T::RevokedAt).is_null())
+            .and_where(t(T::ExpiresAt).is_null().or(t(T::ExpiresAt).gt(now)))
+            .cond_where(owner)
+            .to_owned(),
+    )
+}
+
+/// Suspends the subscriptions whose owner has no valid token of the owning role left, and lifts the
+/// suspension of those whose owner has one again. The worker calls it every round before it claims
+/// deliveries, so a subscription gets nothing from the round after its owner's last token was revoked or
+/// expired: subscriptions belong to the municipality or organisation, not to the token that made them, but
+/// they do not outlive every token of it. Deliveries keep being made meanwhile, as for a paused subscription.
+/// Not audited: nobody made this change, and the revocation that caused it is audited.
+pub async fn suspend_ownerless(db: &Db) -> Result<(), StoreError> {
+    use webhook_subscription::Column;
+    let now = db.clock().now();
+    let owned = owner_has_valid_token(now);
+    let out_of_step = Condition::any()
+        .add(Condition::all().add(Column::SuspendedSince.is_null()).add(owned.clone().not()))
+        .add(Condition::all().add(Column::SuspendedSince.is_not_null()).add(owned.clone()));
+    // Read first: almost always nothing is out of step, and a write transaction takes SQLite's write lock.
+    if webhook_subscription::Entity::find().filter(out_of_step).one(db.conn()).await?.is_none() {
+        return Ok(());
+    }
+    let txn = db.begin_writing().await?;
+    webhook_subscription::Entity::update_many()
+        .col_expr(Column::SuspendedSince, Expr::value(now))
+        .filter(Column::SuspendedSince.is_null())
+        .filter(owned.clone().not())
+        .exec(&txn)
+        .await?;
+    webhook_subscription::Entity::update_many()
+        .col_expr(Column::SuspendedSince, Expr::value(Option::<DateTime<Utc>>::None))
+        .filter(Column::SuspendedSince.is_not_null())
+        .filter(owned)
+        .exec(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(())
 }
 
 /// Audited, not published: subscriptions are plumbing, not something the cycle's partners react to. The

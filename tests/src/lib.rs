@@ -17,6 +17,7 @@ use api::config::Config;
 use api::startup::Application;
 use chrono::{DateTime, Utc};
 use domain::clock::{Clock, FixedClock};
+use domain::outbound::OutboundPolicy;
 use reqwest::{Method, RequestBuilder, StatusCode};
 use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
@@ -31,8 +32,13 @@ pub struct TestApp {
     pub db: persistence::Db,
     /// The test's own database, for tests that open a second connection to it (a second instance).
     pub database_url: String,
+    /// Where the app's outbound requests may go; its webhook workers get the same.
+    pub outbound: Arc<OutboundPolicy>,
     sqlite_file: Option<std::path::PathBuf>,
 }
+
+/// The ranges the test apps may send webhooks to: the loopback, where the tests' receivers listen.
+pub const TEST_OUTBOUND_ALLOW: &str = "127.0.0.0/8,::1/128";
 
 /// A response, read whole.
 #[derive(Debug)]
@@ -102,11 +108,20 @@ async fn fresh_database() -> (String, Option<std::path::PathBuf>) {
 }
 
 impl TestApp {
+    /// An app whose webhooks may go to the loopback, where the tests' receivers listen.
     pub async fn spawn() -> TestApp {
+        let allow = OutboundPolicy::parse_allow_list(TEST_OUTBOUND_ALLOW).expect("test allow-list");
+        Self::spawn_with_outbound(allow).await
+    }
+
+    /// An app with this outbound policy; `OutboundPolicy::default()` is the production default, which
+    /// refuses the loopback and every other internal address.
+    pub async fn spawn_with_outbound(outbound: OutboundPolicy) -> TestApp {
         let (url, sqlite_file) = fresh_database().await;
         let admin = format!("test-admin-{}", Uuid::now_v7().simple());
         let mut config = Config::for_database(&url);
         config.admin_token = Some(admin.clone());
+        config.outbound = outbound.clone();
         let clock = Arc::new(FixedClock::new(Utc::now()));
         let app = Application::build(&config, clock.clone()).await.expect("application starts");
         let url = config.database_url.clone();
@@ -114,7 +129,7 @@ impl TestApp {
         let db = app.db().clone();
         tokio::spawn(app.run_until_stopped());
         let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
-        TestApp { address, client, admin, clock, db, database_url: url, sqlite_file }
+        TestApp { address, client, admin, clock, db, database_url: url, outbound: Arc::new(outbound), sqlite_file }
     }
 
     pub fn set_now(&self, at: DateTime<Utc>) {
@@ -140,7 +155,7 @@ impl TestApp {
             lease: Duration::from_secs(60),
             ..Default::default()
         };
-        api::webhooks::Worker::new(db, settings, self.address.clone()).expect("webhook worker")
+        api::webhooks::Worker::new(db, settings, self.address.clone(), self.outbound.clone()).expect("webhook worker")
     }
 
     /// A second connection pool to this app's database, sharing its clock: another instance's.
@@ -155,6 +170,7 @@ impl TestApp {
     pub async fn second_instance(&self) -> String {
         let mut config = Config::for_database(&self.database_url);
         config.admin_token = Some(self.admin.clone());
+        config.outbound = (*self.outbound).clone();
         let app = Application::build(&config, self.clock.clone()).await.expect("second instance starts");
         let address = format!("http://127.0.0.1:{}", app.port());
         tokio::spawn(app.run_until_stopped());

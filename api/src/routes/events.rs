@@ -3,13 +3,13 @@
 //! twice. Webhook deliveries carry the same shape.
 
 use actix_web::{HttpRequest, HttpResponse, web};
-use chrono::{DateTime, Utc};
 use domain::access::ReadScope;
-use persistence::events::{self as store, Event, EventFilter};
-use serde::{Deserialize, Serialize};
+use persistence::events::{self as store, EventFilter};
+use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+use crate::bodies::EventResponse;
 use crate::error::ApiError;
 use crate::extract::{Auth, Query};
 use crate::pagination::{ListResponse, check_page_size, next_link_with};
@@ -33,48 +33,6 @@ impl utoipa::PartialSchema for EventType {
 }
 
 impl ToSchema for EventType {}
-
-/// A domain event (gebeurtenis): what happened to which resource. Fetch the resource for its state.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct EventResponse {
-    /// The feed position: increasing; resume the feed with `after` set to the last one handled.
-    /// 0 only in a webhook `ping`.
-    #[schema(example = 1042)]
-    pub id: i64,
-    /// `version.adopted`, `contribution.committed`, `deadline.overdue`, … (`ping` for a test delivery).
-    #[serde(rename = "type")]
-    #[schema(example = "version.adopted")]
-    pub event_type: String,
-    pub occurred_at: DateTime<Utc>,
-    /// The municipality (gemeente) the event belongs to, if any.
-    pub municipality_id: Option<Uuid>,
-    /// The area (gebied), if any.
-    pub area_id: Option<Uuid>,
-    /// The partner organisation (samenwerkingspartner) it concerns, if any: a contribution's partner.
-    pub organisation_id: Option<Uuid>,
-    #[schema(example = "version")]
-    pub resource_type: String,
-    pub resource_id: Uuid,
-    /// The resource's URL.
-    pub resource_url: String,
-}
-
-impl EventResponse {
-    pub fn of(e: &Event, base_url: &str) -> EventResponse {
-        EventResponse {
-            id: e.seq,
-            event_type: e.event_type.clone(),
-            occurred_at: e.occurred_at,
-            municipality_id: e.municipality_id,
-            area_id: e.area_id,
-            organisation_id: e.organisation_id,
-            resource_type: e.resource_type.clone(),
-            resource_id: e.resource_id,
-            resource_url: format!("{base_url}{}", e.resource_path),
-        }
-    }
-}
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]

@@ -3,22 +3,20 @@
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
-use domain::access::ReadScope;
-use domain::webhook::{self as rules, FAILING_AFTER};
-use persistence::deliveries::{self, Attempt};
-use persistence::subscriptions::{self as store, NewSubscription, Subscription, SubscriptionChanges};
-use rand::RngCore;
+use domain::webhook::{FAILING_AFTER, suspension_reason};
+use persistence::deliveries::Attempt;
+use persistence::subscriptions::Subscription;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use crate::bodies::EventResponse;
 use crate::error::ApiError;
 use crate::extract::{Auth, Body, IdempotencyKey, IfMatch, PathId, Query};
 use crate::pagination::{ListResponse, PageQuery, list_response, page_params};
 use crate::respond::{self, Created};
-use crate::routes::events::EventResponse;
 use crate::startup::AppState;
-use crate::webhooks::sender::Message;
+use crate::usecases::subscriptions::{self, Patch, Subscribe};
 
 /// Whether the receiver is keeping up: `failing` after several failed attempts in a row (storing).
 #[derive(Debug, Clone, Copy, Serialize, ToSchema)]
@@ -39,6 +37,8 @@ pub struct Health {
     pub failing_since: Option<DateTime<Utc>>,
     pub last_success_at: Option<DateTime<Utc>>,
     pub last_failure_at: Option<DateTime<Utc>>,
+    /// What went wrong last. Administrators read the whole error; others the HTTP status, or that no answer
+    /// came.
     pub last_error: Option<String>,
 }
 
@@ -62,6 +62,12 @@ pub struct SubscriptionResponse {
     pub owner_organisation_id: Option<Uuid>,
     /// Paused subscriptions get nothing; what happened meanwhile is sent when they are resumed.
     pub active: bool,
+    /// Set while the owner has no valid token of the role that owns the subscription (a coordinator token
+    /// of the municipality, a partner token of the organisation, an administrator token): nothing is sent
+    /// then. What happened meanwhile is sent once the owner has a valid token again.
+    pub suspended_since: Option<DateTime<Utc>>,
+    /// Why it is suspended.
+    pub suspended_reason: Option<String>,
     pub health: Health,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -79,6 +85,8 @@ impl From<&Subscription> for SubscriptionResponse {
             owner_municipality_id: s.owner_municipality_id,
             owner_organisation_id: s.owner_organisation_id,
             active: s.active,
+            suspended_since: s.suspended_since,
+            suspended_reason: s.suspended_since.map(|_| suspension_reason(s.owner()).to_owned()),
             health: Health {
                 status: if s.consecutive_failures >= FAILING_AFTER {
                     HealthStatus::Failing
@@ -192,8 +200,10 @@ pub struct AttemptResponse {
     pub duration_ms: i64,
     /// Whether the receiver acknowledged it (any 2xx).
     pub succeeded: bool,
+    /// Why it failed. Administrators read the whole error (a refused connection, a timeout, an address the
+    /// service may not connect to); others the HTTP status, or that no answer came.
     pub error: Option<String>,
-    /// The start of the receiver's answer (at most 256 bytes).
+    /// The start of the receiver's answer (at most 256 bytes); shown to administrators only.
     pub response_excerpt: Option<String>,
 }
 
@@ -215,18 +225,6 @@ impl From<Attempt> for AttemptResponse {
     }
 }
 
-fn check_description(errors: &mut domain::FieldErrors, description: Option<&str>) {
-    if let Some(d) = description
-        && d.chars().count() > rules::DESCRIPTION_MAX
-    {
-        errors.push("description", "too_long", format!("must be at most {} characters", rules::DESCRIPTION_MAX));
-    }
-}
-
-fn clean(description: Option<String>) -> Option<String> {
-    description.map(|d| d.trim().to_owned()).filter(|d| !d.is_empty())
-}
-
 /// List webhook subscriptions (administrators: all; coordinators: their municipality's; partners: their
 /// organisation's).
 #[utoipa::path(operation_id = "listSubscriptions", get, path = "/api/v1/subscriptions", tag = "subscriptions", params(PageQuery),
@@ -237,9 +235,8 @@ pub async fn list(
     Auth(p): Auth,
     Query(q): Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let owner = rules::subscription_owner(&p)?;
     let (limit, after) = page_params(q.page_size, q.cursor.as_deref())?;
-    let page = store::list(state.db.conn(), owner, after, limit).await?;
+    let page = subscriptions::list(state.db.conn(), &p, after, limit).await?;
     Ok(HttpResponse::Ok().json(list_response(&req, page.map(|s| SubscriptionResponse::from(&s)))))
 }
 
@@ -254,8 +251,7 @@ pub async fn get(
     Auth(p): Auth,
     PathId(id): PathId,
 ) -> Result<HttpResponse, ApiError> {
-    let owner = rules::subscription_owner(&p)?;
-    let s = store::get(state.db.conn(), owner, id).await?;
+    let s = subscriptions::get(state.db.conn(), &p, id).await?;
     Ok(respond::resource(&req, s.revision, &SubscriptionResponse::from(&s)))
 }
 
@@ -271,70 +267,21 @@ pub async fn create(
     key: IdempotencyKey,
     body: Body<CreateSubscription>,
 ) -> Result<HttpResponse, ApiError> {
-    let owner = rules::subscription_owner(&p)?;
     let input = &body.value;
-    let mut errors = domain::FieldErrors::new();
-    rules::check_callback_url(&mut errors, "callbackUrl", &input.callback_url);
-    rules::check_event_types(&mut errors, "eventTypes", &input.event_types);
-    check_description(&mut errors, input.description.as_deref());
-    if let Some(secret) = &input.secret {
-        rules::check_secret(&mut errors, "secret", secret);
-    }
-    check_filters(state.db.conn(), ReadScope::of(&p), input.municipality_id, input.area_id, &mut errors).await?;
-    errors.into_result(())?;
-    let secret = input.secret.clone().unwrap_or_else(|| {
-        let mut key = [0u8; 32];
-        rand::rng().fill_bytes(&mut key);
-        rules::format_secret(&key)
-    });
+    let new = Subscribe {
+        callback_url: input.callback_url.clone(),
+        event_types: input.event_types.clone(),
+        municipality_id: input.municipality_id,
+        area_id: input.area_id,
+        description: input.description.clone(),
+        secret: input.secret.clone(),
+    };
     respond::create(&state, &req, &p, key, &body.raw, async |tx| {
-        let s = store::create(
-            tx,
-            NewSubscription {
-                callback_url: input.callback_url.clone(),
-                event_types: input.event_types.clone(),
-                municipality_id: input.municipality_id,
-                area_id: input.area_id,
-                description: clean(input.description.clone()),
-                owner,
-                secret: secret.clone(),
-            },
-        )
-        .await?;
-        let body = CreatedSubscription { secret: secret.clone(), subscription: SubscriptionResponse::from(&s) };
+        let (s, secret) = subscriptions::create(tx, &p, &state.outbound, new).await?;
+        let body = CreatedSubscription { secret, subscription: SubscriptionResponse::from(&s) };
         Created::new(&body, format!("/api/v1/subscriptions/{}", s.id), s.revision)
     })
     .await
-}
-
-/// The municipality and area filters must name ones the caller can see, and the area must lie in the
-/// municipality when both are given.
-async fn check_filters(
-    conn: &impl persistence::ConnectionTrait,
-    scope: ReadScope,
-    municipality_id: Option<Uuid>,
-    area_id: Option<Uuid>,
-    errors: &mut domain::FieldErrors,
-) -> Result<(), ApiError> {
-    use persistence::StoreError::NotFound;
-    if let Some(m) = municipality_id {
-        match persistence::municipalities::get(conn, scope, m).await {
-            Err(NotFound) => errors.push("municipalityId", "unknown", "no such municipality"),
-            Err(e) => return Err(e.into()),
-            Ok(_) => {}
-        }
-    }
-    if let Some(a) = area_id {
-        match persistence::areas::get(conn, scope, a).await {
-            Err(NotFound) => errors.push("areaId", "unknown", "no such area"),
-            Err(e) => return Err(e.into()),
-            Ok(area) if municipality_id.is_some_and(|m| m != area.municipality_id) => {
-                errors.push("areaId", "not_in_municipality", "the area does not lie in municipalityId")
-            }
-            Ok(_) => {}
-        }
-    }
-    Ok(())
 }
 
 /// Change a subscription's callback URL, event types or description, or pause and resume it.
@@ -350,32 +297,15 @@ pub async fn update(
     if_match: IfMatch,
     body: Body<UpdateSubscription>,
 ) -> Result<HttpResponse, ApiError> {
-    let owner = rules::subscription_owner(&p)?;
-    let patch = &body.value;
+    let input = &body.value;
+    let patch = Patch {
+        callback_url: input.callback_url.clone(),
+        event_types: input.event_types.clone(),
+        description: input.description.clone(),
+        active: input.active,
+    };
     let s = respond::in_transaction(&state, &req, &p, async |tx| {
-        let current = store::get(tx.conn(), owner, id).await?;
-        let expected = if_match.revision(current.revision)?;
-        let mut errors = domain::FieldErrors::new();
-        if let Some(url) = &patch.callback_url {
-            rules::check_callback_url(&mut errors, "callbackUrl", url);
-        }
-        if let Some(types) = &patch.event_types {
-            rules::check_event_types(&mut errors, "eventTypes", types);
-        }
-        if let Some(d) = &patch.description {
-            check_description(&mut errors, d.as_deref());
-        }
-        errors.into_result(())?;
-        let changes = SubscriptionChanges {
-            callback_url: patch.callback_url.clone().unwrap_or(current.callback_url.clone()),
-            event_types: patch.event_types.clone().unwrap_or(current.event_types.clone()),
-            description: match &patch.description {
-                Some(d) => clean(d.clone()),
-                None => current.description.clone(),
-            },
-            active: patch.active.unwrap_or(current.active),
-        };
-        Ok(store::update(tx, &current, changes, expected).await?)
+        Ok(subscriptions::update(tx, &p, &state.outbound, id, &if_match.0, patch).await?)
     })
     .await?;
     Ok(respond::changed(s.revision, &SubscriptionResponse::from(&s)))
@@ -392,18 +322,13 @@ pub async fn delete(
     PathId(id): PathId,
     if_match: IfMatch,
 ) -> Result<HttpResponse, ApiError> {
-    let owner = rules::subscription_owner(&p)?;
-    respond::in_transaction(&state, &req, &p, async |tx| {
-        let current = store::get(tx.conn(), owner, id).await?;
-        let expected = if_match.revision(current.revision)?;
-        Ok(store::delete(tx, &current, expected).await?)
-    })
-    .await?;
+    respond::in_transaction(&state, &req, &p, async |tx| Ok(subscriptions::delete(tx, &p, id, &if_match.0).await?))
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
 /// The delivery log (afleverlog): every attempt to deliver to this subscription, oldest first, with its time,
-/// HTTP status, duration and error.
+/// HTTP status, duration and error; the receiver's answer and the whole error only for administrators.
 #[utoipa::path(operation_id = "listSubscriptionDeliveries", get, path = "/api/v1/subscriptions/{id}/deliveries", tag = "subscriptions",
     params(("id" = Uuid, Path, description = "Subscription id"), PageQuery),
     responses((status = 200, description = "A page of delivery attempts", body = ListResponse<AttemptResponse>)))]
@@ -414,15 +339,14 @@ pub async fn deliveries(
     PathId(id): PathId,
     Query(q): Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let owner = rules::subscription_owner(&p)?;
     let (limit, after) = page_params(q.page_size, q.cursor.as_deref())?;
-    store::get(state.db.conn(), owner, id).await?;
-    let page = deliveries::attempts(state.db.conn(), id, after, limit).await?;
+    let page = subscriptions::attempts(state.db.conn(), &p, id, after, limit).await?;
     Ok(HttpResponse::Ok().json(list_response(&req, page.map(AttemptResponse::from))))
 }
 
 /// Send a `ping` event to the callback URL now, signed like every delivery, and answer with the attempt, so
-/// an integrator can check the receiver and its signature check. Pings are logged, not retried.
+/// an integrator can check the receiver and its signature check. Pings are logged, not retried, and go only
+/// where deliveries may go; the receiver's answer and the whole error are shown to administrators only.
 #[utoipa::path(operation_id = "pingSubscription", post, path = "/api/v1/subscriptions/{id}/ping", tag = "subscriptions",
     params(("id" = Uuid, Path, description = "Subscription id")),
     responses((status = 200, description = "The attempt; `succeeded` tells whether the receiver acknowledged it", body = AttemptResponse)))]
@@ -432,26 +356,10 @@ pub async fn ping(
     Auth(p): Auth,
     PathId(id): PathId,
 ) -> Result<HttpResponse, ApiError> {
-    let owner = rules::subscription_owner(&p)?;
-    let s = store::get(state.db.conn(), owner, id).await?;
-    let secret = store::secret(state.db.conn(), id).await?;
-    let key = rules::parse_secret(&secret)
-        .ok_or_else(|| ApiError::Internal(format!("subscription {id} has an unusable secret")))?;
-    let now = state.db.clock().now();
-    let event = EventResponse {
-        id: 0,
-        event_type: rules::PING.to_owned(),
-        occurred_at: now,
-        municipality_id: s.owner_municipality_id,
-        area_id: None,
-        organisation_id: s.owner_organisation_id,
-        resource_type: "subscription".to_owned(),
-        resource_id: s.id,
-        resource_url: format!("{}/api/v1/subscriptions/{}", respond::base_url(&req), s.id),
-    };
-    let body = serde_json::to_vec(&event).map_err(|e| ApiError::Internal(e.to_string()))?;
-    let message = Message { url: &s.callback_url, id: format!("msg_{}", Uuid::now_v7().simple()), key: &key, body };
-    let outcome = state.webhook_sender.send(message, now).await;
-    let attempt = deliveries::record_ping(&state.db, s.id, &outcome).await?;
+    let base = respond::base_url(&req);
+    let attempt = subscriptions::ping(&state.db, &p, &state.webhook_sender, id, |event| {
+        serde_json::to_vec(&EventResponse::of(event, &base))
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(AttemptResponse::from(attempt)))
 }

@@ -23,6 +23,7 @@ pub mod documents;
 pub mod municipalities;
 pub mod organisations;
 pub mod partners;
+pub mod subscriptions;
 mod targets;
 pub mod versions;
 

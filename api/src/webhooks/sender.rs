@@ -1,13 +1,18 @@
 //! Sending one signed webhook request. The receiver is somebody else's server: the request has a bounded
-//! timeout, redirects are not followed (a redirect could point the signed event anywhere), no proxy from the
-//! environment is used, and of the answer only a short excerpt is read and kept.
+//! timeout, redirects are not followed (a redirect could point the signed event anywhere, past the outbound
+//! guard too), no proxy from the environment is used (the guard checks the address connected to, which a
+//! proxy would hide), only addresses the outbound policy allows are connected to (SPEC §15), and of the
+//! answer only a short excerpt is read and kept.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
+use domain::outbound::{OutboundPolicy, Refused};
 use persistence::deliveries::Outcome;
 use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderValue};
+
+use super::guard::{GuardedResolver, RefusedHost};
 
 /// How much of a receiver's answer is kept in the delivery log.
 pub const EXCERPT_BYTES: usize = 256;
@@ -16,6 +21,7 @@ pub const EXCERPT_BYTES: usize = 256;
 pub struct Sender {
     client: reqwest::Client,
     timeout: Duration,
+    outbound: Arc<OutboundPolicy>,
 }
 
 /// One request to make.
@@ -39,7 +45,7 @@ pub fn install_tls_provider() {
 }
 
 impl Sender {
-    pub fn new(timeout: Duration) -> anyhow::Result<Sender> {
+    pub fn new(timeout: Duration, outbound: Arc<OutboundPolicy>) -> anyhow::Result<Sender> {
         install_tls_provider();
         // TLS with the Mozilla root certificates compiled in, so the service needs no CA files on its host.
         let roots = rustls::RootCertStore { roots: webpki_roots::TLS_SERVER_ROOTS.to_vec() };
@@ -51,15 +57,26 @@ impl Sender {
             .tls_backend_preconfigured(tls)
             .redirect(reqwest::redirect::Policy::none())
             .no_proxy()
+            .dns_resolver(Arc::new(GuardedResolver { policy: outbound.clone() }))
             .timeout(timeout)
             .connect_timeout(timeout.min(Duration::from_secs(5)))
             .user_agent(concat!("gebiedscyclus-webhooks/", env!("CARGO_PKG_VERSION")))
             .build()?;
-        Ok(Sender { client, timeout })
+        Ok(Sender { client, timeout, outbound })
     }
 
     /// Sends the message and reports what came of it; never fails, because every failure is an outcome.
     pub async fn send(&self, message: Message<'_>, attempted_at: chrono::DateTime<Utc>) -> Outcome {
+        // An address in the URL is connected to without asking the resolver, so it is checked here.
+        if let Some(refused) = reqwest::Url::parse(message.url).ok().and_then(|u| self.outbound.check_url(&u).err()) {
+            return Outcome {
+                attempted_at,
+                status_code: None,
+                duration_ms: 0,
+                error: Some(refusal(&refused)),
+                response_excerpt: None,
+            };
+        }
         // The signed timestamp is the wall clock, whatever clock schedules the deliveries: receivers check it
         // against theirs to refuse replays.
         let timestamp = Utc::now().timestamp();
@@ -92,7 +109,7 @@ impl Sender {
                 attempted_at,
                 status_code: Some(status),
                 duration_ms,
-                error: (!domain::webhook::acknowledged(status)).then(|| describe_status(status)),
+                error: (!domain::webhook::acknowledged(status)).then(|| domain::webhook::describe_status(status)),
                 response_excerpt: (!excerpt.is_empty()).then(|| String::from_utf8_lossy(&excerpt).into_owned()),
             },
             Err(e) => Outcome {
@@ -106,6 +123,10 @@ impl Sender {
     }
 
     fn describe_error(&self, e: &anyhow::Error) -> String {
+        let refused = e.downcast_ref::<reqwest::Error>().and_then(|e| find_cause::<RefusedHost>(e));
+        if let Some(refused) = refused {
+            return format!("{REFUSED_PREFIX}{refused}");
+        }
         match e.downcast_ref::<reqwest::Error>() {
             Some(e) if e.is_timeout() => format!("no answer within {} s", self.timeout.as_secs()),
             Some(e) if e.is_connect() => format!("cannot connect: {}", root_cause(e)),
@@ -115,12 +136,23 @@ impl Sender {
     }
 }
 
-fn describe_status(status: u16) -> String {
-    if (300..400).contains(&status) {
-        format!("answered HTTP {status}; redirects are not followed, use the final URL as the callback")
-    } else {
-        format!("answered HTTP {status}")
+/// How the delivery log starts the error of an attempt the outbound guard stopped.
+const REFUSED_PREFIX: &str = "not sent, refused by the outbound policy: ";
+
+fn refusal(refused: &Refused) -> String {
+    format!("{REFUSED_PREFIX}{refused}")
+}
+
+/// The first cause of this type in the error's chain.
+fn find_cause<'e, T: std::error::Error + 'static>(e: &'e (dyn std::error::Error + 'static)) -> Option<&'e T> {
+    let mut cause: Option<&dyn std::error::Error> = Some(e);
+    while let Some(c) = cause {
+        if let Some(found) = c.downcast_ref::<T>() {
+            return Some(found);
+        }
+        cause = c.source();
     }
+    None
 }
 
 /// The innermost cause, which says what went wrong ("Connection refused") rather than where.

@@ -4,6 +4,9 @@
 //! Everything it knows is in the database, so any number of instances can run it against one PostgreSQL and
 //! a restart loses nothing: a delivery a dead worker was sending is due again when its lease ends.
 
+use std::sync::Arc;
+
+use domain::outbound::OutboundPolicy;
 use futures_util::{StreamExt, stream};
 use persistence::Db;
 use persistence::deliveries::{self, AfterFailure, Job, Outcome, Sent};
@@ -11,9 +14,9 @@ use rand::Rng;
 use tokio::task::JoinHandle;
 
 use super::sender::{Message, Sender};
+use crate::bodies::EventResponse;
 use crate::config::WebhookSettings;
 use crate::error::ApiError;
-use crate::routes::events::EventResponse;
 
 /// Events fanned out per transaction.
 const FAN_OUT_BATCH: u64 = 500;
@@ -32,16 +35,23 @@ pub struct Worker {
 }
 
 impl Worker {
-    pub fn new(db: Db, settings: WebhookSettings, public_url: String) -> anyhow::Result<Worker> {
-        let sender = Sender::new(settings.request_timeout)?;
+    pub fn new(
+        db: Db,
+        settings: WebhookSettings,
+        public_url: String,
+        outbound: Arc<OutboundPolicy>,
+    ) -> anyhow::Result<Worker> {
+        let sender = Sender::new(settings.request_timeout, outbound)?;
         Ok(Worker { db, sender, settings, public_url })
     }
 
-    /// One round: sequence, fan out, claim what is due, send it (at most `concurrency` requests at a time)
-    /// and record the outcomes in one transaction; returns how many deliveries it attempted.
+    /// One round: sequence, fan out, suspend the subscriptions whose owner has no valid token left, claim
+    /// what is due, send it (at most `concurrency` requests at a time) and record the outcomes in one
+    /// transaction; returns how many deliveries it attempted.
     pub async fn run_once(&self) -> Result<usize, ApiError> {
         persistence::events::sequence(&self.db).await?;
         while deliveries::fan_out(&self.db, FAN_OUT_BATCH).await? as u64 == FAN_OUT_BATCH {}
+        persistence::subscriptions::suspend_ownerless(&self.db).await?;
         let lease_until = self.db.clock().now() + chrono::Duration::from_std(self.settings.lease).unwrap_or_default();
         let batch = (self.settings.concurrency * CLAIM_PER_SLOT) as u64;
         let jobs = deliveries::claim(&self.db, lease_until, batch).await?;

@@ -24,6 +24,10 @@ pub struct Model {
     pub last_success_at: Option<DateTimeUtc>,
     pub last_failure_at: Option<DateTimeUtc>,
     pub last_error: Option<String>,
+    /// The HTTP status of the last failed attempt, if an answer came.
+    pub last_failure_status: Option<i32>,
+    /// Since when the owner has had no valid token: nothing is sent meanwhile.
+    pub suspended_since: Option<DateTimeUtc>,
     pub created_by: Option<Uuid>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

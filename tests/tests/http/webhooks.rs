@@ -356,3 +356,225 @@ async fn a_paused_subscription_gets_what_happened_meanwhile_when_resumed() {
     worker.run_once().await.unwrap();
     assert_eq!(types(&receiver.received()), ["municipality.created"]);
 }
+
+// The outbound guard (SPEC §15) and who owns and reads subscriptions.
+
+/// Issues a token as the administrator; returns its id and secret.
+async fn issue(app: &TestApp, body: Value) -> (String, String) {
+    let mut body = body;
+    body["name"] = json!(format!("test {}", body["role"].as_str().unwrap_or("token")));
+    let reply = app.post("/api/v1/api-tokens", &app.admin, &body).await;
+    (reply.id(), reply.ok(201)["token"].as_str().unwrap().to_owned())
+}
+
+async fn revoke(app: &TestApp, token_id: &str) {
+    let path = format!("/api/v1/api-tokens/{token_id}");
+    let etag = app.get(&path, &app.admin).await.etag();
+    assert_eq!(app.delete(&path, &app.admin, &etag).await.status, 204);
+}
+
+/// The problem a callback URL was refused with: its code and reason.
+fn callback_url_problem(reply: &tests::Reply) -> (String, String) {
+    assert_eq!(reply.problem(400), ["callbackUrl"], "{}", reply.text);
+    let param = &reply.body["invalidParams"][0];
+    (param["code"].as_str().unwrap().to_owned(), param["reason"].as_str().unwrap().to_owned())
+}
+
+#[tokio::test]
+async fn a_callback_url_at_an_internal_address_is_refused_in_every_spelling() {
+    let app = TestApp::spawn_with_outbound(Default::default()).await;
+    let receiver = Receiver::start().await;
+    let port = receiver.port;
+    for (url, says) in [
+        (format!("http://127.0.0.1:{port}/x"), "127.0.0.1, a loopback address"),
+        ("http://169.254.169.254/latest/meta-data/".to_owned(), "169.254.169.254, a link-local address"),
+        ("http://[::1]/".to_owned(), "::1, a loopback address"),
+        (format!("http://0.0.0.0:{port}/"), "0.0.0.0, an unspecified address"),
+        (format!("http://2130706433:{port}/"), "127.0.0.1, a loopback address"),
+        (format!("http://[::ffff:127.0.0.1]:{port}/"), "127.0.0.1, a loopback address"),
+        (format!("http://127.1:{port}/"), "127.0.0.1, a loopback address"),
+        ("http://0x7f000001/".to_owned(), "127.0.0.1, a loopback address"),
+        ("http://10.1.2.3/hook".to_owned(), "10.1.2.3, a private-network address"),
+        ("http://[fd00::5]/hook".to_owned(), "fd00::5, a unique-local address"),
+        ("http://224.0.0.1/".to_owned(), "224.0.0.1, a multicast address"),
+    ] {
+        let reply = app.post("/api/v1/subscriptions", &app.admin, &json!({"callbackUrl": url})).await;
+        let (code, reason) = callback_url_problem(&reply);
+        assert_eq!(code, "address_not_allowed", "{url}: {reason}");
+        assert!(reason.contains(says), "{url}: {reason}");
+    }
+    // Nor can an existing subscription be pointed there.
+    let created = app.post("/api/v1/subscriptions", &app.admin, &json!({"callbackUrl": "https://example.nl/h"})).await;
+    let location = created.header("location").unwrap().to_owned();
+    let patched = app
+        .patch(&location, &app.admin, &created.etag(), &json!({"callbackUrl": format!("http://127.0.0.1:{port}/")}))
+        .await;
+    assert_eq!(callback_url_problem(&patched).0, "address_not_allowed");
+    assert!(receiver.received().is_empty());
+}
+
+#[tokio::test]
+async fn a_name_that_resolves_to_an_internal_address_is_refused_when_connecting() {
+    let app = TestApp::spawn_with_outbound(Default::default()).await;
+    let receiver = Receiver::start().await;
+    // What a name resolves to can change after it was given, so it is checked on every connection.
+    let url = format!("http://localhost:{}/hooks", receiver.port);
+    let (id, _) = subscribe(&app, &app.admin, json!({"callbackUrl": url})).await;
+
+    let ping = app.post(&format!("/api/v1/subscriptions/{id}/ping"), &app.admin, &json!({})).await;
+    assert_eq!(ping.ok(200)["succeeded"], false, "{}", ping.text);
+    assert!(ping.body["statusCode"].is_null());
+    let error = ping.body["error"].as_str().unwrap();
+    assert!(error.starts_with("not sent, refused by the outbound policy: localhost resolves only to"), "{error}");
+    assert!(error.contains("a loopback address"), "{error}");
+
+    app.municipality("Oldambt").await;
+    app.webhook_worker().run_once().await.unwrap();
+    let log = app.get(&format!("/api/v1/subscriptions/{id}/deliveries"), &app.admin).await;
+    let attempts = log.ok(200)["results"].as_array().unwrap().clone();
+    let types: Vec<_> = attempts.iter().map(|a| a["eventType"].as_str().unwrap()).collect();
+    assert_eq!(types, ["ping", "municipality.created"]);
+    for a in &attempts {
+        assert!(a["error"].as_str().unwrap().starts_with("not sent, refused by the outbound policy"), "{a}");
+        assert_eq!(a["succeeded"], false);
+    }
+    let s = app.get(&format!("/api/v1/subscriptions/{id}"), &app.admin).await;
+    assert!(s.ok(200)["health"]["lastError"].as_str().unwrap().contains("refused by the outbound policy"));
+    assert!(receiver.received().is_empty(), "no request reached the local listener");
+}
+
+#[tokio::test]
+async fn only_administrators_read_what_a_receiver_answered() {
+    let app = TestApp::spawn().await;
+    let receiver = Receiver::start().await;
+    receiver.answer_always(Answer::Status(500));
+    let m = app.municipality("West Betuwe").await;
+    let area = app.area(&m, "WB-1").await;
+    let police = app.organisation("Politie", "police").await;
+    let partner = app.token(json!({"role": "partner", "organisationId": police})).await;
+    app.advance(Duration::seconds(1));
+    let (id, _) = subscribe(&app, &partner, json!({"callbackUrl": receiver.url()})).await;
+    let ping_path = format!("/api/v1/subscriptions/{id}/ping");
+    let log_path = format!("/api/v1/subscriptions/{id}/deliveries");
+    let path = format!("/api/v1/subscriptions/{id}");
+
+    // An answer: its status is told to everyone who sees the subscription, its body only to administrators.
+    let ping = app.post(&ping_path, &partner, &json!({})).await;
+    assert_eq!(ping.ok(200)["statusCode"], 500);
+    assert_eq!(ping.body["error"], "answered HTTP 500");
+    assert!(ping.body["responseExcerpt"].is_null(), "{}", ping.text);
+    assert!(!ping.text.contains("receiver answered"));
+    let admin_ping = app.post(&ping_path, &app.admin, &json!({})).await;
+    assert_eq!(admin_ping.ok(200)["responseExcerpt"], "receiver answered 500");
+
+    // No answer: whether the connection was refused or timed out is for administrators only.
+    receiver.stop().await;
+    let down = app.post(&ping_path, &partner, &json!({})).await;
+    assert!(down.ok(200)["statusCode"].is_null());
+    assert!(down.body["durationMs"].is_i64());
+    let told = down.body["error"].as_str().unwrap();
+    assert!(told.starts_with("no answer"), "{told}");
+    app.add_partner(&area, &police).await;
+    app.webhook_worker().run_once().await.unwrap();
+
+    let partners_log = app.get(&log_path, &partner).await;
+    let attempts = partners_log.ok(200)["results"].as_array().unwrap().clone();
+    assert_eq!(attempts.len(), 4, "{}", partners_log.text);
+    assert!(attempts.iter().all(|a| a["responseExcerpt"].is_null()), "{}", partners_log.text);
+    assert_eq!(attempts[0]["statusCode"], 500);
+    assert_eq!(attempts[3]["eventType"], "area_partner.added");
+    for secret in ["receiver answered", "onnect", "efused"] {
+        assert!(!partners_log.text.contains(secret), "the partner reads '{secret}': {}", partners_log.text);
+        let s = app.get(&path, &partner).await;
+        assert!(!s.text.contains(secret), "the partner reads '{secret}': {}", s.text);
+    }
+    assert!(app.get(&path, &partner).await.body["health"]["lastError"].as_str().unwrap().starts_with("no answer"));
+
+    let admins_log = app.get(&log_path, &app.admin).await;
+    let attempts = admins_log.ok(200)["results"].as_array().unwrap().clone();
+    assert_eq!(attempts[0]["responseExcerpt"], "receiver answered 500");
+    assert!(attempts[3]["error"].as_str().unwrap().starts_with("cannot connect"), "{}", admins_log.text);
+    let s = app.get(&path, &app.admin).await;
+    assert!(s.body["health"]["lastError"].as_str().unwrap().starts_with("cannot connect"), "{}", s.text);
+}
+
+#[tokio::test]
+async fn a_subscription_gets_nothing_once_its_owner_has_no_valid_token_left() {
+    let app = TestApp::spawn().await;
+    let receiver = Receiver::start().await;
+    let m = app.municipality("West Betuwe").await;
+    let area = app.area(&m, "WB-1").await;
+    let other_area = app.area(&m, "WB-2").await;
+    let police = app.organisation("Politie", "police").await;
+    let (token_id, partner) = issue(&app, json!({"role": "partner", "organisationId": police})).await;
+    app.advance(Duration::seconds(1));
+    let (id, _) = subscribe(&app, &partner, json!({"callbackUrl": receiver.url()})).await;
+    let path = format!("/api/v1/subscriptions/{id}");
+    app.add_partner(&area, &police).await;
+    let worker = app.webhook_worker();
+    deliver_everything(&app, &worker).await;
+    assert_eq!(types(&receiver.received()), ["area_partner.added"]);
+    assert!(app.get(&path, &app.admin).await.body["suspendedSince"].is_null());
+
+    revoke(&app, &token_id).await;
+    app.add_partner(&other_area, &police).await;
+    for _ in 0..3 {
+        worker.run_once().await.unwrap();
+        app.advance(Duration::hours(1));
+    }
+    assert_eq!(receiver.received().len(), 1, "nothing after the organisation's only token was revoked");
+    let s = app.get(&path, &app.admin).await;
+    assert!(s.ok(200)["suspendedSince"].is_string(), "{}", s.text);
+    assert!(s.body["suspendedReason"].as_str().unwrap().contains("no valid partner token"), "{}", s.text);
+    assert_eq!(s.body["active"], true, "suspension is not the owner's pause");
+
+    // The subscription is the organisation's: with a valid token again, it gets what happened meanwhile.
+    let (renewed_id, renewed) = issue(&app, json!({"role": "partner", "organisationId": police})).await;
+    worker.run_once().await.unwrap();
+    assert_eq!(types(&receiver.wait_for(2).await), ["area_partner.added", "area_partner.added"]);
+    let s = app.get(&path, &renewed).await;
+    assert!(s.ok(200)["suspendedSince"].is_null(), "{}", s.text);
+    assert!(s.body["suspendedReason"].is_null());
+
+    // An expired token is no valid token either.
+    revoke(&app, &renewed_id).await;
+    let expires = app.db.clock().now() + Duration::days(1);
+    app.token(json!({"role": "partner", "organisationId": police, "expiresAt": expires})).await;
+    worker.run_once().await.unwrap();
+    assert!(app.get(&path, &app.admin).await.body["suspendedSince"].is_null(), "a token that has not expired");
+    app.advance(Duration::days(2));
+    worker.run_once().await.unwrap();
+    assert!(app.get(&path, &app.admin).await.body["suspendedSince"].is_string(), "expired");
+}
+
+#[tokio::test]
+async fn a_coordinator_sees_and_deletes_its_municipalitys_subscriptions_whoever_made_them() {
+    let app = TestApp::spawn().await;
+    let receiver = Receiver::start().await;
+    let m = app.municipality("Oldambt").await;
+    let other = app.municipality("Woerden").await;
+    let (first_id, first) = issue(&app, json!({"role": "coordinator", "municipalityId": m})).await;
+    let (id, _) = subscribe(&app, &first, json!({"callbackUrl": receiver.url()})).await;
+    let path = format!("/api/v1/subscriptions/{id}");
+    revoke(&app, &first_id).await;
+    app.area(&m, "OLD-1").await;
+    let worker = app.webhook_worker();
+    worker.run_once().await.unwrap();
+    assert!(receiver.received().is_empty(), "the municipality had no coordinator token left");
+
+    let second = app.token(json!({"role": "coordinator", "municipalityId": m})).await;
+    let listed = app.get("/api/v1/subscriptions", &second).await;
+    let results = listed.ok(200)["results"].as_array().unwrap().clone();
+    assert_eq!(results.len(), 1, "{}", listed.text);
+    assert_eq!(results[0]["id"], id.as_str());
+    assert!(results[0]["suspendedReason"].as_str().unwrap().contains("municipality has no valid coordinator token"));
+    let read = app.get(&path, &second).await;
+    assert_eq!(read.ok(200)["ownerMunicipalityId"], m.as_str());
+    let elsewhere = app.token(json!({"role": "coordinator", "municipalityId": other})).await;
+    app.get(&path, &elsewhere).await.problem(404);
+    app.delete(&path, &elsewhere, &read.etag()).await.problem(404);
+    assert_eq!(app.delete(&path, &second, &read.etag()).await.status, 204);
+    app.get(&path, &app.admin).await.problem(404);
+    worker.run_once().await.unwrap();
+    assert!(receiver.received().is_empty(), "a deleted subscription gets nothing");
+}
