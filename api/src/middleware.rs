@@ -42,6 +42,7 @@ fn problem_for_status(status: u16) -> Problem {
                 detail: "This resource does not support this method; the Allow header lists those it does.".into(),
                 instance: String::new(),
                 invalid_params: vec![],
+                more_invalid_params: 0,
                 broken_rules: vec![],
                 request_id: None,
             };
@@ -60,6 +61,7 @@ fn problem_for_status(status: u16) -> Problem {
                 detail: reason.into(),
                 instance: String::new(),
                 invalid_params: vec![],
+                more_invalid_params: 0,
                 broken_rules: vec![],
                 request_id: None,
             };
@@ -106,11 +108,15 @@ pub async fn conventions(
         // A handler that refused before its operation ran (see `respond`) still answers the shape's problems.
         if let Some(PendingInput(checked)) = res.request().extensions_mut().remove::<PendingInput>()
             && status.as_u16() == 400
-            && let ApiError::InvalidInput { detail, params } =
-                ApiError::invalid_merged(&checked, std::mem::take(&mut problem.invalid_params))
+            && let ApiError::InvalidInput { detail, params, more } = ApiError::invalid_merged(
+                &checked,
+                std::mem::take(&mut problem.invalid_params),
+                problem.more_invalid_params as usize,
+            )
         {
             problem.detail = detail;
             problem.invalid_params = params;
+            problem.more_invalid_params = more as u64;
         }
         problem.instance = path.clone();
         problem.request_id = Some(request_id.clone());

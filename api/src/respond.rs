@@ -55,12 +55,12 @@ pub async fn in_transaction<T>(
 /// The outcome of an operation on a repaired body: the shape's problems, with the operation's own.
 fn with_pending<T>(pending: Option<PendingInput>, outcome: Result<T, ApiError>) -> Result<T, ApiError> {
     let Some(PendingInput(checked)) = pending else { return outcome };
-    let later = match outcome {
-        Err(ApiError::InvalidInput { params, .. }) => params,
+    let (later, more) = match outcome {
+        Err(ApiError::InvalidInput { params, more, .. }) => (params, more),
         // A refusal of another kind (a role, a state) is decided on placeholders, so it says nothing yet.
-        _ => vec![],
+        _ => (vec![], 0),
     };
-    Err(ApiError::invalid_merged(&checked, later))
+    Err(ApiError::invalid_merged(&checked, later, more))
 }
 
 /// What a create made: the body, where it lives and its revision.

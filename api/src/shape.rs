@@ -35,7 +35,8 @@ impl Checked {
     /// replaced is dropped, and where both name the same path the later one, worded by the rule that knows
     /// the field, is kept.
     pub fn merged_with(&self, later: FieldErrors) -> FieldErrors {
-        let later: Vec<_> = later.into_vec().into_iter().filter(|e| !self.is_moot(&e.name)).collect();
+        let (later, later_more) = later.into_parts();
+        let later: Vec<_> = later.into_iter().filter(|e| !self.is_moot(&e.name)).collect();
         let mut all = FieldErrors::new();
         for e in self.problems.iter().filter(|e| !later.iter().any(|l| l.name == e.name)) {
             all.push(e.name.clone(), e.code, e.reason.clone());
@@ -43,6 +44,7 @@ impl Checked {
         for e in later {
             all.push(e.name, e.code, e.reason);
         }
+        all.count_more(self.problems.more() + later_more);
         all
     }
 }

@@ -11,10 +11,19 @@ pub struct FieldError {
     pub reason: String,
 }
 
+/// At most this many problems are kept; any more are only counted (SPEC §15: one answer lists at most 1,000
+/// problems and says how many more there were). A 1 MiB file can hold hundreds of thousands of mistakes, and
+/// keeping each would let one request take as much memory as it likes.
+pub const MAX_LISTED: usize = 1000;
+
 /// All problems found in one input. Parsers push into it and keep going, so a client hears about every
-/// problem at once instead of fixing them one round trip at a time.
+/// problem at once instead of fixing them one round trip at a time; past [`MAX_LISTED`] they are counted only.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct FieldErrors(Vec<FieldError>);
+pub struct FieldErrors {
+    listed: Vec<FieldError>,
+    /// Problems found beyond those listed.
+    more: usize,
+}
 
 impl FieldErrors {
     pub fn new() -> Self {
@@ -22,45 +31,77 @@ impl FieldErrors {
     }
 
     pub fn push(&mut self, name: impl Into<String>, code: &'static str, reason: impl Into<String>) {
-        self.0.push(FieldError { name: name.into(), code, reason: reason.into() });
+        self.add(FieldError { name: name.into(), code, reason: reason.into() });
+    }
+
+    fn add(&mut self, error: FieldError) {
+        if self.is_full() {
+            self.more += 1;
+        } else {
+            self.listed.push(error);
+        }
+    }
+
+    /// Counts `n` problems found elsewhere and not listed.
+    pub fn count_more(&mut self, n: usize) {
+        self.more += n;
     }
 
     /// Adds the problems of a nested value, with `prefix` put before their paths.
     pub fn extend_nested(&mut self, prefix: &str, other: FieldErrors) {
-        for e in other.0 {
+        for e in other.listed {
             let name = match (prefix.is_empty(), e.name.is_empty()) {
                 (true, _) => e.name,
                 (false, true) => prefix.to_owned(),
                 (false, false) if e.name.starts_with('[') => format!("{prefix}{}", e.name),
                 (false, false) => format!("{prefix}.{}", e.name),
             };
-            self.0.push(FieldError { name, ..e });
+            self.add(FieldError { name, ..e });
         }
+        self.more += other.more;
     }
 
     pub fn merge(&mut self, other: FieldErrors) {
-        self.0.extend(other.0);
+        self.extend_nested("", other);
     }
 
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.listed.is_empty() && self.more == 0
     }
 
+    /// Whether no more problems are listed, only counted: a check that is expensive may stop looking.
+    pub fn is_full(&self) -> bool {
+        self.listed.len() >= MAX_LISTED
+    }
+
+    /// How many problems were found, listed or not.
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.listed.len() + self.more
     }
 
+    /// How many problems were found beyond those listed.
+    pub fn more(&self) -> usize {
+        self.more
+    }
+
+    /// The listed problems.
     pub fn iter(&self) -> impl Iterator<Item = &FieldError> {
-        self.0.iter()
+        self.listed.iter()
     }
 
+    /// The listed problems and how many more were found.
+    pub fn into_parts(self) -> (Vec<FieldError>, usize) {
+        (self.listed, self.more)
+    }
+
+    /// The listed problems, for callers that know there are only a few.
     pub fn into_vec(self) -> Vec<FieldError> {
-        self.0
+        self.listed
     }
 
     /// `Ok(value)` when nothing was found, else the problems.
     pub fn into_result<T>(self, value: T) -> Result<T, FieldErrors> {
-        if self.0.is_empty() { Ok(value) } else { Err(self) }
+        if self.is_empty() { Ok(value) } else { Err(self) }
     }
 
     /// A single problem, for the common case of one field.
@@ -73,8 +114,12 @@ impl FieldErrors {
 
 impl fmt::Display for FieldErrors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let parts: Vec<String> = self.0.iter().map(|e| format!("{}: {}", e.name, e.reason)).collect();
-        f.write_str(&parts.join("; "))
+        let parts: Vec<String> = self.listed.iter().map(|e| format!("{}: {}", e.name, e.reason)).collect();
+        f.write_str(&parts.join("; "))?;
+        if self.more > 0 {
+            write!(f, "; and {} more", self.more)?;
+        }
+        Ok(())
     }
 }
 
@@ -103,6 +148,20 @@ mod tests {
         outer.extend_nested("localities", inner);
         let names: Vec<_> = outer.iter().map(|e| e.name.as_str()).collect();
         assert_eq!(names, ["localities.name", "localities[1].name", "localities"]);
+    }
+
+    #[test]
+    fn problems_past_the_limit_are_counted_not_kept() {
+        let mut errors = FieldErrors::new();
+        for i in 0..MAX_LISTED + 5 {
+            errors.push(format!("rows[{i}]"), "bad", "bad");
+        }
+        assert!(errors.is_full());
+        assert_eq!((errors.iter().count(), errors.more(), errors.len()), (MAX_LISTED, 5, MAX_LISTED + 5));
+        let mut outer = FieldErrors::single("header", "bad", "bad");
+        outer.extend_nested("file", errors);
+        assert_eq!((outer.iter().count(), outer.more()), (MAX_LISTED, 6), "the nested count is kept too");
+        assert!(outer.iter().all(|e| e.name == "header" || e.name.starts_with("file.rows[")));
     }
 
     #[test]

@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 use super::contributions::{self, Proposal, TermsChange};
 use super::{BasedOn, Error, Result};
-use crate::contribution_csv::{Cell, ImportRow};
+use crate::contribution_csv::{Cell, ImportRow, Rows};
 
 /// What happened to a row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,13 +34,17 @@ pub struct Imported {
     pub outcome: Outcome,
 }
 
-/// Imports `rows`; `errors` holds what reading the file already found, so one answer names everything.
-pub async fn import(tx: &Tx, p: &Principal, rows: &[ImportRow], mut errors: FieldErrors) -> Result<Vec<Imported>> {
+/// Imports the rows of a file as they are read, so that one answer names what reading found and what the rows
+/// refer to, row by row. Once as many problems are listed as one answer holds, the rows are only read: what is
+/// wrong in their cells is still counted, but they are no longer checked against stored data.
+pub async fn import(tx: &Tx, p: &Principal, mut rows: Rows<'_>) -> Result<Vec<Imported>> {
+    let mut errors = FieldErrors::new();
     let mut seen = HashSet::new();
     let mut done = vec![];
-    for row in rows {
+    while let Some(row) = rows.next() {
+        errors.merge(std::mem::take(&mut rows.problems));
         // Without its id a row cannot be told to be a change or a proposal.
-        if row.is_unreadable("id") {
+        if row.is_unreadable("id") || errors.is_full() {
             continue;
         }
         match row.id {
@@ -48,18 +52,19 @@ pub async fn import(tx: &Tx, p: &Principal, rows: &[ImportRow], mut errors: Fiel
                 errors.push(row.name("id"), "duplicate", "this contribution is on an earlier row too");
             }
             Some(id) => {
-                if let Some((c, changed)) = update_row(tx, p, id, row, &mut errors).await? {
+                if let Some((c, changed)) = update_row(tx, p, id, &row, &mut errors).await? {
                     let outcome = if changed { Outcome::Updated } else { Outcome::Unchanged };
                     done.push(Imported { row: row.row, id: c.id, outcome });
                 }
             }
             None => {
-                if let Some(c) = create_row(tx, p, row, &mut errors).await? {
+                if let Some(c) = create_row(tx, p, &row, &mut errors).await? {
                     done.push(Imported { row: row.row, id: c.id, outcome: Outcome::Created });
                 }
             }
         }
     }
+    errors.merge(rows.into_problems());
     errors.into_result(done).map_err(Error::Invalid)
 }
 
