@@ -174,8 +174,13 @@ pub async fn create(
         .body(body))
 }
 
-/// `scheme://host` of the request as the client made it, for absolute URLs in responses.
+/// The configured public URL, the base of absolute URLs in responses. Never the request's `Host`,
+/// `Forwarded` or `X-Forwarded-*`: a client chooses those, and a link built from them would send the next
+/// reader (a cache, a webhook receiver, a dashboard following `next`) wherever the client likes.
 pub fn base_url(req: &HttpRequest) -> String {
-    let info = req.connection_info();
-    format!("{}://{}", info.scheme(), info.host())
+    match req.app_data::<actix_web::web::Data<AppState>>() {
+        Some(state) => state.public_url.clone(),
+        // Only an application built without its state lacks one; a path alone still leads somewhere.
+        None => String::new(),
+    }
 }

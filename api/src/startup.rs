@@ -30,6 +30,8 @@ pub struct AppState {
     pub deadlines: crate::view_cache::ViewCache<std::sync::Arc<Vec<domain::deadline::Deadline>>>,
     /// Sends pings; the worker has its own.
     pub webhook_sender: crate::webhooks::Sender,
+    /// The service's address as clients reach it, without a trailing slash: the base of every link it writes.
+    pub public_url: String,
 }
 
 pub struct Application {
@@ -46,7 +48,9 @@ impl Application {
             ensure_admin_token(&db, secret).await?;
         }
         let listener = TcpListener::bind(&config.bind).with_context(|| format!("cannot listen on {}", config.bind))?;
-        let port = listener.local_addr()?.port();
+        let address = listener.local_addr()?;
+        let port = address.port();
+        let public_url = config.public_url.clone().unwrap_or_else(|| format!("http://{address}"));
         let state = web::Data::new(AppState {
             db: db.clone(),
             metrics: Metrics::new(),
@@ -56,6 +60,7 @@ impl Application {
             webhook_sender: crate::webhooks::Sender::new(
                 config.webhooks.as_ref().map(|w| w.request_timeout).unwrap_or(std::time::Duration::from_secs(10)),
             )?,
+            public_url: public_url.clone(),
         });
         let mut server = HttpServer::new(move || {
             App::new()
@@ -74,7 +79,7 @@ impl Application {
             crate::sweeper::spawn(db.clone(), interval);
         }
         if let Some(settings) = &config.webhooks {
-            crate::webhooks::Worker::new(db.clone(), settings.clone(), config.public_url.clone())?.spawn();
+            crate::webhooks::Worker::new(db.clone(), settings.clone(), public_url.clone())?.spawn();
         }
         Ok(Application { port, server: server.run(), db })
     }
