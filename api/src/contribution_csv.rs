@@ -5,6 +5,11 @@
 //! semicolons as separator, a UTF-8 byte-order mark, decimal commas (`0,5`) and dates as `31-12-2027`.
 //! Problems are named `rows[<row>].<column>`, where the row is numbered as a spreadsheet numbers it (the
 //! header is row 1), so a user can find each one.
+//!
+//! A text a partner typed (`=HYPERLINK(…)`, `@SUM(…)`) must not become a formula in the spreadsheet of the
+//! person who opens the export (SPEC §15), so a text cell that a spreadsheet would read as one is written with
+//! a `'` in front, and the import takes off exactly that `'` again. Numbers are written as plain decimals
+//! (`0.2`, never `2e-1`), which read back exactly; they are never negative, so never start like a formula.
 
 use chrono::NaiveDate;
 use domain::FieldErrors;
@@ -32,6 +37,32 @@ pub const COLUMNS: [&str; 15] = [
     "updatedAt",
 ];
 
+/// What a spreadsheet reads as the start of a formula, or (tab, carriage return) lets one hide behind.
+const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// The mark that makes a spreadsheet show a cell as text.
+const AS_TEXT: char = '\'';
+
+/// A text as the export writes it: with a `'` in front when a spreadsheet would read it as a formula, and when
+/// it starts with `'` itself, so that [`text_of_cell`] can tell the two apart and the import reads back
+/// exactly what was exported.
+fn text_cell(text: &str) -> String {
+    if text.starts_with(FORMULA_STARTS) || text.starts_with(AS_TEXT) {
+        format!("{AS_TEXT}{text}")
+    } else {
+        text.to_owned()
+    }
+}
+
+/// A text cell as the import reads it: without the `'` that [`text_cell`] puts on, and unchanged otherwise (a
+/// `'` typed before an ordinary word is the user's).
+fn text_of_cell(cell: &str) -> &str {
+    match cell.strip_prefix(AS_TEXT) {
+        Some(rest) if rest.starts_with(FORMULA_STARTS) || rest.starts_with(AS_TEXT) => rest,
+        _ => cell,
+    }
+}
+
 /// Writes contributions as CSV with a header line.
 pub fn write(items: &[Contribution]) -> Vec<u8> {
     let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(vec![]);
@@ -40,13 +71,13 @@ pub fn write(items: &[Contribution]) -> Vec<u8> {
         rows.push(vec![
             c.id.to_string(),
             c.agenda_document_id.to_string(),
-            c.goal_key.clone(),
+            text_cell(&c.goal_key),
             c.organisation_id.to_string(),
-            c.title.clone(),
-            c.description.clone(),
+            text_cell(&c.title),
+            text_cell(&c.description),
             c.kind.as_str().to_owned(),
             c.amount.map(|a| a.to_string()).unwrap_or_default(),
-            c.unit.clone().unwrap_or_default(),
+            c.unit.as_deref().map(text_cell).unwrap_or_default(),
             c.due_date.map(|d| d.to_string()).unwrap_or_default(),
             c.status.as_str().to_owned(),
             c.proposed_by.as_str().to_owned(),
@@ -227,7 +258,7 @@ impl Iterator for Rows<'_> {
 
 fn parse_cell(row: &mut ImportRow, column: &str, raw: &str, errors: &mut FieldErrors) {
     let name = row.name(column);
-    let text = || (!raw.is_empty()).then(|| raw.to_owned());
+    let text = || (!raw.is_empty()).then(|| text_of_cell(raw).to_owned());
     let mut bad = |code: &'static str, reason: String| errors.push(name.clone(), code, reason);
     let uuid = |bad: &mut dyn FnMut(&'static str, String)| -> Option<Uuid> {
         if raw.is_empty() {
@@ -358,6 +389,18 @@ mod tests {
                 "rows[4]:wrong_field_count"
             ]
         );
+    }
+
+    #[test]
+    fn a_text_a_spreadsheet_would_take_for_a_formula_is_written_as_text_and_read_back_exactly() {
+        for text in ["=1+1", "+31 6", "-2", "@SUM(A1)", "\t=1", "\r=1", "'=1", "'hallo", "''", "'", "gewoon", ""] {
+            let cell = text_cell(text);
+            assert!(!cell.starts_with(FORMULA_STARTS), "{cell:?}");
+            assert_eq!(text_of_cell(&cell), text, "{cell:?}");
+        }
+        assert_eq!(text_cell("=1+1"), "'=1+1");
+        assert_eq!(text_cell("gewoon"), "gewoon");
+        assert_eq!(text_of_cell("'hallo"), "'hallo", "a quote the export did not put on stays");
     }
 
     #[test]
