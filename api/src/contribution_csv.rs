@@ -14,6 +14,7 @@
 use chrono::NaiveDate;
 use domain::FieldErrors;
 use domain::contribution::{ContributionKind, ContributionStatus};
+use domain::field_errors::{Lines, forbidden_chars};
 use persistence::contributions::Contribution;
 use uuid::Uuid;
 
@@ -258,6 +259,11 @@ impl Iterator for Rows<'_> {
 
 fn parse_cell(row: &mut ImportRow, column: &str, raw: &str, errors: &mut FieldErrors) {
     let name = row.name(column);
+    // As in every JSON body; a cell that is one line (a title) is held to that by the rule of its field.
+    if let Some(reason) = forbidden_chars(raw, Lines::Many) {
+        errors.push(name, "invalid_text", reason);
+        return;
+    }
     let text = || (!raw.is_empty()).then(|| text_of_cell(raw).to_owned());
     let mut bad = |code: &'static str, reason: String| errors.push(name.clone(), code, reason);
     let uuid = |bad: &mut dyn FnMut(&'static str, String)| -> Option<Uuid> {
@@ -389,6 +395,15 @@ mod tests {
                 "rows[4]:wrong_field_count"
             ]
         );
+    }
+
+    #[test]
+    fn a_cell_with_a_control_character_is_refused_and_a_line_break_is_left_to_its_field() {
+        let file = "title,description\n\"nul\0\",\"een\r\ntwee\"\n\"twee\nregels\",\u{202E}\n";
+        let (rows, errors) = read_all(file.as_bytes()).unwrap();
+        assert_eq!(names(errors), ["rows[2].title:invalid_text", "rows[3].description:invalid_text"]);
+        assert_eq!(rows[0].description, Some(Some("een\r\ntwee".to_owned())));
+        assert_eq!(rows[1].title, Some(Some("twee\nregels".to_owned())), "the terms' own rule refuses it");
     }
 
     #[test]

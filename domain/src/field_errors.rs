@@ -125,13 +125,55 @@ impl fmt::Display for FieldErrors {
 
 impl std::error::Error for FieldErrors {}
 
-/// Checks a required text: trimmed, not empty, at most `max` characters.
-pub fn check_text(errors: &mut FieldErrors, name: &str, value: &str, max: usize) {
+/// Whether a text may run over several lines: a name or a title never does, a description or a note may.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lines {
+    One,
+    Many,
+}
+
+/// Whether `c` may not appear in a text (SPEC §15). Control characters (NUL, escape, a bell) break databases
+/// (PostgreSQL stores no NUL), logs, terminals and CSV files; the bidirectional overrides and isolates
+/// (U+202A–U+202E, U+2066–U+2069) make a text read as something it is not (`fdp.exe` shown as `exe.pdf`).
+/// Only line breaks (CR, LF) are allowed, and only in a text of [`Lines::Many`].
+pub fn is_forbidden_char(c: char, lines: Lines) -> bool {
+    let line_break = matches!(c, '\n' | '\r');
+    (c.is_control() && !(line_break && lines == Lines::Many))
+        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Why `text` is refused, when it holds a character no text may (see [`is_forbidden_char`]).
+pub fn forbidden_chars(text: &str, lines: Lines) -> Option<String> {
+    let c = text.chars().find(|&c| is_forbidden_char(c, lines))?;
+    Some(match c {
+        '\n' | '\r' => "must be one line, without line breaks".to_owned(),
+        c if c.is_control() => format!("must not contain control characters (U+{:04X})", c as u32),
+        c => format!("must not contain characters that change the writing direction (U+{:04X})", c as u32),
+    })
+}
+
+/// Checks a text that may be empty: at most `max` characters and none that no text may hold.
+pub fn check_optional_text(errors: &mut FieldErrors, name: &str, value: &str, max: usize, lines: Lines) {
+    if value.chars().count() > max {
+        errors.push(name, "too_long", format!("must be at most {max} characters"));
+    } else if let Some(reason) = forbidden_chars(value, lines) {
+        errors.push(name, "invalid_text", reason);
+    }
+}
+
+/// Checks a required text: not blank, at most `max` characters and none that no text may hold.
+pub fn check_required_text(errors: &mut FieldErrors, name: &str, value: &str, max: usize, lines: Lines) {
     if value.trim().is_empty() {
         errors.push(name, "required", "must not be empty");
-    } else if value.chars().count() > max {
-        errors.push(name, "too_long", format!("must be at most {max} characters"));
+    } else {
+        check_optional_text(errors, name, value, max, lines);
     }
+}
+
+/// Checks a required text of one line (a name, a title): not blank, at most `max` characters, no line breaks
+/// or other control characters.
+pub fn check_text(errors: &mut FieldErrors, name: &str, value: &str, max: usize) {
+    check_required_text(errors, name, value, max, Lines::One);
 }
 
 #[cfg(test)]
@@ -165,12 +207,32 @@ mod tests {
     }
 
     #[test]
+    fn control_characters_and_direction_overrides_are_refused_and_line_breaks_only_where_lines_are_many() {
+        for bad in
+            ["nul\0", "bel\u{7}", "esc\u{1b}[31m", "tab\t", "del\u{7f}", "c1\u{85}", "\u{202E}fdp.exe", "\u{2066}x"]
+        {
+            assert!(forbidden_chars(bad, Lines::Many).is_some(), "{bad:?}");
+            assert!(forbidden_chars(bad, Lines::One).is_some(), "{bad:?}");
+        }
+        for lines in ["een\ntwee", "een\r\ntwee", "\r"] {
+            assert_eq!(forbidden_chars(lines, Lines::Many), None, "{lines:?}");
+            assert_eq!(forbidden_chars(lines, Lines::One).as_deref(), Some("must be one line, without line breaks"));
+        }
+        for fine in ["Wijkagent", "Zuid-Holland – Oost", "café ß € 😀", "עברית", "\u{200F}"] {
+            assert_eq!(forbidden_chars(fine, Lines::One), None, "{fine:?}");
+        }
+    }
+
+    #[test]
     fn a_blank_text_is_required_and_a_long_one_too_long() {
         let mut errors = FieldErrors::new();
         check_text(&mut errors, "a", "   ", 10);
         check_text(&mut errors, "b", "elf tekens!", 10);
         check_text(&mut errors, "c", "tien tekens", 11);
+        check_text(&mut errors, "d", "twee\nregels", 20);
+        check_required_text(&mut errors, "e", "twee\nregels", 20, Lines::Many);
+        check_optional_text(&mut errors, "f", "", 20, Lines::One);
         let codes: Vec<_> = errors.iter().map(|e| (e.name.as_str(), e.code)).collect();
-        assert_eq!(codes, [("a", "required"), ("b", "too_long")]);
+        assert_eq!(codes, [("a", "required"), ("b", "too_long"), ("d", "invalid_text")]);
     }
 }
