@@ -1,6 +1,8 @@
 //! The conventions every response follows, in one middleware: a request id in the logs and the
-//! `X-Request-Id` header, `API-Version`, metrics by route pattern, and problem+json for every error,
-//! including actix's own 404 and 405 (which keeps its `Allow` header).
+//! `X-Request-Id` header, `API-Version`, metrics by route pattern, problem+json for every error, including
+//! actix's own 404 and 405 (which keeps its `Allow` header), and the headers of SPEC §15:
+//! `X-Content-Type-Options: nosniff` on every answer and `Cache-Control: no-store` on every answer to a
+//! request that carries credentials.
 
 use std::time::Instant;
 
@@ -75,6 +77,7 @@ pub async fn conventions(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let started = Instant::now();
+    let credentials = req.headers().contains_key(header::AUTHORIZATION);
     let request_id = incoming_request_id(&req).unwrap_or_else(|| Uuid::now_v7().to_string());
     req.extensions_mut().insert(RequestId(request_id.clone()));
     let state = req.app_data::<web::Data<AppState>>().cloned();
@@ -128,6 +131,13 @@ pub async fn conventions(
     }
     let headers = res.headers_mut();
     headers.insert(HeaderName::from_static("api-version"), HeaderValue::from_static(API_VERSION));
+    // A browser that guesses a type could run a JSON or CSV answer (with texts a client wrote) as a page.
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    // What a token may see is for that token only: no shared cache or browser history keeps it (a new
+    // token's secret least of all).
+    if credentials {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     if let Ok(v) = HeaderValue::from_str(&request_id) {
         headers.insert(REQUEST_ID, v);
     }
