@@ -109,6 +109,10 @@ pub enum ApiError {
     #[error("request body larger than 1 MiB")]
     PayloadTooLarge,
     #[error("{0}")]
+    UriTooLong(String),
+    #[error("{0}")]
+    HeadersTooLarge(String),
+    #[error("{0}")]
     UnsupportedMediaType(String),
     #[error("{0}")]
     IdempotencyMismatch(String),
@@ -172,6 +176,10 @@ impl ApiError {
             ApiError::RulesBroken(_) => (S::CONFLICT, "rules-broken", "Cross-stage rules block this adoption"),
             ApiError::PreconditionFailed(_) => (S::PRECONDITION_FAILED, "precondition-failed", "Precondition failed"),
             ApiError::PayloadTooLarge => (S::PAYLOAD_TOO_LARGE, "payload-too-large", "Request body too large"),
+            ApiError::UriTooLong(_) => (S::URI_TOO_LONG, "uri-too-long", "URI too long"),
+            ApiError::HeadersTooLarge(_) => {
+                (S::REQUEST_HEADER_FIELDS_TOO_LARGE, "headers-too-large", "Request header fields too large")
+            }
             ApiError::UnsupportedMediaType(_) => {
                 (S::UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type", "Unsupported media type")
             }

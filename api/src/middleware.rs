@@ -86,9 +86,11 @@ pub async fn conventions(
     let span =
         tracing::info_span!("request", request_id = %request_id, %method, %path, token_id = tracing::field::Empty);
 
-    let refusal = req
-        .match_pattern()
-        .and_then(|pattern| query_params::refuse_unknown(req.method().as_str(), &pattern, req.query_string()));
+    // A stand-in for a head the server would not read comes first: it is all there is of that request.
+    let refusal = crate::startup::refused_head(req.headers()).or_else(|| {
+        req.match_pattern()
+            .and_then(|pattern| query_params::refuse_unknown(req.method().as_str(), &pattern, req.query_string()))
+    });
     let mut res = match refusal {
         Some(refusal) => req.error_response(refusal),
         None => next.call(req).instrument(span.clone()).await?.map_into_boxed_body(),
