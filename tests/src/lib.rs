@@ -103,10 +103,16 @@ async fn fresh_database() -> (String, Option<std::path::PathBuf>) {
 
 impl TestApp {
     pub async fn spawn() -> TestApp {
+        Self::spawn_with(|_| {}).await
+    }
+
+    /// An application whose configuration `configure` changes first (a public URL, say).
+    pub async fn spawn_with(configure: impl FnOnce(&mut Config)) -> TestApp {
         let (url, sqlite_file) = fresh_database().await;
         let admin = format!("test-admin-{}", Uuid::now_v7().simple());
         let mut config = Config::for_database(&url);
         config.admin_token = Some(admin.clone());
+        configure(&mut config);
         let clock = Arc::new(FixedClock::new(Utc::now()));
         let app = Application::build(&config, clock.clone()).await.expect("application starts");
         let url = config.database_url.clone();
