@@ -73,10 +73,11 @@ pub async fn import(
                         problems.len(),
                         lines.len()
                     ),
-                    _ => format!(
-                        "The file has {} problems; the first {} are listed and nothing was imported.",
+                    more => format!(
+                        "The file has at least {} problems; the first {} are listed and nothing was imported. Once \
+                         the list was full, the remaining rows were checked on their own, not against stored data.",
                         problems.len(),
-                        problems.len() - problems.more()
+                        problems.len() - more
                     ),
                 };
                 match ApiError::from(problems) {

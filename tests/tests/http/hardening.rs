@@ -117,6 +117,13 @@ async fn an_answer_lists_at_most_a_thousand_problems_and_counts_the_rest() {
     assert!(refused.body["detail"].as_str().unwrap().contains("5000"), "{}", refused.body["detail"]);
     assert!(refused.text.len() < 150_000, "a bounded answer, not {} bytes", refused.text.len());
 
+    // Rows past a full list are still checked on their own: three columns missing on each of 3000 rows.
+    let file = format!("title\r\n{}", "Titel\r\n".repeat(3000));
+    let request = app.request(Method::POST, "/api/v1/contributions/imports", Some(&app.admin));
+    let refused = TestApp::send(request.header("Content-Type", "text/csv").body(file)).await;
+    assert_eq!(refused.problem(400).len(), 1000);
+    assert_eq!(refused.body["moreInvalidParams"], 8000);
+
     // The same bound holds for a JSON body with too many problems.
     let fields: serde_json::Map<String, Value> = (0..1500).map(|i| (format!("veld{i}"), json!(i))).collect();
     let refused = app.post("/api/v1/municipalities", &app.admin, &Value::Object(fields)).await;
