@@ -31,9 +31,10 @@ pub struct Config {
     /// Webhook delivery on this instance (`GEBIEDSCYCLUS_WEBHOOKS`, `on` by default; `off` leaves it to other
     /// instances). `None` when off.
     pub webhooks: Option<WebhookSettings>,
-    /// `GEBIEDSCYCLUS_PUBLIC_URL`: the service's address as clients reach it, for the `resourceUrl` of
-    /// webhook deliveries (default `http://` and the bind address).
-    pub public_url: String,
+    /// `GEBIEDSCYCLUS_PUBLIC_URL`: the service's address as clients reach it, for every link it writes (`next`,
+    /// `resourceUrl`, webhook deliveries). Links never follow a request's `Host` or `X-Forwarded-*` headers,
+    /// which a client chooses. `None`: `http://` and the address the listener is bound to.
+    pub public_url: Option<String>,
     /// `GEBIEDSCYCLUS_OUTBOUND_ALLOW`: the loopback, private and other reserved ranges that webhooks may go
     /// to after all (CIDRs, comma-separated, e.g. `127.0.0.0/8,::1/128`); by default none (SPEC §15).
     pub outbound: OutboundPolicy,
@@ -125,11 +126,15 @@ impl Config {
             })?,
         };
         let bind = var("GEBIEDSCYCLUS_BIND").unwrap_or_else(|| DEFAULT_BIND.to_owned());
+        let public_url = var("GEBIEDSCYCLUS_PUBLIC_URL").map(|u| u.trim().trim_end_matches('/').to_owned());
+        if let Some(url) = &public_url
+            && !(url.starts_with("http://") || url.starts_with("https://"))
+        {
+            bail!("GEBIEDSCYCLUS_PUBLIC_URL must start with http:// or https://, not '{url}'");
+        }
         Ok(Config {
             outbound,
-            public_url: var("GEBIEDSCYCLUS_PUBLIC_URL")
-                .map(|u| u.trim_end_matches('/').to_owned())
-                .unwrap_or_else(|| format!("http://{bind}")),
+            public_url,
             webhooks,
             database_url: var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned()),
             bind,
@@ -158,7 +163,7 @@ impl Config {
             db_acquire_timeout: Duration::from_secs(5),
             sweep_interval: None,
             webhooks: None,
-            public_url: "http://127.0.0.1".to_owned(),
+            public_url: None,
             outbound: OutboundPolicy::default(),
             log_filter: "warn".to_owned(),
             log_format: LogFormat::Text,

@@ -64,10 +64,15 @@ pub struct Problem {
     /// The path of the request that caused the problem.
     #[schema(example = "/api/v1/areas")]
     pub instance: String,
-    /// Every problem with the input at once (for 400 responses).
+    /// Every problem with the input at once (for 400 responses), at most 1,000 of them.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    #[schema(nullable = false)]
+    #[schema(nullable = false, max_items = 1000)]
     pub invalid_params: Vec<InvalidParam>,
+    /// How many problems were found beyond the 1,000 that `invalidParams` lists. Once the list is full, a
+    /// check that needs stored data (a CSV import's references) may stop looking, so there can be more.
+    #[serde(skip_serializing_if = "is_zero")]
+    #[schema(nullable = false, minimum = 1)]
+    pub more_invalid_params: u64,
     /// Every rule that blocks an adoption (409 on `adopt`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     #[schema(nullable = false)]
@@ -78,10 +83,15 @@ pub struct Problem {
     pub request_id: Option<String>,
 }
 
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
+    /// At most [`domain::field_errors::MAX_LISTED`] problems in `params`, and how many `more` were found.
     #[error("{detail}")]
-    InvalidInput { detail: String, params: Vec<InvalidParam> },
+    InvalidInput { detail: String, params: Vec<InvalidParam>, more: usize },
     #[error("{0}")]
     Unauthenticated(&'static str),
     #[error("{0}")]
@@ -99,6 +109,10 @@ pub enum ApiError {
     #[error("request body larger than 1 MiB")]
     PayloadTooLarge,
     #[error("{0}")]
+    UriTooLong(String),
+    #[error("{0}")]
+    HeadersTooLarge(String),
+    #[error("{0}")]
     UnsupportedMediaType(String),
     #[error("{0}")]
     IdempotencyMismatch(String),
@@ -112,11 +126,20 @@ pub enum ApiError {
 
 impl ApiError {
     pub fn invalid(params: Vec<InvalidParam>) -> ApiError {
-        let detail = match params.len() {
-            1 => format!("Invalid {}: {}", params[0].name, params[0].reason),
-            n => format!("The request has {n} invalid parameters."),
+        ApiError::invalid_with_more(params, 0)
+    }
+
+    /// `params` and `more` problems found beyond them: the answer lists the first
+    /// [`domain::field_errors::MAX_LISTED`] and counts the rest, whichever way the problems were gathered.
+    pub fn invalid_with_more(mut params: Vec<InvalidParam>, more: usize) -> ApiError {
+        let more = more + params.len().saturating_sub(domain::field_errors::MAX_LISTED);
+        params.truncate(domain::field_errors::MAX_LISTED);
+        let detail = match (params.len(), more) {
+            (1, 0) => format!("Invalid {}: {}", params[0].name, params[0].reason),
+            (n, 0) => format!("The request has {n} invalid parameters."),
+            (n, more) => format!("The request has {} invalid parameters; the first {n} are listed.", n + more),
         };
-        ApiError::InvalidInput { detail, params }
+        ApiError::InvalidInput { detail, params, more }
     }
 
     pub fn invalid_one(name: impl Into<String>, code: &str, reason: impl Into<String>) -> ApiError {
@@ -125,7 +148,7 @@ impl ApiError {
 
     /// The problems of a body's shape and `later` ones of its operation in one answer (see
     /// [`crate::shape::Checked::merged_with`]).
-    pub fn invalid_merged(shape: &crate::shape::Checked, later: Vec<InvalidParam>) -> ApiError {
+    pub fn invalid_merged(shape: &crate::shape::Checked, later: Vec<InvalidParam>, later_more: usize) -> ApiError {
         let later: Vec<InvalidParam> = later.into_iter().filter(|p| !shape.is_moot(&p.name)).collect();
         let mut params: Vec<InvalidParam> = shape
             .problems
@@ -134,7 +157,7 @@ impl ApiError {
             .map(|e| InvalidParam { name: e.name.clone(), code: e.code.to_owned(), reason: e.reason.clone() })
             .collect();
         params.extend(later);
-        ApiError::invalid(params)
+        ApiError::invalid_with_more(params, shape.problems.more() + later_more)
     }
 
     pub fn not_found() -> ApiError {
@@ -153,6 +176,10 @@ impl ApiError {
             ApiError::RulesBroken(_) => (S::CONFLICT, "rules-broken", "Cross-stage rules block this adoption"),
             ApiError::PreconditionFailed(_) => (S::PRECONDITION_FAILED, "precondition-failed", "Precondition failed"),
             ApiError::PayloadTooLarge => (S::PAYLOAD_TOO_LARGE, "payload-too-large", "Request body too large"),
+            ApiError::UriTooLong(_) => (S::URI_TOO_LONG, "uri-too-long", "URI too long"),
+            ApiError::HeadersTooLarge(_) => {
+                (S::REQUEST_HEADER_FIELDS_TOO_LARGE, "headers-too-large", "Request header fields too large")
+            }
             ApiError::UnsupportedMediaType(_) => {
                 (S::UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type", "Unsupported media type")
             }
@@ -173,16 +200,16 @@ impl ApiError {
             ApiError::RulesBroken(rules) => rules.clone(),
             _ => vec![],
         };
-        let (detail, invalid_params) = match self {
-            ApiError::InvalidInput { detail, params } => (detail.clone(), params.clone()),
+        let (detail, invalid_params, more) = match self {
+            ApiError::InvalidInput { detail, params, more } => (detail.clone(), params.clone(), *more),
             // The cause of a 5xx is in the log, under the request id; the client gets no internals.
             ApiError::Unavailable(_) => {
-                ("The database could not be reached in time; try again shortly.".into(), vec![])
+                ("The database could not be reached in time; try again shortly.".into(), vec![], 0)
             }
             ApiError::Internal(_) => {
-                ("Something went wrong on our side; the request id identifies it in the logs.".into(), vec![])
+                ("Something went wrong on our side; the request id identifies it in the logs.".into(), vec![], 0)
             }
-            other => (other.to_string(), vec![]),
+            other => (other.to_string(), vec![], 0),
         };
         Problem {
             type_: format!("urn:gebiedscyclus:problem:{slug}"),
@@ -191,6 +218,7 @@ impl ApiError {
             detail,
             instance: String::new(),
             invalid_params,
+            more_invalid_params: more as u64,
             broken_rules,
             request_id: None,
         }
@@ -199,13 +227,12 @@ impl ApiError {
 
 impl From<FieldErrors> for ApiError {
     fn from(errors: FieldErrors) -> Self {
-        ApiError::invalid(
-            errors
-                .into_vec()
-                .into_iter()
-                .map(|e| InvalidParam { name: e.name, code: e.code.to_owned(), reason: e.reason })
-                .collect(),
-        )
+        let (listed, more) = errors.into_parts();
+        let params = listed
+            .into_iter()
+            .map(|e| InvalidParam { name: e.name, code: e.code.to_owned(), reason: e.reason })
+            .collect();
+        ApiError::invalid_with_more(params, more)
     }
 }
 

@@ -1,6 +1,8 @@
 //! The conventions every response follows, in one middleware: a request id in the logs and the
-//! `X-Request-Id` header, `API-Version`, metrics by route pattern, and problem+json for every error,
-//! including actix's own 404 and 405 (which keeps its `Allow` header).
+//! `X-Request-Id` header, `API-Version`, metrics by route pattern, problem+json for every error, including
+//! actix's own 404 and 405 (which keeps its `Allow` header), and the headers of SPEC §15:
+//! `X-Content-Type-Options: nosniff` on every answer and `Cache-Control: no-store` on every answer to a
+//! request that carries credentials.
 
 use std::time::Instant;
 
@@ -42,6 +44,7 @@ fn problem_for_status(status: u16) -> Problem {
                 detail: "This resource does not support this method; the Allow header lists those it does.".into(),
                 instance: String::new(),
                 invalid_params: vec![],
+                more_invalid_params: 0,
                 broken_rules: vec![],
                 request_id: None,
             };
@@ -60,6 +63,7 @@ fn problem_for_status(status: u16) -> Problem {
                 detail: reason.into(),
                 instance: String::new(),
                 invalid_params: vec![],
+                more_invalid_params: 0,
                 broken_rules: vec![],
                 request_id: None,
             };
@@ -73,6 +77,7 @@ pub async fn conventions(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let started = Instant::now();
+    let credentials = req.headers().contains_key(header::AUTHORIZATION);
     let request_id = incoming_request_id(&req).unwrap_or_else(|| Uuid::now_v7().to_string());
     req.extensions_mut().insert(RequestId(request_id.clone()));
     let state = req.app_data::<web::Data<AppState>>().cloned();
@@ -81,9 +86,11 @@ pub async fn conventions(
     let span =
         tracing::info_span!("request", request_id = %request_id, %method, %path, token_id = tracing::field::Empty);
 
-    let refusal = req
-        .match_pattern()
-        .and_then(|pattern| query_params::refuse_unknown(req.method().as_str(), &pattern, req.query_string()));
+    // A stand-in for a head the server would not read comes first: it is all there is of that request.
+    let refusal = crate::startup::refused_head(req.headers()).or_else(|| {
+        req.match_pattern()
+            .and_then(|pattern| query_params::refuse_unknown(req.method().as_str(), &pattern, req.query_string()))
+    });
     let mut res = match refusal {
         Some(refusal) => req.error_response(refusal),
         None => next.call(req).instrument(span.clone()).await?.map_into_boxed_body(),
@@ -106,11 +113,15 @@ pub async fn conventions(
         // A handler that refused before its operation ran (see `respond`) still answers the shape's problems.
         if let Some(PendingInput(checked)) = res.request().extensions_mut().remove::<PendingInput>()
             && status.as_u16() == 400
-            && let ApiError::InvalidInput { detail, params } =
-                ApiError::invalid_merged(&checked, std::mem::take(&mut problem.invalid_params))
+            && let ApiError::InvalidInput { detail, params, more } = ApiError::invalid_merged(
+                &checked,
+                std::mem::take(&mut problem.invalid_params),
+                problem.more_invalid_params as usize,
+            )
         {
             problem.detail = detail;
             problem.invalid_params = params;
+            problem.more_invalid_params = more as u64;
         }
         problem.instance = path.clone();
         problem.request_id = Some(request_id.clone());
@@ -122,6 +133,13 @@ pub async fn conventions(
     }
     let headers = res.headers_mut();
     headers.insert(HeaderName::from_static("api-version"), HeaderValue::from_static(API_VERSION));
+    // A browser that guesses a type could run a JSON or CSV answer (with texts a client wrote) as a page.
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    // What a token may see is for that token only: no shared cache or browser history keeps it (a new
+    // token's secret least of all).
+    if credentials {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     if let Ok(v) = HeaderValue::from_str(&request_id) {
         headers.insert(REQUEST_ID, v);
     }

@@ -85,16 +85,16 @@ pub fn next_link(req: &HttpRequest, cursor: &str) -> String {
     next_link_with(req, "cursor", cursor)
 }
 
-/// The request's own URL with the parameter `key` set to `value` (the event feed continues with `after`).
+/// The request's own URL, on the configured public URL, with the parameter `key` set to `value` (the event
+/// feed continues with `after`).
 pub fn next_link_with(req: &HttpRequest, key: &str, value: &str) -> String {
-    let info = req.connection_info();
     let mut query: Vec<(String, String)> = form_urlencoded::parse(req.query_string().as_bytes())
         .filter(|(k, _)| k != key)
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect();
     query.push((key.to_owned(), value.to_owned()));
     let query = form_urlencoded::Serializer::new(String::new()).extend_pairs(query).finish();
-    format!("{}://{}{}?{}", info.scheme(), info.host(), req.path(), query)
+    format!("{}{}?{}", crate::respond::base_url(req), req.path(), query)
 }
 
 /// A text sort key as an opaque cursor.

@@ -55,12 +55,12 @@ pub async fn in_transaction<T>(
 /// The outcome of an operation on a repaired body: the shape's problems, with the operation's own.
 fn with_pending<T>(pending: Option<PendingInput>, outcome: Result<T, ApiError>) -> Result<T, ApiError> {
     let Some(PendingInput(checked)) = pending else { return outcome };
-    let later = match outcome {
-        Err(ApiError::InvalidInput { params, .. }) => params,
+    let (later, more) = match outcome {
+        Err(ApiError::InvalidInput { params, more, .. }) => (params, more),
         // A refusal of another kind (a role, a state) is decided on placeholders, so it says nothing yet.
-        _ => vec![],
+        _ => (vec![], 0),
     };
-    Err(ApiError::invalid_merged(&checked, later))
+    Err(ApiError::invalid_merged(&checked, later, more))
 }
 
 /// What a create made: the body, where it lives and its revision.
@@ -174,8 +174,13 @@ pub async fn create(
         .body(body))
 }
 
-/// `scheme://host` of the request as the client made it, for absolute URLs in responses.
+/// The configured public URL, the base of absolute URLs in responses. Never the request's `Host`,
+/// `Forwarded` or `X-Forwarded-*`: a client chooses those, and a link built from them would send the next
+/// reader (a cache, a webhook receiver, a dashboard following `next`) wherever the client likes.
 pub fn base_url(req: &HttpRequest) -> String {
-    let info = req.connection_info();
-    format!("{}://{}", info.scheme(), info.host())
+    match req.app_data::<actix_web::web::Data<AppState>>() {
+        Some(state) => state.public_url.clone(),
+        // Only an application built without its state lacks one; a path alone still leads somewhere.
+        None => String::new(),
+    }
 }

@@ -1,6 +1,7 @@
 //! The shape of client input, checked against the published OpenAPI document: every unknown field, wrong
-//! type, unknown enum value, number out of range, text too long or too short, malformed id or date and missing
-//! field at once, each named by its JSON path (`goals[2].results[0].direction`).
+//! type, unknown enum value, number out of range, text too long or too short, malformed id or date, missing
+//! field and text with a control character at once, each named by its JSON path
+//! (`goals[2].results[0].direction`).
 //!
 //! serde stops at the first problem, so a form would need a round trip per mistake (SPEC §9 asks for all of
 //! them in one answer). The document clients read is also what their input is held to, so the two cannot
@@ -14,6 +15,7 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use domain::FieldErrors;
+use domain::field_errors::{Lines, forbidden_chars};
 use serde_json::{Map, Value};
 
 /// The outcome of a check: the repaired value, the problems, and the paths whose value was replaced.
@@ -35,7 +37,8 @@ impl Checked {
     /// replaced is dropped, and where both name the same path the later one, worded by the rule that knows
     /// the field, is kept.
     pub fn merged_with(&self, later: FieldErrors) -> FieldErrors {
-        let later: Vec<_> = later.into_vec().into_iter().filter(|e| !self.is_moot(&e.name)).collect();
+        let (later, later_more) = later.into_parts();
+        let later: Vec<_> = later.into_iter().filter(|e| !self.is_moot(&e.name)).collect();
         let mut all = FieldErrors::new();
         for e in self.problems.iter().filter(|e| !later.iter().any(|l| l.name == e.name)) {
             all.push(e.name.clone(), e.code, e.reason.clone());
@@ -43,6 +46,7 @@ impl Checked {
         for e in later {
             all.push(e.name, e.code, e.reason);
         }
+        all.count_more(self.problems.more() + later_more);
         all
     }
 }
@@ -298,6 +302,15 @@ fn check_string(schema: &Value, text: &mut String, path: &str, out: &mut Checked
         out.problems.push(name_of(path), "too_short", format!("must be at least {min} character(s)"));
         return;
     }
+    // Every text of every body, whatever its schema says. Whether line breaks belong in it is for the rule
+    // that knows the field (a name is one line); the value is replaced, so nothing carries a NUL to the store.
+    if let Some(reason) = forbidden_chars(text, Lines::Many) {
+        out.problems.push(name_of(path), "invalid_text", reason);
+        let mut v = Value::String(std::mem::take(text));
+        replace(schema, &mut v, path, out);
+        *text = v.as_str().unwrap_or_default().to_owned();
+        return;
+    }
     if let Some(pattern) = schema.get("pattern").and_then(Value::as_str)
         && !pattern_matches(pattern, text)
     {
@@ -448,6 +461,18 @@ mod tests {
         let c = check("CreateCheckIn", json!({"date": "2027-03-01", "progressPercent": 4, "confidence": "great"}));
         assert_eq!(names(&c), ["confidence:invalid_value"]);
         assert!(c.problems.iter().next().is_some_and(|e| e.reason.contains("on_track")));
+    }
+
+    #[test]
+    fn a_text_with_a_control_character_is_refused_and_replaced_and_line_breaks_pass() {
+        let c = check("CreateMunicipality", json!({"name": "Nul\u{0}teken"}));
+        assert_eq!(names(&c), ["name:invalid_text"]);
+        assert_eq!(c.value["name"], "", "no NUL goes on to the operation");
+        assert!(c.is_moot("name"));
+        let c = check("CreateMunicipality", json!({"name": "Omgekeerd \u{202E}fdp.exe"}));
+        assert_eq!(names(&c), ["name:invalid_text"]);
+        let c = check("CreateMunicipality", json!({"name": "Twee\r\nregels"}));
+        assert!(c.problems.is_empty(), "a name is one line by its own rule, not the shape's");
     }
 
     #[test]

@@ -1,12 +1,21 @@
 //! Builds the whole application from a configuration and binds its listener, so the binary and the tests
 //! start exactly the same service (tests on port 0 with a fresh database).
 
+mod request_heads;
+
+use std::future::ready;
 use std::net::TcpListener;
 use std::sync::Arc;
+use std::time::Duration;
 
-use actix_web::dev::Server;
+use actix_http::error::DispatchError;
+use actix_http::{HttpService, KeepAlive, ServiceConfig};
+use actix_server::ServerBuilder;
+use actix_service::{IntoServiceFactory, ServiceFactoryExt, fn_service, map_config};
+use actix_web::dev::{AppConfig, Server};
 use actix_web::middleware::from_fn;
-use actix_web::{App, HttpServer, web};
+use actix_web::rt::net::TcpStream;
+use actix_web::{App, web};
 use anyhow::Context;
 use domain::clock::Clock;
 use persistence::{Actor, Db};
@@ -15,6 +24,8 @@ use crate::config::Config;
 use crate::extract::body::MAX_BODY_BYTES;
 use crate::metrics::Metrics;
 use crate::{middleware, openapi, routes, tokens};
+use request_heads::Guarded;
+pub(crate) use request_heads::refusal as refused_head;
 
 /// The version of the API contract, sent as `API-Version` on every response.
 pub const API_VERSION: &str = "1.0.0";
@@ -32,6 +43,8 @@ pub struct AppState {
     pub webhook_sender: crate::webhooks::Sender,
     /// Where outbound requests may go, for checking callback URLs when they are given.
     pub outbound: Arc<domain::outbound::OutboundPolicy>,
+    /// The service's address as clients reach it, without a trailing slash: the base of every link it writes.
+    pub public_url: String,
 }
 
 pub struct Application {
@@ -48,7 +61,9 @@ impl Application {
             ensure_admin_token(&db, secret).await?;
         }
         let listener = TcpListener::bind(&config.bind).with_context(|| format!("cannot listen on {}", config.bind))?;
-        let port = listener.local_addr()?.port();
+        let address = listener.local_addr()?;
+        let port = address.port();
+        let public_url = config.public_url.clone().unwrap_or_else(|| format!("http://{address}"));
         let outbound = Arc::new(config.outbound.clone());
         let state = web::Data::new(AppState {
             db: db.clone(),
@@ -61,17 +76,9 @@ impl Application {
                 outbound.clone(),
             )?,
             outbound: outbound.clone(),
+            public_url: public_url.clone(),
         });
-        let mut server = HttpServer::new(move || {
-            App::new()
-                .app_data(state.clone())
-                .app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
-                .wrap(from_fn(middleware::conventions))
-                .configure(routes::configure)
-                .default_service(web::to(middleware::not_found))
-        })
-        .shutdown_timeout(20)
-        .listen(listener)?;
+        let mut server = http_server(listener, state)?;
         if let Some(workers) = config.workers {
             server = server.workers(workers.max(1));
         }
@@ -79,7 +86,7 @@ impl Application {
             crate::sweeper::spawn(db.clone(), interval);
         }
         if let Some(settings) = &config.webhooks {
-            crate::webhooks::Worker::new(db.clone(), settings.clone(), config.public_url.clone(), outbound)?.spawn();
+            crate::webhooks::Worker::new(db.clone(), settings.clone(), public_url.clone(), outbound)?.spawn();
         }
         Ok(Application { port, server: server.run(), db })
     }
@@ -96,6 +103,42 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
     }
+}
+
+/// The HTTP server of the application on `listener`, assembled as actix-web's `HttpServer` does it (with its
+/// defaults for keep-alive, timeouts and graceful shutdown), except that each connection is read through a
+/// [`Guarded`] stream, so that a request head the service refuses is answered as a problem too.
+fn http_server(listener: TcpListener, state: web::Data<AppState>) -> std::io::Result<ServerBuilder> {
+    let address = listener.local_addr()?;
+    let builder = ServerBuilder::default().shutdown_timeout(20);
+    let shutdown = builder.graceful_shutdown_signal();
+    builder.listen("gebiedscyclus", listener, move || {
+        let app = App::new()
+            .app_data(state.clone())
+            .app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
+            .wrap(from_fn(middleware::conventions))
+            .configure(routes::configure)
+            .default_service(web::to(middleware::not_found));
+        let app = app.into_factory().map_err(|e: actix_web::Error| e.error_response());
+        let shutdown = shutdown.clone();
+        let http = HttpService::build()
+            .keep_alive(KeepAlive::default())
+            .client_request_timeout(Duration::from_secs(5))
+            .client_disconnect_timeout(Duration::from_secs(1))
+            .h1_allow_half_closed(true)
+            .local_addr(address)
+            .graceful_shutdown_signal(move || {
+                let shutdown = shutdown.clone();
+                async move { shutdown.notified().await }
+            })
+            .h1(map_config(app, |_| AppConfig::default()));
+        let framing = ServiceConfig::default();
+        fn_service(move |io: TcpStream| {
+            let peer = io.peer_addr().ok();
+            ready(Ok::<_, DispatchError>((Guarded::new(io, framing.clone()), peer)))
+        })
+        .and_then(http)
+    })
 }
 
 /// Connects to the configured database and brings its schema up to date.

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::event::EventType;
+use crate::field_errors::{Lines, forbidden_chars};
 use crate::principal::{Access, Principal};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -94,6 +95,9 @@ pub enum TransitionError {
     NoteRequired(VersionAction),
     #[error("the note is longer than {NOTE_MAX} characters")]
     NoteTooLong,
+    /// The reason the note is refused (see [`crate::field_errors::forbidden_chars`]).
+    #[error("the note {0}")]
+    NoteInvalidText(String),
 }
 
 fn past(action: VersionAction) -> &'static str {
@@ -126,6 +130,9 @@ pub fn transition(
     }
     if note.is_some_and(|n| n.chars().count() > NOTE_MAX) {
         return Err(TransitionError::NoteTooLong);
+    }
+    if let Some(reason) = note.and_then(|n| forbidden_chars(n, Lines::Many)) {
+        return Err(TransitionError::NoteInvalidText(reason));
     }
     Ok(to)
 }

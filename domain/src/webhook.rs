@@ -16,7 +16,7 @@ use uuid::Uuid;
 
 use crate::access::{Forbidden, ReadScope};
 use crate::event::EventType;
-use crate::field_errors::FieldErrors;
+use crate::field_errors::{FieldErrors, Lines, forbidden_chars};
 use crate::outbound::OutboundPolicy;
 use crate::principal::{Access, Principal};
 
@@ -39,6 +39,12 @@ pub const FAILING_AFTER: i32 = 5;
 pub fn check_callback_url(errors: &mut FieldErrors, name: &str, value: &str, outbound: &OutboundPolicy) {
     if value.chars().count() > CALLBACK_URL_MAX {
         errors.push(name, "too_long", format!("must be at most {CALLBACK_URL_MAX} characters"));
+        return;
+    }
+    // The URL parser drops tabs and line breaks without a word; the URL that is stored and shown must be the
+    // one that is called.
+    if let Some(reason) = forbidden_chars(value, Lines::One) {
+        errors.push(name, "invalid_text", reason);
         return;
     }
     let url = match url::Url::parse(value) {

@@ -110,18 +110,25 @@ async fn fresh_database() -> (String, Option<std::path::PathBuf>) {
 impl TestApp {
     /// An app whose webhooks may go to the loopback, where the tests' receivers listen.
     pub async fn spawn() -> TestApp {
-        let allow = OutboundPolicy::parse_allow_list(TEST_OUTBOUND_ALLOW).expect("test allow-list");
-        Self::spawn_with_outbound(allow).await
+        Self::spawn_with(|_| {}).await
     }
 
     /// An app with this outbound policy; `OutboundPolicy::default()` is the production default, which
     /// refuses the loopback and every other internal address.
     pub async fn spawn_with_outbound(outbound: OutboundPolicy) -> TestApp {
+        Self::spawn_with(|config| config.outbound = outbound).await
+    }
+
+    /// An application whose configuration `configure` changes first (a public URL, an outbound policy); its
+    /// webhooks may go to the loopback unless `configure` says otherwise.
+    pub async fn spawn_with(configure: impl FnOnce(&mut Config)) -> TestApp {
         let (url, sqlite_file) = fresh_database().await;
         let admin = format!("test-admin-{}", Uuid::now_v7().simple());
         let mut config = Config::for_database(&url);
         config.admin_token = Some(admin.clone());
-        config.outbound = outbound.clone();
+        config.outbound = OutboundPolicy::parse_allow_list(TEST_OUTBOUND_ALLOW).expect("test allow-list");
+        configure(&mut config);
+        let outbound = Arc::new(config.outbound.clone());
         let clock = Arc::new(FixedClock::new(Utc::now()));
         let app = Application::build(&config, clock.clone()).await.expect("application starts");
         let url = config.database_url.clone();
@@ -129,7 +136,7 @@ impl TestApp {
         let db = app.db().clone();
         tokio::spawn(app.run_until_stopped());
         let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
-        TestApp { address, client, admin, clock, db, database_url: url, outbound: Arc::new(outbound), sqlite_file }
+        TestApp { address, client, admin, clock, db, database_url: url, outbound, sqlite_file }
     }
 
     pub fn set_now(&self, at: DateTime<Utc>) {

@@ -62,18 +62,26 @@ pub async fn import(
     Auth(p): Auth,
     CsvBody(raw): CsvBody,
 ) -> Result<HttpResponse, ApiError> {
-    let (rows, errors) = format::read(&raw)?;
+    let rows = format::read(&raw)?;
     let imported = respond::in_transaction(&state, &req, &p, async |tx| {
-        contribution_imports::import(tx, &p, &rows, errors).await.map_err(|e| match e {
+        contribution_imports::import(tx, &p, rows).await.map_err(|e| match e {
             Error::Invalid(problems) => {
                 let lines: HashSet<&str> = problems.iter().filter_map(|e| e.name.split('.').next()).collect();
-                let detail = format!(
-                    "The file has {} problem(s) in {} row(s); nothing was imported.",
-                    problems.len(),
-                    lines.len()
-                );
+                let detail = match problems.more() {
+                    0 => format!(
+                        "The file has {} problem(s) in {} row(s); nothing was imported.",
+                        problems.len(),
+                        lines.len()
+                    ),
+                    more => format!(
+                        "The file has at least {} problems; the first {} are listed and nothing was imported. Once \
+                         the list was full, the remaining rows were checked on their own, not against stored data.",
+                        problems.len(),
+                        problems.len() - more
+                    ),
+                };
                 match ApiError::from(problems) {
-                    ApiError::InvalidInput { params, .. } => ApiError::InvalidInput { detail, params },
+                    ApiError::InvalidInput { params, more, .. } => ApiError::InvalidInput { detail, params, more },
                     other => other,
                 }
             }

@@ -271,7 +271,9 @@ fn wants_csv(req: &HttpRequest) -> Result<bool, ApiError> {
     params(ContributionQuery),
     responses((status = 200, description = "A page of contributions (bijdragen)", content(
         (ListResponse<ContributionBody> = "application/json"),
-        (String = "text/csv", example = json!("id,agendaDocumentId,goalKey,organisationId,title,...\r\n")))),
+        (String = "text/csv", example = json!("id,agendaDocumentId,goalKey,organisationId,title,...\r\n"))),
+        headers(("Content-Disposition" = String,
+            description = "With text/csv: `attachment; filename=\"contributions-<date>.csv\"`. A text cell that a spreadsheet would read as a formula (starting with =, +, -, @, tab or carriage return) or that starts with ' is written with a ' in front; the import takes it off again."))),
         (status = 406, description = "Accept names neither JSON nor CSV", body = crate::error::Problem, content_type = "application/problem+json")))]
 pub async fn list(
     req: HttpRequest,
@@ -309,6 +311,10 @@ pub async fn list(
         let body = contribution_csv::write(&page.items);
         let mut response = HttpResponse::Ok();
         response.insert_header((header::CONTENT_TYPE, "text/csv; charset=utf-8"));
+        // A download, never a page: a browser that shows it inline would render what a partner typed.
+        let day = state.db.clock().now().format("%Y-%m-%d");
+        response
+            .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"contributions-{day}.csv\"")));
         if let Some(after) = page.next_after {
             let next = next_link(&req, &encode_cursor(after));
             response.insert_header((header::LINK, format!("<{next}>; rel=\"next\"")));

@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 use super::contributions::{self, Proposal, TermsChange};
 use super::{BasedOn, Error, Result};
-use crate::contribution_csv::{Cell, ImportRow};
+use crate::contribution_csv::{Cell, ImportRow, Rows};
 
 /// What happened to a row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,32 +34,40 @@ pub struct Imported {
     pub outcome: Outcome,
 }
 
-/// Imports `rows`; `errors` holds what reading the file already found, so one answer names everything.
-pub async fn import(tx: &Tx, p: &Principal, rows: &[ImportRow], mut errors: FieldErrors) -> Result<Vec<Imported>> {
+/// Imports the rows of a file as they are read, so that one answer names what reading found and what the rows
+/// refer to, row by row. Once as many problems are listed as one answer holds, the file will be refused and
+/// the rest is only counted: the remaining rows are checked on their own, but no longer against stored data.
+pub async fn import(tx: &Tx, p: &Principal, mut rows: Rows<'_>) -> Result<Vec<Imported>> {
+    let mut errors = FieldErrors::new();
     let mut seen = HashSet::new();
     let mut done = vec![];
-    for row in rows {
+    while let Some(row) = rows.next() {
+        errors.merge(std::mem::take(&mut rows.problems));
         // Without its id a row cannot be told to be a change or a proposal.
         if row.is_unreadable("id") {
             continue;
         }
+        let against_store = !errors.is_full();
         match row.id {
             Some(id) if !seen.insert(id) => {
                 errors.push(row.name("id"), "duplicate", "this contribution is on an earlier row too");
             }
+            // A change is checked against the contribution it changes.
+            Some(_) if !against_store => {}
             Some(id) => {
-                if let Some((c, changed)) = update_row(tx, p, id, row, &mut errors).await? {
+                if let Some((c, changed)) = update_row(tx, p, id, &row, &mut errors).await? {
                     let outcome = if changed { Outcome::Updated } else { Outcome::Unchanged };
                     done.push(Imported { row: row.row, id: c.id, outcome });
                 }
             }
             None => {
-                if let Some(c) = create_row(tx, p, row, &mut errors).await? {
+                if let Some(c) = create_row(tx, p, &row, &mut errors, against_store).await? {
                     done.push(Imported { row: row.row, id: c.id, outcome: Outcome::Created });
                 }
             }
         }
     }
+    errors.merge(rows.into_problems());
     errors.into_result(done).map_err(Error::Invalid)
 }
 
@@ -96,7 +104,14 @@ fn required<T: Clone>(errors: &mut FieldErrors, row: &ImportRow, column: &str, c
     }
 }
 
-async fn create_row(tx: &Tx, p: &Principal, row: &ImportRow, errors: &mut FieldErrors) -> Result<Option<Contribution>> {
+/// Proposes the contribution of a row; without `against_store`, only checks the row on its own.
+async fn create_row(
+    tx: &Tx,
+    p: &Principal,
+    row: &ImportRow,
+    errors: &mut FieldErrors,
+    against_store: bool,
+) -> Result<Option<Contribution>> {
     let agenda = required(errors, row, "agendaDocumentId", &row.agenda_document_id);
     let organisation = required(errors, row, "organisationId", &row.organisation_id);
     // An unreadable kind is named already; any kind stands in, so the rest of the row is still checked.
@@ -122,6 +137,12 @@ async fn create_row(tx: &Tx, p: &Principal, row: &ImportRow, errors: &mut FieldE
         unit: row.unit.clone().flatten(),
         due_date: row.due_date.flatten(),
     };
+    if !against_store {
+        return match terms.parse() {
+            Ok(_) => Ok(None),
+            Err(problems) => row_problem(errors, row, Error::Invalid(problems)).map(|_| None),
+        };
+    }
     match contributions::propose(tx, p, Proposal { agenda_document_id, organisation_id, terms }).await {
         Ok(c) => Ok(Some(c)),
         Err(e) => row_problem(errors, row, e).map(|_| None),

@@ -132,6 +132,7 @@ fn transition_error(e: TransitionError) -> Error {
         TransitionError::OwnProposal(_) => Error::Forbidden(format!("This token may not do this: {e}.")),
         TransitionError::NoteRequired => Error::invalid("note", "required", e.to_string()),
         TransitionError::NoteTooLong => Error::invalid("note", "too_long", e.to_string()),
+        TransitionError::NoteInvalidText(reason) => Error::invalid("note", "invalid_text", reason),
     }
 }
 

@@ -119,6 +119,7 @@ fn transition_error(e: TransitionError) -> Error {
         TransitionError::NotAllowed { .. } => Error::Conflict(format!("{e}.")),
         TransitionError::NoteRequired(_) => Error::invalid("note", "required", e.to_string()),
         TransitionError::NoteTooLong => Error::invalid("note", "too_long", e.to_string()),
+        TransitionError::NoteInvalidText(reason) => Error::invalid("note", "invalid_text", reason),
     }
 }
 

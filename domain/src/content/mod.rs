@@ -100,30 +100,28 @@ pub(crate) mod check {
     use std::collections::HashSet;
 
     use super::limits::{KEY_MAX, LONG_TEXT_MAX, SHORT_TEXT_MAX};
-    use crate::field_errors::{FieldErrors, check_text};
+    use crate::field_errors::{FieldErrors, Lines, check_optional_text, check_required_text, check_text};
 
     /// A required short text (a title, a name).
     pub fn title(e: &mut FieldErrors, path: &str, value: &str) {
         check_text(e, path, value, SHORT_TEXT_MAX);
     }
 
-    /// An optional short text: only its length.
+    /// An optional short text (a unit, a reference): one line.
     pub fn short(e: &mut FieldErrors, path: &str, value: Option<&str>) {
-        if value.is_some_and(|v| v.chars().count() > SHORT_TEXT_MAX) {
-            e.push(path, "too_long", format!("must be at most {SHORT_TEXT_MAX} characters"));
+        if let Some(value) = value {
+            check_optional_text(e, path, value, SHORT_TEXT_MAX, Lines::One);
         }
     }
 
-    /// A required long text (the description of a result).
+    /// A required long text (the description of a result), over as many lines as it needs.
     pub fn required_long(e: &mut FieldErrors, path: &str, value: &str) {
-        check_text(e, path, value, LONG_TEXT_MAX);
+        check_required_text(e, path, value, LONG_TEXT_MAX, Lines::Many);
     }
 
-    /// A long text (a description, a vision): only its length.
+    /// A long text (a description, a vision) that may be empty, over as many lines as it needs.
     pub fn long(e: &mut FieldErrors, path: &str, value: &str) {
-        if value.chars().count() > LONG_TEXT_MAX {
-            e.push(path, "too_long", format!("must be at most {LONG_TEXT_MAX} characters"));
-        }
+        check_optional_text(e, path, value, LONG_TEXT_MAX, Lines::Many);
     }
 
     /// A list longer than `max` is one problem at the list; its items are then not checked.

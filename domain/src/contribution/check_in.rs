@@ -3,7 +3,7 @@
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use crate::field_errors::FieldErrors;
+use crate::field_errors::{FieldErrors, Lines, check_optional_text};
 
 /// How the reporter judges the chance of delivering: op koers, risico, uit koers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -57,9 +57,7 @@ impl CheckIn {
             _ => {}
         }
         self.note = self.note.trim().to_owned();
-        if self.note.chars().count() > NOTE_MAX {
-            e.push("note", "too_long", format!("must be at most {NOTE_MAX} characters"));
-        }
+        check_optional_text(&mut e, "note", &self.note, NOTE_MAX, Lines::Many);
         e.into_result(self)
     }
 }

@@ -13,6 +13,7 @@ use uuid::Uuid;
 
 use crate::access::Forbidden;
 use crate::event::EventType;
+use crate::field_errors::{Lines, forbidden_chars};
 use crate::lifecycle::NOTE_MAX;
 use crate::principal::{Access, Principal};
 
@@ -127,6 +128,9 @@ pub enum TransitionError {
     NoteRequired,
     #[error("the note is longer than {NOTE_MAX} characters")]
     NoteTooLong,
+    /// The reason the note is refused (see [`crate::field_errors::forbidden_chars`]).
+    #[error("the note {0}")]
+    NoteInvalidText(String),
 }
 
 fn verb(action: ContributionAction) -> &'static str {
@@ -168,6 +172,9 @@ pub fn transition(
     }
     if note.is_some_and(|n| n.chars().count() > NOTE_MAX) {
         return Err(TransitionError::NoteTooLong);
+    }
+    if let Some(reason) = note.and_then(|n| forbidden_chars(n, Lines::Many)) {
+        return Err(TransitionError::NoteInvalidText(reason));
     }
     Ok(to)
 }
@@ -292,6 +299,10 @@ mod tests {
             Err(TransitionError::NoteTooLong)
         );
         assert_eq!(transition(S::InProgress, A::Deliver, Side::Partner, Side::Partner, None), Ok(S::Delivered));
+        let control = transition(S::Committed, A::Withdraw, Side::Partner, Side::Partner, Some("geen\0budget"));
+        assert!(matches!(control, Err(TransitionError::NoteInvalidText(_))));
+        let lines = transition(S::Committed, A::Withdraw, Side::Partner, Side::Partner, Some("geen\r\nbudget"));
+        assert_eq!(lines, Ok(S::Withdrawn));
     }
 
     #[test]

@@ -11,7 +11,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::content::check::is_key;
-use crate::field_errors::{FieldErrors, check_text};
+use crate::field_errors::{FieldErrors, Lines, check_optional_text, check_text};
 
 pub use lifecycle::{ContributionAction, ContributionStatus, Side};
 
@@ -69,14 +69,10 @@ impl Terms {
         self.title = self.title.trim().to_owned();
         check_text(&mut e, "title", &self.title, TITLE_MAX);
         self.description = self.description.trim().to_owned();
-        if self.description.chars().count() > DESCRIPTION_MAX {
-            e.push("description", "too_long", format!("must be at most {DESCRIPTION_MAX} characters"));
-        }
+        check_optional_text(&mut e, "description", &self.description, DESCRIPTION_MAX, Lines::Many);
         self.unit = self.unit.map(|u| u.trim().to_owned()).filter(|u| !u.is_empty());
-        if let Some(unit) = &self.unit
-            && unit.chars().count() > UNIT_MAX
-        {
-            e.push("unit", "too_long", format!("must be at most {UNIT_MAX} characters"));
+        if let Some(unit) = &self.unit {
+            check_optional_text(&mut e, "unit", unit, UNIT_MAX, Lines::One);
         }
         match self.amount {
             Some(a) if !a.is_finite() => e.push("amount", "not_finite", "must be a finite number"),

@@ -7,14 +7,14 @@ use serde_json::{Value, json};
 use tests::{Reply, TestApp};
 
 /// An area with an adopted analysis, a submitted agenda (goals G1 and G2), the police as its partner with a
-/// token, and a second area where the police takes no part.
-struct World {
-    app: TestApp,
+/// token, and a second area where the police takes no part. Other test files build on it too.
+pub(crate) struct World {
+    pub(crate) app: TestApp,
     area: String,
-    agenda: String,
-    police: String,
-    coordinator: String,
-    partner: String,
+    pub(crate) agenda: String,
+    pub(crate) police: String,
+    pub(crate) coordinator: String,
+    pub(crate) partner: String,
     other_agenda: String,
     housing: String,
 }
@@ -29,7 +29,7 @@ fn agenda_content(goals: &[&str]) -> Value {
 }
 
 impl World {
-    async fn new() -> World {
+    pub(crate) async fn new() -> World {
         let app = TestApp::spawn().await;
         app.set_now(Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).unwrap());
         let m = app.municipality("West Betuwe").await;
@@ -91,17 +91,17 @@ impl World {
         doc
     }
 
-    fn proposal(&self, goal: &str, organisation: &str) -> Value {
+    pub(crate) fn proposal(&self, goal: &str, organisation: &str) -> Value {
         json!({"agendaDocumentId": self.agenda, "goalKey": goal, "organisationId": organisation,
                "title": "Wijkagent twee dagdelen per week in de kern", "kind": "capacity",
                "amount": 0.2, "unit": "fte", "dueDate": "2027-12-31"})
     }
 
-    async fn propose(&self, token: &str, goal: &str) -> Reply {
+    pub(crate) async fn propose(&self, token: &str, goal: &str) -> Reply {
         self.app.post("/api/v1/contributions", token, &self.proposal(goal, &self.police)).await
     }
 
-    async fn act(&self, token: &str, id: &str, action: &str, note: Option<&str>) -> Reply {
+    pub(crate) async fn act(&self, token: &str, id: &str, action: &str, note: Option<&str>) -> Reply {
         let path = format!("/api/v1/contributions/{id}");
         let etag = self.app.get(&path, token).await.header("etag").unwrap_or("*").to_owned();
         let body = match note {
@@ -128,12 +128,12 @@ impl World {
         types
     }
 
-    async fn export(&self, token: &str, query: &str) -> Reply {
+    pub(crate) async fn export(&self, token: &str, query: &str) -> Reply {
         let request = self.app.request(Method::GET, &format!("/api/v1/contributions{query}"), Some(token));
         TestApp::send(request.header("Accept", "text/csv")).await
     }
 
-    async fn import(&self, token: &str, csv: Vec<u8>) -> Reply {
+    pub(crate) async fn import(&self, token: &str, csv: Vec<u8>) -> Reply {
         let request = self.app.request(Method::POST, "/api/v1/contributions/imports", Some(token));
         TestApp::send(request.header("Content-Type", "text/csv").body(csv)).await
     }

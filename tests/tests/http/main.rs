@@ -9,6 +9,7 @@ mod deadlines;
 mod documents;
 mod event_catalogue;
 mod events;
+mod hardening;
 mod municipalities;
 mod organisations;
 mod partners;
