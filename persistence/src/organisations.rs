@@ -1,7 +1,7 @@
 //! Partner organisations: a registry shared by the municipalities they work for.
 
 use chrono::{DateTime, Utc};
-use domain::access::ReadScope;
+use domain::access::ScopeOn;
 use domain::event::EventType;
 use domain::organisation::{GroupType, OrganisationKind, OrganisationProfile};
 use sea_orm::ActiveValue::Set;
@@ -79,11 +79,12 @@ pub fn path(id: Uuid) -> String {
 
 pub async fn list<C: ConnectionTrait>(
     conn: &C,
-    scope: ReadScope,
+    scope: impl Into<ScopeOn>,
     filter: &OrganisationFilter,
     after: Option<Uuid>,
     limit: u64,
 ) -> Result<Page<Organisation>, StoreError> {
+    let scope = scope.into();
     let mut select = organisation::Entity::find().filter(scope::organisations(scope));
     if let Some(kind) = &filter.kind {
         select = select.filter(organisation::Column::Kind.eq(enum_text(kind)?));
@@ -118,9 +119,13 @@ pub async fn list<C: ConnectionTrait>(
     Ok(finish(rows, limit, |o| o.id))
 }
 
-pub async fn get<C: ConnectionTrait>(conn: &C, scope: ReadScope, id: Uuid) -> Result<Organisation, StoreError> {
+pub async fn get<C: ConnectionTrait>(
+    conn: &C,
+    scope: impl Into<ScopeOn>,
+    id: Uuid,
+) -> Result<Organisation, StoreError> {
     let row = organisation::Entity::find_by_id(id)
-        .filter(scope::organisations(scope))
+        .filter(scope::organisations(scope.into()))
         .one(conn)
         .await?
         .ok_or(StoreError::NotFound)?;

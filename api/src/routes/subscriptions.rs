@@ -3,7 +3,8 @@
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
-use domain::access::ReadScope;
+use domain::access::ScopeOn;
+use domain::clock::dutch_date;
 use domain::webhook::{self as rules, FAILING_AFTER};
 use persistence::deliveries::{self, Attempt};
 use persistence::subscriptions::{self as store, NewSubscription, Subscription, SubscriptionChanges};
@@ -280,7 +281,8 @@ pub async fn create(
     if let Some(secret) = &input.secret {
         rules::check_secret(&mut errors, "secret", secret);
     }
-    check_filters(state.db.conn(), ReadScope::of(&p), input.municipality_id, input.area_id, &mut errors).await?;
+    let scope = ScopeOn::of(&p, dutch_date(state.db.clock().now()));
+    check_filters(state.db.conn(), scope, input.municipality_id, input.area_id, &mut errors).await?;
     errors.into_result(())?;
     let secret = input.secret.clone().unwrap_or_else(|| {
         let mut key = [0u8; 32];
@@ -311,7 +313,7 @@ pub async fn create(
 /// municipality when both are given.
 async fn check_filters(
     conn: &impl persistence::ConnectionTrait,
-    scope: ReadScope,
+    scope: ScopeOn,
     municipality_id: Option<Uuid>,
     area_id: Option<Uuid>,
     errors: &mut domain::FieldErrors,

@@ -11,6 +11,7 @@ mod event_catalogue;
 mod events;
 mod municipalities;
 mod organisations;
+mod partner_scope;
 mod partners;
 mod permissions;
 mod published_limits;
