@@ -27,7 +27,9 @@ pub struct OrganisationChange {
     pub has_cooperation_agreement: Option<Option<bool>>,
 }
 
-/// The organisations the principal may see at `now`.
+/// The organisations the principal may see at `now`. The area and municipality filters answer only for
+/// partnerships the principal may read: naming another municipality's area finds nobody, as if it did not
+/// exist, the way every list treats a filter outside the caller's scope.
 pub async fn list<C: ConnectionTrait>(
     conn: &C,
     p: &Principal,

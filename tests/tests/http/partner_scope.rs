@@ -143,3 +143,63 @@ async fn a_partnership_that_starts_tomorrow_grants_nothing_until_the_dutch_day_i
     assert_eq!(w.ids("/api/v1/municipalities", &w.partner).await, [w.municipality.as_str()]);
     w.propose(&w.partner, &agenda, &w.police, "G1").await.ok(201);
 }
+
+#[tokio::test]
+async fn a_partner_sees_only_the_organisations_whose_partnerships_run_beside_its_own() {
+    let w = World::new().await;
+    let (area, _) = w.area_with_agenda("WB-ZUID", &["G1"], false).await;
+    let housing = w.app.organisation("Woningcorporatie Kleurrijk Wonen", "housing_corporation").await;
+    let former = w.app.organisation("Stichting Welzijn Tiel", "welfare").await;
+    w.app.add_partner(&area, &housing).await;
+    w.app.add_partner(&area, &former).await;
+    w.set_partnership(&area, &former, json!({"until": YESTERDAY})).await;
+
+    let mut expected = vec![w.police.clone(), housing.clone()];
+    expected.sort();
+    let mut seen = w.ids(&format!("/api/v1/organisations?areaId={area}"), &w.partner).await;
+    seen.sort();
+    assert_eq!(seen, expected);
+    w.app.get(&format!("/api/v1/organisations/{former}"), &w.partner).await.problem(404);
+    let partners = w.app.get(&format!("/api/v1/areas/{area}/partners"), &w.partner).await;
+    let listed: Vec<_> =
+        partners.ok(200)["results"].as_array().unwrap().iter().map(|p| p["organisationId"].clone()).collect();
+    assert!(!listed.contains(&json!(former)), "an ended partnership is not shown to a partner: {listed:?}");
+    w.app.get(&format!("/api/v1/areas/{area}/partners/{former}"), &w.partner).await.problem(404);
+    // The municipality still sees who took part, and until when.
+    w.app.get(&format!("/api/v1/areas/{area}/partners/{former}"), &w.coordinator).await.ok(200);
+
+    // Once its own partnership has ended, it sees only itself.
+    w.set_partnership(&area, &w.police, json!({"until": YESTERDAY})).await;
+    assert_eq!(w.ids("/api/v1/organisations", &w.partner).await, [w.police.as_str()]);
+    assert!(w.ids(&format!("/api/v1/organisations?areaId={area}"), &w.partner).await.is_empty());
+}
+
+#[tokio::test]
+async fn a_viewer_filtering_organisations_by_another_municipality_learns_nothing() {
+    let w = World::new().await;
+    let home = w.app.area(&w.municipality, "WB-OOST").await;
+    w.app.add_partner(&home, &w.police).await;
+    let oldambt = w.app.municipality("Oldambt").await;
+    let theirs = w.app.area(&oldambt, "OLD-WINSCHOTEN").await;
+    for name in ["Acantus", "Politie Noord-Nederland", "Stichting Kwartiermakers"] {
+        let org = w.app.organisation(name, "other").await;
+        w.app.add_partner(&theirs, &org).await;
+    }
+    let viewer = w.app.token(json!({"role": "viewer", "municipalityId": w.municipality})).await;
+
+    w.app.get(&format!("/api/v1/areas/{theirs}/partners"), &viewer).await.problem(404);
+    assert!(w.ids(&format!("/api/v1/organisations?areaId={theirs}"), &viewer).await.is_empty());
+    assert!(w.ids(&format!("/api/v1/organisations?municipalityId={oldambt}"), &viewer).await.is_empty());
+    assert!(
+        w.ids(&format!("/api/v1/organisations?municipalityId={oldambt}&areaId={theirs}"), &viewer).await.is_empty()
+    );
+    // Its own municipality's filters still work, and the registry itself stays shared.
+    assert_eq!(w.ids(&format!("/api/v1/organisations?areaId={home}"), &viewer).await, [w.police.as_str()]);
+    assert_eq!(
+        w.ids(&format!("/api/v1/organisations?municipalityId={}", w.municipality), &viewer).await,
+        [w.police.as_str()]
+    );
+    assert_eq!(w.ids("/api/v1/organisations?pageSize=200", &viewer).await.len(), 4);
+    // An administrator sees every partnership.
+    assert_eq!(w.ids(&format!("/api/v1/organisations?areaId={theirs}"), &w.app.admin).await.len(), 3);
+}
