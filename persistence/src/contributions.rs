@@ -214,15 +214,18 @@ pub async fn get<C: ConnectionTrait>(
     from_row(row)
 }
 
-/// The goal key and status of every contribution to an agenda document, for agenda rule 4.
+/// The goal key and status of every contribution to an agenda document that the scope may see, for agenda
+/// rule 4: all of them for the adoption, a partner's own for the readiness it is shown.
 pub async fn goal_statuses<C: ConnectionTrait>(
     conn: &C,
+    scope: impl Into<ScopeOn>,
     agenda_document_id: Uuid,
 ) -> Result<Vec<(String, ContributionStatus)>, StoreError> {
     let rows: Vec<(String, String)> = contribution::Entity::find()
         .select_only()
         .column(contribution::Column::GoalKey)
         .column(contribution::Column::Status)
+        .filter(contribution_scope(scope.into()))
         .filter(contribution::Column::AgendaDocumentId.eq(agenda_document_id))
         .order_by_asc(contribution::Column::Id)
         .into_tuple()

@@ -297,6 +297,9 @@ pub async fn history(state: web::Data<AppState>, Auth(p): Auth, path: VersionPat
 }
 
 /// Whether the version could be adopted now: the rules that block it and warnings. Changes nothing.
+///
+/// A partner is told only what its own contributions do to the adoption: nothing about other organisations'
+/// contributions, goals without a partner or the area's analysis.
 #[utoipa::path(operation_id = "getVersionReadiness", get, path = "/api/v1/documents/{id}/versions/{n}/readiness", tag = "documents",
     params(("id" = Uuid, Path, description = "Document id"), ("n" = i32, Path, minimum = 1, description = "Version number")),
     responses((status = 200, description = "Blocking problems and warnings", body = ReadinessBody)))]

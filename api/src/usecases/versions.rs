@@ -172,7 +172,9 @@ pub async fn history<C: ConnectionTrait>(
     Ok(store::transitions(conn, &doc, Some(number)).await?)
 }
 
-/// Whether the version could be adopted now: the rules that block it, and warnings. Changes nothing.
+/// Whether the version could be adopted now: the rules that block it, and warnings. Changes nothing. A
+/// partner is told only what its own contributions do to the adoption (SPEC §15): it learns nothing of other
+/// organisations' promises, of goals nobody serves, nor of the analysis it may not read.
 pub async fn readiness<C: ConnectionTrait>(
     conn: &C,
     p: &Principal,
@@ -184,7 +186,10 @@ pub async fn readiness<C: ConnectionTrait>(
     let doc = store::get(conn, scope, document_id).await?;
     let v = store::get_version(conn, scope, &doc, number).await?;
     let parsed: Content = content::stored_content(doc.kind, &v.content)?;
-    content::readiness(conn, &doc, &parsed).await
+    match scope.scope {
+        ReadScope::PartnerOrganisation(_) => content::partner_readiness(conn, scope, &doc, &parsed).await,
+        ReadScope::All | ReadScope::Municipality(_) => content::readiness(conn, &doc, &parsed).await,
+    }
 }
 
 /// Two versions of one document, to compare: `against` (the older, usually) and `number`.

@@ -203,3 +203,34 @@ async fn a_viewer_filtering_organisations_by_another_municipality_learns_nothing
     // An administrator sees every partnership.
     assert_eq!(w.ids(&format!("/api/v1/organisations?areaId={theirs}"), &w.app.admin).await.len(), 3);
 }
+
+#[tokio::test]
+async fn a_partners_readiness_speaks_only_of_its_own_contributions() {
+    let w = World::new().await;
+    let (area, agenda) = w.area_with_agenda("WB-OOST", &["G1", "G2", "G3"], false).await;
+    let housing = w.app.organisation("Woningcorporatie Kleurrijk Wonen", "housing_corporation").await;
+    w.app.add_partner(&area, &housing).await;
+    let housing_token = w.app.token(json!({"role": "partner", "organisationId": housing})).await;
+    w.propose(&housing_token, &agenda, &housing, "G1").await.ok(201);
+    let path = format!("/api/v1/documents/{agenda}/versions/1/readiness");
+
+    let mine = w.app.get(&path, &w.partner).await;
+    assert_eq!(mine.ok(200)["blocking"], json!([]), "another organisation's proposal is not the police's business");
+    assert_eq!(mine.body["warnings"], json!([]), "nor which goals have no partner");
+    assert_eq!(mine.body["ready"], true);
+
+    w.propose(&w.partner, &agenda, &w.police, "G2").await.ok(201);
+    let mine = w.app.get(&path, &w.partner).await;
+    let blocking = mine.ok(200)["blocking"].as_array().unwrap();
+    assert_eq!(blocking.len(), 1);
+    assert_eq!(blocking[0]["rule"], "agenda_contributions_proposed");
+    assert!(blocking[0]["message"].as_str().unwrap().starts_with("1 contribution(s)"), "{}", blocking[0]["message"]);
+    assert_eq!(mine.body["warnings"], json!([]));
+
+    // The coordinator's readiness of the same version still tells all.
+    let all = w.app.get(&path, &w.coordinator).await;
+    let blocking = all.ok(200)["blocking"].as_array().unwrap();
+    assert!(blocking[0]["message"].as_str().unwrap().starts_with("2 contribution(s)"), "{}", blocking[0]["message"]);
+    let warnings: Vec<_> = all.body["warnings"].as_array().unwrap().iter().map(|w| w["message"].clone()).collect();
+    assert_eq!(warnings, [json!("no partner contributes to goal G3")]);
+}
