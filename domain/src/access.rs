@@ -4,6 +4,7 @@
 //! by the database and a resource outside the scope is simply not found (404, its existence not revealed).
 //! Writing is a yes/no on a resource the caller can already read: a refusal there is a 403.
 
+use chrono::NaiveDate;
 use uuid::Uuid;
 
 use crate::principal::{Access, Principal};
@@ -28,6 +29,39 @@ impl ReadScope {
             | Access::Viewer { municipality_id } => ReadScope::Municipality(*municipality_id),
             Access::Partner { organisation_id } => ReadScope::PartnerOrganisation(*organisation_id),
         }
+    }
+}
+
+impl ReadScope {
+    /// This scope on the calendar day `day` (in the Netherlands), for what belongs to areas.
+    pub fn on(self, day: NaiveDate) -> ScopeOn {
+        ScopeOn { scope: self, day: Some(day) }
+    }
+}
+
+/// A [`ReadScope`] on a calendar day, for areas and what belongs to them (documents, contributions,
+/// partnerships, the organisations and municipalities a partner meets there). A partner takes part in an
+/// area while its partnership runs, `since <= day <= until` with open ends open (SPEC §15), so what it may
+/// read moves with the day; what the other roles read does not.
+///
+/// A scope without a day is what a bare [`ReadScope`] converts to: it serves callers with a fixed scope
+/// (administrators, a municipality), and gives a partner no area at all, so forgetting the day fails closed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ScopeOn {
+    pub scope: ReadScope,
+    pub day: Option<NaiveDate>,
+}
+
+impl ScopeOn {
+    /// What `principal` may read on `day`.
+    pub fn of(principal: &Principal, day: NaiveDate) -> ScopeOn {
+        ReadScope::of(principal).on(day)
+    }
+}
+
+impl From<ReadScope> for ScopeOn {
+    fn from(scope: ReadScope) -> ScopeOn {
+        ScopeOn { scope, day: None }
     }
 }
 
@@ -132,6 +166,16 @@ mod tests {
             ReadScope::of(&principal(Access::Partner { organisation_id: o })),
             ReadScope::PartnerOrganisation(o)
         );
+    }
+
+    #[test]
+    fn a_scope_is_read_on_a_day_and_a_bare_one_has_none() {
+        let o = Uuid::now_v7();
+        let day = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        let partner = principal(Access::Partner { organisation_id: o });
+        assert_eq!(ScopeOn::of(&partner, day), ScopeOn { scope: ReadScope::PartnerOrganisation(o), day: Some(day) });
+        assert_eq!(ScopeOn::from(ReadScope::PartnerOrganisation(o)).day, None);
+        assert_eq!(ReadScope::All.on(day).scope, ReadScope::All);
     }
 
     #[test]

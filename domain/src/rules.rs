@@ -1,6 +1,9 @@
 //! The rules across stages, checked when a version is adopted (SPEC §3, rules 1 to 4). They are pure functions of the version's content and facts about the area that the
 //! caller looked up, so the same function answers both the adoption (409 with every broken rule) and the
 //! readiness check (blocking problems and warnings, without changing anything).
+//!
+//! A partner is shown readiness only as far as its own contributions go ([`check_for_partner`]): the other
+//! rules speak of documents it does not read (the analysis) and of other organisations' promises (SPEC §15).
 
 use serde::Serialize;
 
@@ -60,6 +63,7 @@ pub fn check(content: &Content, year: i32, facts: &AreaFacts) -> Readiness {
         Content::Analysis(_) => {}
         Content::Agenda(agenda) => {
             check_contributions(&mut r, agenda, &facts.contributions);
+            warn_goals_without_contribution(&mut r, agenda, &facts.contributions);
             if !facts.adopted_analysis_years.iter().any(|y| *y == year - 1 || *y == year) {
                 r.blocking.push(RuleProblem::new(
                     "agenda_needs_analysis",
@@ -149,8 +153,20 @@ pub fn check(content: &Content, year: i32, facts: &AreaFacts) -> Readiness {
     r
 }
 
+/// Readiness as a partner is shown it: what its own contributions (`own`, goal key and status) do to the
+/// adoption of an agenda under rule 4, and nothing else. Whether the area has an adopted analysis, what other
+/// organisations promised and which goals nobody serves are not a partner's to learn (SPEC §15); a plan or a
+/// monitor, which takes no contributions, has nothing of a partner's to block it.
+pub fn check_for_partner(content: &Content, own: &[(String, ContributionStatus)]) -> Readiness {
+    let mut r = Readiness::default();
+    if let Content::Agenda(agenda) = content {
+        check_contributions(&mut r, agenda, own);
+    }
+    r
+}
+
 /// Rule 4: the partners' promises must be settled before the agenda they serve is adopted. A pending
-/// proposal or a goal dropped from under a live promise blocks; a goal nobody contributes to is a warning.
+/// proposal or a goal dropped from under a live promise blocks.
 fn check_contributions(r: &mut Readiness, agenda: &AgendaContent, contributions: &[(String, ContributionStatus)]) {
     let proposed = contributions.iter().filter(|(_, s)| *s == ContributionStatus::Proposed).count();
     if proposed > 0 {
@@ -173,6 +189,14 @@ fn check_contributions(r: &mut Readiness, agenda: &AgendaContent, contributions:
             format!("goal {key} is dropped from the agenda but still has contributions that are not withdrawn"),
         ));
     }
+}
+
+/// A goal nobody contributes to is worth a warning to the municipality, which looks for partners.
+fn warn_goals_without_contribution(
+    r: &mut Readiness,
+    agenda: &AgendaContent,
+    contributions: &[(String, ContributionStatus)],
+) {
     for (i, goal) in agenda.goals.iter().enumerate() {
         let served = contributions.iter().any(|(key, s)| *key == goal.key && *s != ContributionStatus::Withdrawn);
         if !served {
@@ -317,6 +341,21 @@ mod tests {
         assert!(r.is_ready());
         let warnings: Vec<_> = r.warnings.iter().map(|w| (w.rule, w.path.as_deref())).collect();
         assert_eq!(warnings, [("goal_without_contribution", Some("content.goals[1]"))]);
+    }
+
+    #[test]
+    fn a_partner_is_told_only_what_its_own_contributions_do_to_the_adoption() {
+        use ContributionStatus as S;
+        let content = Content::Agenda(agenda());
+        let nothing = check_for_partner(&content, &[]);
+        assert_eq!(nothing, Readiness::default(), "no analysis rule, no goals without partners");
+        let own = [("G1".to_owned(), S::Proposed), ("G9".to_owned(), S::Committed)];
+        let r = check_for_partner(&content, &own);
+        assert_eq!(rules(&r), ["agenda_contributions_proposed", "agenda_goal_dropped_with_contributions"]);
+        assert!(r.blocking[0].message.starts_with("1 contribution(s)"));
+        assert!(r.warnings.is_empty(), "G2 has no contribution of this partner, which says nothing of others");
+        let plan = Content::Plan(plan(&["G9"], false));
+        assert_eq!(check_for_partner(&plan, &own), Readiness::default());
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Areas (gebieden) with their localities.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::access::ReadScope;
+use domain::access::ScopeOn;
 use domain::area::Locality;
 use domain::event::EventType;
 use sea_orm::ActiveValue::Set;
@@ -72,12 +72,12 @@ pub fn path(id: Uuid) -> String {
 
 pub async fn list<C: ConnectionTrait>(
     conn: &C,
-    scope: ReadScope,
+    scope: impl Into<ScopeOn>,
     filter: &AreaFilter,
     after: Option<Uuid>,
     limit: u64,
 ) -> Result<Page<Area>, StoreError> {
-    let mut select = area::Entity::find().filter(scope::areas(scope));
+    let mut select = area::Entity::find().filter(scope::areas(scope.into()));
     if let Some(m) = filter.municipality_id {
         select = select.filter(area::Column::MunicipalityId.eq(m));
     }
@@ -94,8 +94,9 @@ pub async fn list<C: ConnectionTrait>(
     Ok(finish(rows, limit, |a| a.id))
 }
 
-pub async fn get<C: ConnectionTrait>(conn: &C, scope: ReadScope, id: Uuid) -> Result<Area, StoreError> {
-    let row = area::Entity::find_by_id(id).filter(scope::areas(scope)).one(conn).await?.ok_or(StoreError::NotFound)?;
+pub async fn get<C: ConnectionTrait>(conn: &C, scope: impl Into<ScopeOn>, id: Uuid) -> Result<Area, StoreError> {
+    let row =
+        area::Entity::find_by_id(id).filter(scope::areas(scope.into())).one(conn).await?.ok_or(StoreError::NotFound)?;
     from_row(row)
 }
 
@@ -103,11 +104,11 @@ pub async fn get<C: ConnectionTrait>(conn: &C, scope: ReadScope, id: Uuid) -> Re
 /// all areas at once (deadlines, the dashboard, the sweeper). One statement.
 pub async fn all<C: ConnectionTrait>(
     conn: &C,
-    scope: ReadScope,
+    scope: impl Into<ScopeOn>,
     municipality_id: Option<Uuid>,
     area_id: Option<Uuid>,
 ) -> Result<Vec<Area>, StoreError> {
-    let mut select = area::Entity::find().filter(scope::areas(scope));
+    let mut select = area::Entity::find().filter(scope::areas(scope.into()));
     if let Some(m) = municipality_id {
         select = select.filter(area::Column::MunicipalityId.eq(m));
     }

@@ -4,7 +4,7 @@
 //! wins and the other is told the resource changed (412 for an edit with If-Match, 409 for a transition).
 
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::access::ReadScope;
+use domain::access::{ReadScope, ScopeOn};
 use domain::contribution::check_in::{CheckIn, Confidence};
 use domain::contribution::lifecycle::Parties;
 use domain::contribution::{ContributionAction, ContributionKind, ContributionStatus, Side, Terms};
@@ -141,20 +141,21 @@ fn from_row(row: contribution::Model) -> Result<Contribution, StoreError> {
     })
 }
 
-/// A partner sees its own organisation's contributions in the areas it takes part in; municipal roles see
-/// their municipality's (SPEC §7).
-pub(crate) fn contribution_scope(scope: ReadScope) -> Condition {
+/// A partner sees its own organisation's contributions in the areas it takes part in on the scope's day;
+/// municipal roles see their municipality's (SPEC §7). A partner that left an area no longer reads what it
+/// promised there: the municipality keeps that record (SPEC §15, its access ends with the partnership).
+pub(crate) fn contribution_scope(scope: ScopeOn) -> Condition {
     use contribution::Column;
-    match scope {
+    match scope.scope {
         ReadScope::All => Condition::all(),
         ReadScope::Municipality(m) => Condition::all().add(Column::MunicipalityId.eq(m)),
         ReadScope::PartnerOrganisation(o) => Condition::all()
             .add(Column::OrganisationId.eq(o))
-            .add(Column::AreaId.in_subquery(scope::areas_of_organisation(o))),
+            .add(Column::AreaId.in_subquery(scope::areas_of_organisation(o, scope.day))),
     }
 }
 
-fn filtered(scope: ReadScope, filter: &ContributionFilter) -> sea_orm::Select<contribution::Entity> {
+fn filtered(scope: ScopeOn, filter: &ContributionFilter) -> sea_orm::Select<contribution::Entity> {
     use contribution::Column;
     let mut select = contribution::Entity::find().filter(contribution_scope(scope));
     if let Some(o) = filter.organisation_id {
@@ -186,34 +187,41 @@ fn filtered(scope: ReadScope, filter: &ContributionFilter) -> sea_orm::Select<co
 
 pub async fn list<C: ConnectionTrait>(
     conn: &C,
-    scope: ReadScope,
+    scope: impl Into<ScopeOn>,
     filter: &ContributionFilter,
     after: Option<Uuid>,
     limit: u64,
 ) -> Result<Page<Contribution>, StoreError> {
-    let rows = keyset(filtered(scope, filter), contribution::Column::Id, after, limit).all(conn).await?;
+    let rows = keyset(filtered(scope.into(), filter), contribution::Column::Id, after, limit).all(conn).await?;
     let rows = rows.into_iter().map(from_row).collect::<Result<Vec<_>, _>>()?;
     Ok(finish(rows, limit, |c| c.id))
 }
 
-pub async fn get<C: ConnectionTrait>(conn: &C, scope: ReadScope, id: Uuid) -> Result<Contribution, StoreError> {
+pub async fn get<C: ConnectionTrait>(
+    conn: &C,
+    scope: impl Into<ScopeOn>,
+    id: Uuid,
+) -> Result<Contribution, StoreError> {
     let row = contribution::Entity::find_by_id(id)
-        .filter(contribution_scope(scope))
+        .filter(contribution_scope(scope.into()))
         .one(conn)
         .await?
         .ok_or(StoreError::NotFound)?;
     from_row(row)
 }
 
-/// The goal key and status of every contribution to an agenda document, for agenda rule 4.
+/// The goal key and status of every contribution to an agenda document that the scope may see, for agenda
+/// rule 4: all of them for the adoption, a partner's own for the readiness it is shown.
 pub async fn goal_statuses<C: ConnectionTrait>(
     conn: &C,
+    scope: impl Into<ScopeOn>,
     agenda_document_id: Uuid,
 ) -> Result<Vec<(String, ContributionStatus)>, StoreError> {
     let rows: Vec<(String, String)> = contribution::Entity::find()
         .select_only()
         .column(contribution::Column::GoalKey)
         .column(contribution::Column::Status)
+        .filter(contribution_scope(scope.into()))
         .filter(contribution::Column::AgendaDocumentId.eq(agenda_document_id))
         .order_by_asc(contribution::Column::Id)
         .into_tuple()

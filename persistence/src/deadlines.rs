@@ -4,7 +4,7 @@
 //! today, so a calendar change moves them at once. Only the fact that a state was announced is stored.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::access::ReadScope;
+use domain::access::ScopeOn;
 use domain::contribution::lifecycle::ContributionStatus;
 use domain::deadline::{ContributionDue, Deadline, StageDocument};
 use sea_orm::ActiveValue::Set;
@@ -114,7 +114,7 @@ impl ContributionFact {
 /// The contributions in these areas that the scope may see. One statement.
 pub async fn contribution_facts<C: ConnectionTrait>(
     conn: &C,
-    scope: ReadScope,
+    scope: impl Into<ScopeOn>,
     selection: &ContributionSelection,
 ) -> Result<Vec<ContributionFact>, StoreError> {
     use contribution::Column;
@@ -133,7 +133,7 @@ pub async fn contribution_facts<C: ConnectionTrait>(
             Column::UpdatedAt,
             Column::WithdrawnAfterCommitment,
         ])
-        .filter(contributions::contribution_scope(scope))
+        .filter(contributions::contribution_scope(scope.into()))
         .filter(Column::AreaId.is_in(selection.area_ids.iter().copied()));
     if let Some(from) = selection.due_from {
         select = select.filter(Column::DueDate.gte(from));

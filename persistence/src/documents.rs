@@ -6,7 +6,7 @@
 //! concurrent changes one wins and the other is told to retry.
 
 use chrono::{DateTime, Utc};
-use domain::access::ReadScope;
+use domain::access::{ReadScope, ScopeOn};
 use domain::content::DocumentKind;
 use domain::event::EventType;
 use domain::lifecycle::{VersionAction, VersionStatus};
@@ -214,13 +214,13 @@ pub fn version_path(document_id: Uuid, number: i32) -> String {
     format!("/api/v1/documents/{document_id}/versions/{number}")
 }
 
-/// A partner reads documents of the areas it takes part in, but never analyses (SPEC §7).
-pub(crate) fn document_scope(scope: ReadScope) -> Condition {
-    match scope {
+/// A partner reads documents of the areas it takes part in on the scope's day, but never analyses (SPEC §7).
+pub(crate) fn document_scope(scope: ScopeOn) -> Condition {
+    match scope.scope {
         ReadScope::All => Condition::all(),
         ReadScope::Municipality(m) => Condition::all().add(document::Column::MunicipalityId.eq(m)),
         ReadScope::PartnerOrganisation(o) => Condition::all()
-            .add(document::Column::AreaId.in_subquery(scope::areas_of_organisation(o)))
+            .add(document::Column::AreaId.in_subquery(scope::areas_of_organisation(o, scope.day)))
             .add(document::Column::Kind.ne(DocumentKind::Analysis.as_str()))
             .add(
                 Condition::any()
@@ -263,12 +263,12 @@ fn version_visibility(scope: ReadScope, kind: DocumentKind) -> Condition {
 
 pub async fn list<C: ConnectionTrait>(
     conn: &C,
-    scope: ReadScope,
+    scope: impl Into<ScopeOn>,
     filter: &DocumentFilter,
     after: Option<Uuid>,
     limit: u64,
 ) -> Result<Page<Document>, StoreError> {
-    let mut select = document::Entity::find().filter(document_scope(scope));
+    let mut select = document::Entity::find().filter(document_scope(scope.into()));
     if let Some(a) = filter.area_id {
         select = select.filter(document::Column::AreaId.eq(a));
     }
@@ -289,16 +289,19 @@ pub async fn list<C: ConnectionTrait>(
     Ok(finish(rows, limit, |d| d.id))
 }
 
-pub async fn get<C: ConnectionTrait>(conn: &C, scope: ReadScope, id: Uuid) -> Result<Document, StoreError> {
-    let row =
-        document::Entity::find_by_id(id).filter(document_scope(scope)).one(conn).await?.ok_or(StoreError::NotFound)?;
+pub async fn get<C: ConnectionTrait>(conn: &C, scope: impl Into<ScopeOn>, id: Uuid) -> Result<Document, StoreError> {
+    let row = document::Entity::find_by_id(id)
+        .filter(document_scope(scope.into()))
+        .one(conn)
+        .await?
+        .ok_or(StoreError::NotFound)?;
     document_from(row)
 }
 
 /// The documents of these areas that cover `year`, one per area and kind at most. One statement.
 pub async fn covering_year<C: ConnectionTrait>(
     conn: &C,
-    scope: ReadScope,
+    scope: impl Into<ScopeOn>,
     area_ids: &[Uuid],
     year: i32,
 ) -> Result<Vec<Document>, StoreError> {
@@ -306,7 +309,7 @@ pub async fn covering_year<C: ConnectionTrait>(
         return Ok(vec![]);
     }
     let rows = document::Entity::find()
-        .filter(document_scope(scope))
+        .filter(document_scope(scope.into()))
         .filter(document::Column::AreaId.is_in(area_ids.iter().copied()))
         .filter(document::Column::PeriodStart.lte(year))
         .filter(document::Column::PeriodEnd.gte(year))
@@ -318,12 +321,13 @@ pub async fn covering_year<C: ConnectionTrait>(
 /// The summaries of the versions of these documents that the scope may see, in number order.
 pub async fn summaries<C: ConnectionTrait>(
     conn: &C,
-    scope: ReadScope,
+    scope: impl Into<ScopeOn>,
     documents: &[&Document],
 ) -> Result<Vec<VersionSummary>, StoreError> {
     if documents.is_empty() {
         return Ok(vec![]);
     }
+    let scope = scope.into().scope;
     let mut visibility = Condition::any();
     for kind in [DocumentKind::Analysis, DocumentKind::Agenda, DocumentKind::Plan, DocumentKind::Monitor] {
         let ids: Vec<Uuid> = documents.iter().filter(|d| d.kind == kind).map(|d| d.id).collect();
@@ -343,14 +347,14 @@ pub async fn summaries<C: ConnectionTrait>(
 
 pub async fn list_versions<C: ConnectionTrait>(
     conn: &C,
-    scope: ReadScope,
+    scope: impl Into<ScopeOn>,
     doc: &Document,
     after: Option<Uuid>,
     limit: u64,
 ) -> Result<Page<Version>, StoreError> {
     let select = version::Entity::find()
         .filter(version::Column::DocumentId.eq(doc.id))
-        .filter(version_visibility(scope, doc.kind));
+        .filter(version_visibility(scope.into().scope, doc.kind));
     let rows = keyset(select, version::Column::Id, after, limit).all(conn).await?;
     let rows = rows.into_iter().map(|r| version_from(r, doc.kind)).collect::<Result<Vec<_>, _>>()?;
     Ok(finish(rows, limit, |v| v.summary.id))
@@ -360,16 +364,17 @@ pub async fn list_versions<C: ConnectionTrait>(
 /// the most frequent request, and each statement is a round trip (see the benchmark in the README).
 pub async fn get_with_version<C: ConnectionTrait>(
     conn: &C,
-    scope: ReadScope,
+    scope: impl Into<ScopeOn>,
     id: Uuid,
     number: i32,
 ) -> Result<(Document, Version), StoreError> {
+    let scope = scope.into();
     let (row, doc) = version::Entity::find()
         .find_also_related(document::Entity)
         .filter(version::Column::DocumentId.eq(id))
         .filter(version::Column::Number.eq(number))
         .filter(document_scope(scope))
-        .filter(joined_version_visibility(scope))
+        .filter(joined_version_visibility(scope.scope))
         .one(conn)
         .await?
         .ok_or(StoreError::NotFound)?;
@@ -394,14 +399,14 @@ fn joined_version_visibility(scope: ReadScope) -> Condition {
 
 pub async fn get_version<C: ConnectionTrait>(
     conn: &C,
-    scope: ReadScope,
+    scope: impl Into<ScopeOn>,
     doc: &Document,
     number: i32,
 ) -> Result<Version, StoreError> {
     let row = version::Entity::find()
         .filter(version::Column::DocumentId.eq(doc.id))
         .filter(version::Column::Number.eq(number))
-        .filter(version_visibility(scope, doc.kind))
+        .filter(version_visibility(scope.into().scope, doc.kind))
         .one(conn)
         .await?
         .ok_or(StoreError::NotFound)?;

@@ -1,6 +1,6 @@
 //! The latest adopted monitor (jaarlijkse monitor) of each area, for the dashboard's goal verdicts.
 
-use domain::access::ReadScope;
+use domain::access::ScopeOn;
 use domain::content::DocumentKind;
 use domain::lifecycle::VersionStatus;
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
@@ -26,7 +26,7 @@ pub struct LatestMonitor {
 /// statements whatever the number of areas: the candidate documents, then the content of the chosen ones.
 pub async fn latest_up_to<C: ConnectionTrait>(
     conn: &C,
-    scope: ReadScope,
+    scope: impl Into<ScopeOn>,
     area_ids: &[Uuid],
     year: i32,
 ) -> Result<Vec<LatestMonitor>, StoreError> {
@@ -46,7 +46,7 @@ pub async fn latest_up_to<C: ConnectionTrait>(
     let candidates: Vec<(Uuid, Uuid, i32)> = document::Entity::find()
         .select_only()
         .columns([document::Column::Id, document::Column::AreaId, document::Column::PeriodStart])
-        .filter(document_scope(scope))
+        .filter(document_scope(scope.into()))
         .filter(document::Column::Kind.eq(DocumentKind::Monitor.as_str()))
         .filter(document::Column::AreaId.is_in(area_ids.iter().copied()))
         .filter(document::Column::PeriodStart.lte(year))

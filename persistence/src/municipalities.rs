@@ -1,7 +1,7 @@
 //! Municipalities and their cycle calendars.
 
 use chrono::{DateTime, Utc};
-use domain::access::ReadScope;
+use domain::access::ScopeOn;
 use domain::calendar::Calendar;
 use domain::event::EventType;
 use sea_orm::ActiveValue::Set;
@@ -58,12 +58,12 @@ fn path(id: Uuid) -> String {
 
 pub async fn list<C: ConnectionTrait>(
     conn: &C,
-    scope: ReadScope,
+    scope: impl Into<ScopeOn>,
     filter: &MunicipalityFilter,
     after: Option<Uuid>,
     limit: u64,
 ) -> Result<Page<Municipality>, StoreError> {
-    let mut select = municipality::Entity::find().filter(scope::municipalities(scope));
+    let mut select = municipality::Entity::find().filter(scope::municipalities(scope.into()));
     if let Some(code) = &filter.cbs_code {
         select = select.filter(municipality::Column::CbsCode.eq(code.clone()));
     }
@@ -75,9 +75,13 @@ pub async fn list<C: ConnectionTrait>(
     Ok(finish(rows, limit, |m| m.id))
 }
 
-pub async fn get<C: ConnectionTrait>(conn: &C, scope: ReadScope, id: Uuid) -> Result<Municipality, StoreError> {
+pub async fn get<C: ConnectionTrait>(
+    conn: &C,
+    scope: impl Into<ScopeOn>,
+    id: Uuid,
+) -> Result<Municipality, StoreError> {
     let row = municipality::Entity::find_by_id(id)
-        .filter(scope::municipalities(scope))
+        .filter(scope::municipalities(scope.into()))
         .one(conn)
         .await?
         .ok_or(StoreError::NotFound)?;

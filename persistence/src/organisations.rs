@@ -1,12 +1,12 @@
 //! Partner organisations: a registry shared by the municipalities they work for.
 
 use chrono::{DateTime, Utc};
-use domain::access::ReadScope;
+use domain::access::ScopeOn;
 use domain::event::EventType;
 use domain::organisation::{GroupType, OrganisationKind, OrganisationProfile};
 use sea_orm::ActiveValue::Set;
-use sea_orm::sea_query::ExprTrait;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect};
+use sea_orm::sea_query::{Expr, ExprTrait, IntoCondition, Query, SelectStatement};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -79,48 +79,48 @@ pub fn path(id: Uuid) -> String {
 
 pub async fn list<C: ConnectionTrait>(
     conn: &C,
-    scope: ReadScope,
+    scope: impl Into<ScopeOn>,
     filter: &OrganisationFilter,
     after: Option<Uuid>,
     limit: u64,
 ) -> Result<Page<Organisation>, StoreError> {
+    let scope = scope.into();
     let mut select = organisation::Entity::find().filter(scope::organisations(scope));
     if let Some(kind) = &filter.kind {
         select = select.filter(organisation::Column::Kind.eq(enum_text(kind)?));
     }
+    // The filters ask who takes part where, which is the caller's to know only for the partnerships it may
+    // read: a filter naming another municipality's area answers as if that area did not exist.
     if let Some(m) = filter.municipality_id {
-        select = select.filter(
-            organisation::Column::Id.in_subquery(
-                sea_orm::sea_query::Query::select()
-                    .column(area_partner::Column::OrganisationId)
-                    .from(area_partner::Entity)
-                    .and_where(
-                        sea_orm::sea_query::Expr::col(area_partner::Column::AreaId)
-                            .in_subquery(scope::areas_of_municipality(m)),
-                    )
-                    .to_owned(),
-            ),
-        );
+        let areas = Expr::col(area_partner::Column::AreaId).in_subquery(scope::areas_of_municipality(m));
+        select = select.filter(organisation::Column::Id.in_subquery(partnerships(scope, areas)));
     }
     if let Some(a) = filter.area_id {
-        select = select.filter(
-            organisation::Column::Id.in_subquery(
-                sea_orm::sea_query::Query::select()
-                    .column(area_partner::Column::OrganisationId)
-                    .from(area_partner::Entity)
-                    .and_where(sea_orm::sea_query::Expr::col(area_partner::Column::AreaId).eq(a))
-                    .to_owned(),
-            ),
-        );
+        let area = Expr::col(area_partner::Column::AreaId).eq(a);
+        select = select.filter(organisation::Column::Id.in_subquery(partnerships(scope, area)));
     }
     let rows = keyset(select, organisation::Column::Id, after, limit).all(conn).await?;
     let rows = rows.into_iter().map(from_row).collect::<Result<Vec<_>, _>>()?;
     Ok(finish(rows, limit, |o| o.id))
 }
 
-pub async fn get<C: ConnectionTrait>(conn: &C, scope: ReadScope, id: Uuid) -> Result<Organisation, StoreError> {
+/// `SELECT organisation_id FROM area_partners WHERE …`: the organisations of the partnerships matching
+/// `condition` that `scope` may read.
+fn partnerships(scope: ScopeOn, condition: impl IntoCondition) -> SelectStatement {
+    Query::select()
+        .column(area_partner::Column::OrganisationId)
+        .from(area_partner::Entity)
+        .cond_where(Condition::all().add(scope::area_partners(scope)).add(condition))
+        .to_owned()
+}
+
+pub async fn get<C: ConnectionTrait>(
+    conn: &C,
+    scope: impl Into<ScopeOn>,
+    id: Uuid,
+) -> Result<Organisation, StoreError> {
     let row = organisation::Entity::find_by_id(id)
-        .filter(scope::organisations(scope))
+        .filter(scope::organisations(scope.into()))
         .one(conn)
         .await?
         .ok_or(StoreError::NotFound)?;

@@ -1,7 +1,7 @@
 //! Area partners: which organisations take part in which areas, and since when.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::access::ReadScope;
+use domain::access::ScopeOn;
 use domain::event::EventType;
 use sea_orm::ActiveValue::Set;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
@@ -47,13 +47,13 @@ fn path(area_id: Uuid, organisation_id: Uuid) -> String {
 
 pub async fn list<C: ConnectionTrait>(
     conn: &C,
-    scope: ReadScope,
+    scope: impl Into<ScopeOn>,
     area_id: Uuid,
     after: Option<Uuid>,
     limit: u64,
 ) -> Result<Page<AreaPartner>, StoreError> {
     let select = area_partner::Entity::find()
-        .filter(scope::area_partners(scope))
+        .filter(scope::area_partners(scope.into()))
         .filter(area_partner::Column::AreaId.eq(area_id));
     let rows = keyset(select, area_partner::Column::Id, after, limit).all(conn).await?;
     Ok(finish(rows.into_iter().map(from_row).collect(), limit, |p| p.id))
@@ -61,18 +61,34 @@ pub async fn list<C: ConnectionTrait>(
 
 pub async fn get<C: ConnectionTrait>(
     conn: &C,
-    scope: ReadScope,
+    scope: impl Into<ScopeOn>,
     area_id: Uuid,
     organisation_id: Uuid,
 ) -> Result<AreaPartner, StoreError> {
     area_partner::Entity::find()
-        .filter(scope::area_partners(scope))
+        .filter(scope::area_partners(scope.into()))
         .filter(area_partner::Column::AreaId.eq(area_id))
         .filter(area_partner::Column::OrganisationId.eq(organisation_id))
         .one(conn)
         .await?
         .map(from_row)
         .ok_or(StoreError::NotFound)
+}
+
+/// Whether an organisation takes part in an area on `day`: its partnership there has started and not ended.
+pub async fn takes_part<C: ConnectionTrait>(
+    conn: &C,
+    area_id: Uuid,
+    organisation_id: Uuid,
+    day: NaiveDate,
+) -> Result<bool, StoreError> {
+    let n = area_partner::Entity::find()
+        .filter(area_partner::Column::AreaId.eq(area_id))
+        .filter(area_partner::Column::OrganisationId.eq(organisation_id))
+        .filter(scope::running_partnerships(Some(day)))
+        .count(conn)
+        .await?;
+    Ok(n > 0)
 }
 
 /// Whether an organisation takes part in any area of a municipality.

@@ -1,19 +1,39 @@
 //! The caller's read scope as SQL conditions, one per kind of resource (SPEC §7: lists are filtered in SQL,
 //! never row by row in Rust).
+//!
+//! A partner reaches an area only while its partnership there runs on the scope's day (SPEC §15), so every
+//! partner condition goes through [`areas_of_organisation`] and [`running_partnerships`], which compare the
+//! partnership's dates with that day in the same statement.
 
-use domain::access::ReadScope;
+use chrono::NaiveDate;
+use domain::access::{ReadScope, ScopeOn};
 use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement};
 use sea_orm::{ColumnTrait, Condition};
 use uuid::Uuid;
 
 use crate::entity::{area, area_partner};
 
-/// `SELECT area_id FROM area_partners WHERE organisation_id = ?`: the areas a partner takes part in.
-pub(crate) fn areas_of_organisation(organisation_id: Uuid) -> SelectStatement {
+/// The partnerships that run on `day`: started (`since <= day`) and not ended (`day <= until`), open ends
+/// open. Without a day none runs.
+pub(crate) fn running_partnerships(day: Option<NaiveDate>) -> Condition {
+    use area_partner::Column;
+    match day {
+        Some(day) => Condition::all()
+            .add(Condition::any().add(Column::Since.is_null()).add(Column::Since.lte(day)))
+            .add(Condition::any().add(Column::Until.is_null()).add(Column::Until.gte(day))),
+        // No row has a null id: a condition that holds for none.
+        None => Condition::all().add(Column::Id.is_null()),
+    }
+}
+
+/// `SELECT area_id FROM area_partners WHERE organisation_id = ? AND <runs on day>`: the areas a partner
+/// takes part in on the day.
+pub(crate) fn areas_of_organisation(organisation_id: Uuid, day: Option<NaiveDate>) -> SelectStatement {
     Query::select()
         .column(area_partner::Column::AreaId)
         .from(area_partner::Entity)
         .and_where(Expr::col(area_partner::Column::OrganisationId).eq(organisation_id))
+        .cond_where(running_partnerships(day))
         .to_owned()
 }
 
@@ -27,9 +47,9 @@ pub(crate) fn areas_of_municipality(municipality_id: Uuid) -> SelectStatement {
 }
 
 /// Municipalities: a partner sees those in which its organisation takes part in an area.
-pub(crate) fn municipalities(scope: ReadScope) -> Condition {
+pub(crate) fn municipalities(scope: ScopeOn) -> Condition {
     use crate::entity::municipality::Column;
-    match scope {
+    match scope.scope {
         ReadScope::All => Condition::all(),
         ReadScope::Municipality(m) => Condition::all().add(Column::Id.eq(m)),
         ReadScope::PartnerOrganisation(o) => Condition::all().add(
@@ -37,45 +57,51 @@ pub(crate) fn municipalities(scope: ReadScope) -> Condition {
                 Query::select()
                     .column(area::Column::MunicipalityId)
                     .from(area::Entity)
-                    .and_where(Expr::col(area::Column::Id).in_subquery(areas_of_organisation(o)))
+                    .and_where(Expr::col(area::Column::Id).in_subquery(areas_of_organisation(o, scope.day)))
                     .to_owned(),
             ),
         ),
     }
 }
 
-pub(crate) fn areas(scope: ReadScope) -> Condition {
+pub(crate) fn areas(scope: ScopeOn) -> Condition {
     use crate::entity::area::Column;
-    match scope {
+    match scope.scope {
         ReadScope::All => Condition::all(),
         ReadScope::Municipality(m) => Condition::all().add(Column::MunicipalityId.eq(m)),
-        ReadScope::PartnerOrganisation(o) => Condition::all().add(Column::Id.in_subquery(areas_of_organisation(o))),
+        ReadScope::PartnerOrganisation(o) => {
+            Condition::all().add(Column::Id.in_subquery(areas_of_organisation(o, scope.day)))
+        }
     }
 }
 
 /// Organisations are a shared registry that municipal roles read whole; a partner sees its own organisation
-/// and those it sits at the table with in its areas.
-pub(crate) fn organisations(scope: ReadScope) -> Condition {
+/// and those it sits at the table with: their partnerships run, in an area where its own runs.
+pub(crate) fn organisations(scope: ScopeOn) -> Condition {
     use crate::entity::organisation::Column;
-    match scope {
+    match scope.scope {
         ReadScope::All | ReadScope::Municipality(_) => Condition::all(),
         ReadScope::PartnerOrganisation(o) => Condition::any().add(Column::Id.eq(o)).add(
             Column::Id.in_subquery(
                 Query::select()
                     .column(area_partner::Column::OrganisationId)
                     .from(area_partner::Entity)
-                    .and_where(Expr::col(area_partner::Column::AreaId).in_subquery(areas_of_organisation(o)))
+                    .cond_where(area_partners(scope))
                     .to_owned(),
             ),
         ),
     }
 }
 
-pub(crate) fn area_partners(scope: ReadScope) -> Condition {
+/// Partnerships: municipal roles read those of their municipality's areas, ended ones included (they manage
+/// them); a partner reads the partnerships that run in the areas where its own runs.
+pub(crate) fn area_partners(scope: ScopeOn) -> Condition {
     use crate::entity::area_partner::Column;
-    match scope {
+    match scope.scope {
         ReadScope::All => Condition::all(),
         ReadScope::Municipality(m) => Condition::all().add(Column::AreaId.in_subquery(areas_of_municipality(m))),
-        ReadScope::PartnerOrganisation(o) => Condition::all().add(Column::AreaId.in_subquery(areas_of_organisation(o))),
+        ReadScope::PartnerOrganisation(o) => Condition::all()
+            .add(Column::AreaId.in_subquery(areas_of_organisation(o, scope.day)))
+            .add(running_partnerships(scope.day)),
     }
 }

@@ -131,7 +131,7 @@ pub async fn list(
 ) -> Result<HttpResponse, ApiError> {
     let (limit, after) = page_params(q.page_size, q.cursor.as_deref())?;
     let filter = AreaFilter { municipality_id: q.municipality_id, code: q.code, valid_on: q.valid_on };
-    let page = areas::list(state.db.conn(), &p, &filter, after, limit).await?;
+    let page = areas::list(state.db.conn(), &p, state.db.clock().now(), &filter, after, limit).await?;
     Ok(HttpResponse::Ok().json(list_response(&req, page.map(|a| AreaResponse::from(&a)))))
 }
 
@@ -145,7 +145,7 @@ pub async fn get(
     Auth(p): Auth,
     PathId(id): PathId,
 ) -> Result<HttpResponse, ApiError> {
-    let a = areas::get(state.db.conn(), &p, id).await?;
+    let a = areas::get(state.db.conn(), &p, state.db.clock().now(), id).await?;
     Ok(respond::resource(&req, a.revision, &AreaResponse::from(&a)))
 }
 

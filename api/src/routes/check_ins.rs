@@ -91,7 +91,7 @@ pub async fn list(
     Query(q): Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let (limit, after) = page_params(q.page_size, q.cursor.as_deref())?;
-    let page = check_ins::list(state.db.conn(), &p, id, after, limit).await?;
+    let page = check_ins::list(state.db.conn(), &p, state.db.clock().now(), id, after, limit).await?;
     Ok(HttpResponse::Ok().json(list_response(&req, page.map(|r| CheckInBody::from(&r)))))
 }
 
@@ -100,7 +100,7 @@ pub async fn list(
     params(("id" = Uuid, Path, description = "Contribution id"), ("checkInId" = Uuid, Path, description = "Check-in id")),
     responses((status = 200, description = "The check-in", body = CheckInBody)))]
 pub async fn get(state: web::Data<AppState>, Auth(p): Auth, ids: PathIds) -> Result<HttpResponse, ApiError> {
-    let r = check_ins::get(state.db.conn(), &p, ids.0, ids.1).await?;
+    let r = check_ins::get(state.db.conn(), &p, state.db.clock().now(), ids.0, ids.1).await?;
     Ok(HttpResponse::Ok().json(CheckInBody::from(&r)))
 }
 

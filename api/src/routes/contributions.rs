@@ -306,7 +306,7 @@ pub async fn list(
         due_before: q.due_before,
         withdrawn_after_commitment: q.withdrawn_after_commitment,
     };
-    let page = contributions::list(state.db.conn(), &p, &filter, after, limit).await?;
+    let page = contributions::list(state.db.conn(), &p, state.db.clock().now(), &filter, after, limit).await?;
     if csv {
         let body = contribution_csv::write(&page.items);
         let mut response = HttpResponse::Ok();
@@ -335,7 +335,7 @@ pub async fn get(
     Auth(p): Auth,
     PathId(id): PathId,
 ) -> Result<HttpResponse, ApiError> {
-    let c = contributions::get(state.db.conn(), &p, id).await?;
+    let c = contributions::get(state.db.conn(), &p, state.db.clock().now(), id).await?;
     Ok(respond::resource(&req, c.revision, &ContributionBody::from(&c)))
 }
 
@@ -429,6 +429,6 @@ pub async fn transition(
     params(("id" = Uuid, Path, description = "Contribution id")),
     responses((status = 200, description = "The transitions, oldest first", body = TransitionList)))]
 pub async fn history(state: web::Data<AppState>, Auth(p): Auth, PathId(id): PathId) -> Result<HttpResponse, ApiError> {
-    let transitions = contributions::history(state.db.conn(), &p, id).await?;
+    let transitions = contributions::history(state.db.conn(), &p, state.db.clock().now(), id).await?;
     Ok(HttpResponse::Ok().json(TransitionList { results: transitions.iter().map(Into::into).collect() }))
 }

@@ -133,7 +133,7 @@ pub async fn list(
         year: q.year,
         latest_status: q.status.map(Into::into),
     };
-    let (page, versions) = documents::list(state.db.conn(), &p, &filter, after, limit).await?;
+    let (page, versions) = documents::list(state.db.conn(), &p, state.db.clock().now(), &filter, after, limit).await?;
     let page = page.map(|d| DocumentBody::new(&d, &versions));
     Ok(HttpResponse::Ok().json(list_response(&req, page)))
 }
@@ -151,7 +151,7 @@ pub async fn get(
     PathId(id): PathId,
     Query(q): Query<DocumentAt>,
 ) -> Result<HttpResponse, ApiError> {
-    let (doc, versions) = documents::get(state.db.conn(), &p, id).await?;
+    let (doc, versions) = documents::get(state.db.conn(), &p, state.db.clock().now(), id).await?;
     let mut body = DocumentBody::new(&doc, &versions);
     if let Some(at) = q.at {
         let then = documents::in_force_at(state.db.conn(), &doc, &versions, at).await?;

@@ -197,7 +197,7 @@ pub async fn list(
 ) -> Result<HttpResponse, ApiError> {
     let (limit, after) = page_params(q.page_size, q.cursor.as_deref())?;
     let filter = MunicipalityFilter { cbs_code: q.cbs_code, name: q.name };
-    let page = municipalities::list(state.db.conn(), &p, &filter, after, limit).await?;
+    let page = municipalities::list(state.db.conn(), &p, state.db.clock().now(), &filter, after, limit).await?;
     Ok(HttpResponse::Ok().json(list_response(&req, page.map(|m| MunicipalityResponse::from(&m)))))
 }
 
@@ -212,7 +212,7 @@ pub async fn get(
     Auth(p): Auth,
     PathId(id): PathId,
 ) -> Result<HttpResponse, ApiError> {
-    let m = municipalities::get(state.db.conn(), &p, id).await?;
+    let m = municipalities::get(state.db.conn(), &p, state.db.clock().now(), id).await?;
     Ok(respond::resource(&req, m.revision, &MunicipalityResponse::from(&m)))
 }
 

@@ -146,7 +146,7 @@ pub async fn list(
     let (limit, after) = page_params(q.page_size, q.cursor.as_deref())?;
     let filter =
         OrganisationFilter { kind: q.kind.map(Into::into), municipality_id: q.municipality_id, area_id: q.area_id };
-    let page = organisations::list(state.db.conn(), &p, &filter, after, limit).await?;
+    let page = organisations::list(state.db.conn(), &p, state.db.clock().now(), &filter, after, limit).await?;
     Ok(HttpResponse::Ok().json(list_response(&req, page.map(|o| OrganisationResponse::from(&o)))))
 }
 
@@ -161,7 +161,7 @@ pub async fn get(
     Auth(p): Auth,
     PathId(id): PathId,
 ) -> Result<HttpResponse, ApiError> {
-    let o = organisations::get(state.db.conn(), &p, id).await?;
+    let o = organisations::get(state.db.conn(), &p, state.db.clock().now(), id).await?;
     Ok(respond::resource(&req, o.revision, &OrganisationResponse::from(&o)))
 }
 

@@ -73,7 +73,7 @@ pub async fn list(
     Query(q): Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let (limit, after) = page_params(q.page_size, q.cursor.as_deref())?;
-    let page = partners::list(state.db.conn(), &p, area_id, after, limit).await?;
+    let page = partners::list(state.db.conn(), &p, state.db.clock().now(), area_id, after, limit).await?;
     Ok(HttpResponse::Ok().json(list_response(&req, page.map(|x| PartnerResponse::from(&x)))))
 }
 
@@ -88,7 +88,7 @@ pub async fn get(
     Auth(p): Auth,
     PathIds(area_id, org_id): PathIds,
 ) -> Result<HttpResponse, ApiError> {
-    let x = partners::get(state.db.conn(), &p, area_id, org_id).await?;
+    let x = partners::get(state.db.conn(), &p, state.db.clock().now(), area_id, org_id).await?;
     Ok(respond::resource(&req, x.revision, &PartnerResponse::from(&x)))
 }
 

@@ -184,7 +184,7 @@ pub async fn list(
     Query(q): Query<VersionQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let (limit, after) = page_params(q.page_size, q.cursor.as_deref())?;
-    let page = versions::list(state.db.conn(), &p, id, after, limit).await?;
+    let page = versions::list(state.db.conn(), &p, state.db.clock().now(), id, after, limit).await?;
     Ok(HttpResponse::Ok().json(list_response(&req, page.map(|v| VersionBody::from(&v)))))
 }
 
@@ -219,7 +219,7 @@ pub async fn get(
     Auth(p): Auth,
     path: VersionPath,
 ) -> Result<HttpResponse, ApiError> {
-    let v = versions::get(state.db.conn(), &p, path.document_id, path.number).await?;
+    let v = versions::get(state.db.conn(), &p, state.db.clock().now(), path.document_id, path.number).await?;
     Ok(respond::resource(&req, v.summary.revision, &VersionBody::from(&v)))
 }
 
@@ -291,16 +291,20 @@ pub async fn transition(
     params(("id" = Uuid, Path, description = "Document id"), ("n" = i32, Path, minimum = 1, description = "Version number")),
     responses((status = 200, description = "The transitions, oldest first", body = TransitionList)))]
 pub async fn history(state: web::Data<AppState>, Auth(p): Auth, path: VersionPath) -> Result<HttpResponse, ApiError> {
-    let transitions = versions::history(state.db.conn(), &p, path.document_id, path.number).await?;
+    let transitions =
+        versions::history(state.db.conn(), &p, state.db.clock().now(), path.document_id, path.number).await?;
     Ok(HttpResponse::Ok().json(TransitionList { results: transitions.iter().map(Into::into).collect() }))
 }
 
 /// Whether the version could be adopted now: the rules that block it and warnings. Changes nothing.
+///
+/// A partner is told only what its own contributions do to the adoption: nothing about other organisations'
+/// contributions, goals without a partner or the area's analysis.
 #[utoipa::path(operation_id = "getVersionReadiness", get, path = "/api/v1/documents/{id}/versions/{n}/readiness", tag = "documents",
     params(("id" = Uuid, Path, description = "Document id"), ("n" = i32, Path, minimum = 1, description = "Version number")),
     responses((status = 200, description = "Blocking problems and warnings", body = ReadinessBody)))]
 pub async fn readiness(state: web::Data<AppState>, Auth(p): Auth, path: VersionPath) -> Result<HttpResponse, ApiError> {
-    let r = versions::readiness(state.db.conn(), &p, path.document_id, path.number).await?;
+    let r = versions::readiness(state.db.conn(), &p, state.db.clock().now(), path.document_id, path.number).await?;
     Ok(HttpResponse::Ok().json(ReadinessBody {
         ready: r.is_ready(),
         blocking: r.blocking.iter().map(Into::into).collect(),
@@ -334,7 +338,8 @@ pub async fn diff(
     path: VersionPath,
     Query(q): Query<DiffQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let (from, to) = versions::pair(state.db.conn(), &p, path.document_id, path.number, q.against).await?;
+    let (from, to) =
+        versions::pair(state.db.conn(), &p, state.db.clock().now(), path.document_id, path.number, q.against).await?;
     let patch = json_patch::diff(&from.content, &to.content);
     Ok(HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, "application/json-patch+json"))

@@ -1,15 +1,15 @@
 //! Areas (gebieden) of a municipality and the localities (kernen, wijken) they cluster, managed by the
 //! municipality's coordinator.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use domain::Principal;
-use domain::access::{self, ReadScope};
+use domain::access;
 use domain::area::{Locality, check_area};
 use persistence::areas::{self as store, Area, AreaFilter};
 use persistence::{ConnectionTrait, Page, Tx};
 use uuid::Uuid;
 
-use super::{BasedOn, Result, reference};
+use super::{BasedOn, Result, reference, scope_at};
 
 /// A new area of a municipality, as typed.
 pub struct NewArea {
@@ -35,18 +35,20 @@ fn trimmed(localities: Vec<Locality>) -> Vec<Locality> {
     localities.into_iter().map(|l| Locality { name: l.name.trim().to_owned(), ..l }).collect()
 }
 
+/// The areas the principal may see at `now` (a partner: those where its partnership runs).
 pub async fn list<C: ConnectionTrait>(
     conn: &C,
     p: &Principal,
+    now: DateTime<Utc>,
     filter: &AreaFilter,
     after: Option<Uuid>,
     limit: u64,
 ) -> Result<Page<Area>> {
-    Ok(store::list(conn, ReadScope::of(p), filter, after, limit).await?)
+    Ok(store::list(conn, scope_at(p, now), filter, after, limit).await?)
 }
 
-pub async fn get<C: ConnectionTrait>(conn: &C, p: &Principal, id: Uuid) -> Result<Area> {
-    Ok(store::get(conn, ReadScope::of(p), id).await?)
+pub async fn get<C: ConnectionTrait>(conn: &C, p: &Principal, now: DateTime<Utc>, id: Uuid) -> Result<Area> {
+    Ok(store::get(conn, scope_at(p, now), id).await?)
 }
 
 /// Creates an area in a municipality (its coordinator or an administrator).
@@ -54,7 +56,7 @@ pub async fn create(tx: &Tx, p: &Principal, new: NewArea) -> Result<Area> {
     let localities = trimmed(new.localities);
     let mut errors = check_area(&new.name, &new.code, &localities, new.valid_from, new.valid_until);
     // The municipality must be one the caller can see; otherwise it is not revealed whether it exists.
-    let found = persistence::municipalities::get(tx.conn(), ReadScope::of(p), new.municipality_id).await;
+    let found = persistence::municipalities::get(tx.conn(), scope_at(p, tx.now()), new.municipality_id).await;
     let municipality = reference(&mut errors, "municipalityId", "no such municipality", found)?;
     let Some(municipality) = municipality.filter(|_| errors.is_empty()) else { return Err(errors.into()) };
     access::may_manage_areas(p, municipality.id)?;
@@ -71,7 +73,7 @@ pub async fn create(tx: &Tx, p: &Principal, new: NewArea) -> Result<Area> {
 
 /// Changes an area's name, code, localities or validity; the area as it will be stored is checked whole.
 pub async fn update(tx: &Tx, p: &Principal, id: Uuid, based_on: &BasedOn, change: AreaChange) -> Result<Area> {
-    let current = store::get(tx.conn(), ReadScope::of(p), id).await?;
+    let current = store::get(tx.conn(), scope_at(p, tx.now()), id).await?;
     access::may_manage_areas(p, current.municipality_id)?;
     let expected = based_on.check(current.revision)?;
     let changed = Area {
@@ -89,7 +91,7 @@ pub async fn update(tx: &Tx, p: &Principal, id: Uuid, based_on: &BasedOn, change
 
 /// Deletes an area that has no partners and no editor tokens.
 pub async fn delete(tx: &Tx, p: &Principal, id: Uuid, based_on: &BasedOn) -> Result<()> {
-    let current = store::get(tx.conn(), ReadScope::of(p), id).await?;
+    let current = store::get(tx.conn(), scope_at(p, tx.now()), id).await?;
     access::may_manage_areas(p, current.municipality_id)?;
     let expected = based_on.check(current.revision)?;
     Ok(store::delete(tx, &current, expected).await?)

@@ -3,7 +3,6 @@
 
 use chrono::{DateTime, Utc};
 use domain::Principal;
-use domain::access::ReadScope;
 use domain::calendar::CYCLE_YEARS;
 use domain::clock::dutch_date;
 use domain::content::DocumentKind;
@@ -14,7 +13,7 @@ use persistence::documents::{self as store, Document, VersionSummary};
 use uuid::Uuid;
 
 use super::deadlines::{calendars, stage_documents_from};
-use super::{Error, Result};
+use super::{Error, Result, scope_at};
 
 /// The board of one area's cycle year.
 pub struct Board {
@@ -47,14 +46,14 @@ pub async fn get<C: ConnectionTrait>(
     if !(min..=max).contains(&year) {
         return Err(Error::invalid("year", "invalid_year", format!("'{year}' is not a year between {min} and {max}")));
     }
-    let scope = ReadScope::of(p);
+    let scope = scope_at(p, now);
     let area = persistence::areas::get(conn, scope, area_id).await?;
     let docs = store::covering_year(conn, scope, &[area_id], year).await?;
     let refs: Vec<&Document> = docs.iter().collect();
     let versions = store::summaries(conn, scope, &refs).await?;
     let calendars = calendars(conn, std::slice::from_ref(&area)).await?;
     let today = dutch_date(now);
-    let visible = visible_stages(scope);
+    let visible = visible_stages(scope.scope);
     let stage_deadlines = match calendars.get(&area.municipality_id) {
         Some(calendar) => {
             let documents = stage_documents_from(&docs, &versions);

@@ -2,6 +2,7 @@
 //! content back into its typed form, and looking up the facts the cross-stage rules and references need.
 
 use domain::FieldErrors;
+use domain::access::{ReadScope, ScopeOn};
 use domain::content::{AgendaContent, AnalysisContent, Content, DocumentKind, MonitorContent, PlanContent};
 use domain::rules::{self, Readiness};
 use persistence::ConnectionTrait;
@@ -144,7 +145,8 @@ async fn dangling_references<C: ConnectionTrait>(conn: &C, doc: &Document, conte
     })
 }
 
-/// The cross-stage rules for adopting `content` of `doc` (SPEC §3, rules 1 to 4).
+/// The cross-stage rules for adopting `content` of `doc` (SPEC §3, rules 1 to 4), over every contribution:
+/// what the adoption checks and the municipality is shown.
 pub async fn readiness<C: ConnectionTrait>(conn: &C, doc: &Document, content: &Content) -> Result<Readiness> {
     let (agenda, plan) = agenda_and_plan(conn, doc).await?;
     let analysis_years = match content {
@@ -154,7 +156,7 @@ pub async fn readiness<C: ConnectionTrait>(conn: &C, doc: &Document, content: &C
         _ => vec![],
     };
     let contributions = match content {
-        Content::Agenda(_) => persistence::contributions::goal_statuses(conn, doc.id).await?,
+        Content::Agenda(_) => persistence::contributions::goal_statuses(conn, ReadScope::All, doc.id).await?,
         _ => vec![],
     };
     let facts = rules::AreaFacts {
@@ -164,4 +166,19 @@ pub async fn readiness<C: ConnectionTrait>(conn: &C, doc: &Document, content: &C
         contributions,
     };
     Ok(rules::check(content, doc.period_start, &facts))
+}
+
+/// Readiness as a partner reading with `scope` is shown it: rule 4 over the contributions that scope reaches,
+/// its own organisation's, and nothing else ([`rules::check_for_partner`]).
+pub async fn partner_readiness<C: ConnectionTrait>(
+    conn: &C,
+    scope: ScopeOn,
+    doc: &Document,
+    content: &Content,
+) -> Result<Readiness> {
+    let own = match content {
+        Content::Agenda(_) => persistence::contributions::goal_statuses(conn, scope, doc.id).await?,
+        _ => vec![],
+    };
+    Ok(rules::check_for_partner(content, &own))
 }

@@ -7,14 +7,13 @@ use std::collections::HashSet;
 
 use domain::FieldErrors;
 use domain::Principal;
-use domain::access::ReadScope;
 use domain::contribution::{ContributionStatus, Terms};
 use persistence::contributions::{self as store, Contribution};
 use persistence::{StoreError, Tx};
 use uuid::Uuid;
 
 use super::contributions::{self, Proposal, TermsChange};
-use super::{BasedOn, Error, Result};
+use super::{BasedOn, Error, Result, scope_at};
 use crate::contribution_csv::{Cell, ImportRow, Rows};
 
 /// What happened to a row.
@@ -156,7 +155,7 @@ async fn update_row(
     row: &ImportRow,
     errors: &mut FieldErrors,
 ) -> Result<Option<(Contribution, bool)>> {
-    let current = match store::get(tx.conn(), ReadScope::of(p), id).await {
+    let current = match store::get(tx.conn(), scope_at(p, tx.now()), id).await {
         Ok(c) => c,
         Err(StoreError::NotFound) => {
             errors.push(row.name("id"), "unknown", "no such contribution, or not one this token may see");

@@ -1,16 +1,17 @@
 //! Contributions (bijdragen): proposing, changing the terms, the two-sided agreement and the lifecycle
 //! (SPEC §6), and reading them as far as the principal may.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use domain::Principal;
 use domain::access::ReadScope;
+use domain::clock::dutch_date;
 use domain::contribution::lifecycle::{self, TransitionError};
 use domain::contribution::{self as dc, ContributionAction, ContributionKind, Terms};
 use persistence::contributions::{self as store, Contribution, ContributionFilter, ContributionTransition};
 use persistence::{ConnectionTrait, Page, Tx};
 use uuid::Uuid;
 
-use super::{BasedOn, Error, Result, targets, trimmed_note};
+use super::{BasedOn, Error, Result, scope_at, targets, trimmed_note};
 
 /// A new proposal: by a partner for its own organisation, or by the municipality for a partner of the area.
 pub struct Proposal {
@@ -45,23 +46,31 @@ impl TermsChange {
     }
 }
 
-pub async fn get<C: ConnectionTrait>(conn: &C, p: &Principal, id: Uuid) -> Result<Contribution> {
-    Ok(store::get(conn, ReadScope::of(p), id).await?)
+/// Contribution `id`, if the principal may see it at `now`: a partner its own organisation's, while its
+/// partnership in the area runs.
+pub async fn get<C: ConnectionTrait>(conn: &C, p: &Principal, now: DateTime<Utc>, id: Uuid) -> Result<Contribution> {
+    Ok(store::get(conn, scope_at(p, now), id).await?)
 }
 
 pub async fn list<C: ConnectionTrait>(
     conn: &C,
     p: &Principal,
+    now: DateTime<Utc>,
     filter: &ContributionFilter,
     after: Option<Uuid>,
     limit: u64,
 ) -> Result<Page<Contribution>> {
-    Ok(store::list(conn, ReadScope::of(p), filter, after, limit).await?)
+    Ok(store::list(conn, scope_at(p, now), filter, after, limit).await?)
 }
 
 /// The history of a contribution: every transition with who, when, from, to and note.
-pub async fn history<C: ConnectionTrait>(conn: &C, p: &Principal, id: Uuid) -> Result<Vec<ContributionTransition>> {
-    let c = get(conn, p, id).await?;
+pub async fn history<C: ConnectionTrait>(
+    conn: &C,
+    p: &Principal,
+    now: DateTime<Utc>,
+    id: Uuid,
+) -> Result<Vec<ContributionTransition>> {
+    let c = get(conn, p, now, id).await?;
     Ok(store::transitions(conn, c.id).await?)
 }
 
@@ -71,7 +80,8 @@ pub async fn propose(tx: &Tx, p: &Principal, proposal: Proposal) -> Result<Contr
     let goal_key = terms.goal_key.trim().to_owned();
     let mut errors = domain::FieldErrors::new();
     let terms = terms.parse().map_err(|e| errors.merge(e)).ok();
-    let agenda = match targets::agenda(tx.conn(), ReadScope::of(p), agenda_document_id).await {
+    let today = dutch_date(tx.now());
+    let agenda = match targets::agenda(tx.conn(), scope_at(p, tx.now()), agenda_document_id).await {
         Ok(agenda) => Some(agenda),
         Err(Error::Invalid(e)) => {
             errors.merge(e);
@@ -84,7 +94,7 @@ pub async fn propose(tx: &Tx, p: &Principal, proposal: Proposal) -> Result<Contr
         let parties =
             lifecycle::Parties { municipality_id: agenda.municipality_id, area_id: agenda.area_id, organisation_id };
         side = Some(lifecycle::side_of(p, &parties)?);
-        match targets::check_target(tx.conn(), p, agenda, Some(organisation_id), Some(&goal_key)).await {
+        match targets::check_target(tx.conn(), p, today, agenda, Some(organisation_id), Some(&goal_key)).await {
             Ok(()) => {}
             Err(Error::Invalid(e)) => errors.merge(e),
             Err(e) => return Err(e),
@@ -98,7 +108,7 @@ pub async fn propose(tx: &Tx, p: &Principal, proposal: Proposal) -> Result<Contr
 /// Changes the terms of contribution `id`. A substantive change to an agreed contribution makes it a
 /// proposal again, by the side that changed it; unchanged terms write nothing.
 pub async fn update(tx: &Tx, p: &Principal, id: Uuid, based_on: &BasedOn, change: TermsChange) -> Result<Contribution> {
-    let current = store::get(tx.conn(), ReadScope::of(p), id).await?;
+    let current = store::get(tx.conn(), scope_at(p, tx.now()), id).await?;
     revise(tx, p, &current, based_on, change).await
 }
 
@@ -121,7 +131,7 @@ pub(crate) async fn revise(
         .map_err(|e| Error::Conflict(format!("{e}; propose a new contribution instead.")))?;
     if terms.goal_key != old.goal_key {
         let agenda = persistence::documents::get(tx.conn(), ReadScope::All, current.agenda_document_id).await?;
-        targets::check_target(tx.conn(), p, &agenda, None, Some(&terms.goal_key)).await?;
+        targets::check_target(tx.conn(), p, dutch_date(tx.now()), &agenda, None, Some(&terms.goal_key)).await?;
     }
     Ok(store::update(tx, current, terms, status, proposed_by, expected).await?)
 }
@@ -147,7 +157,7 @@ pub async fn transition(
     note: Option<&str>,
 ) -> Result<Contribution> {
     let note = trimmed_note(note);
-    let current = store::get(tx.conn(), ReadScope::of(p), id).await?;
+    let current = store::get(tx.conn(), scope_at(p, tx.now()), id).await?;
     let side = lifecycle::may_act(p, &current.parties(), action)?;
     let expected = based_on.check(current.revision)?;
     let to = lifecycle::transition(current.status, action, current.proposed_by, side, note.as_deref())

@@ -119,6 +119,9 @@ async fn compute<C: ConnectionTrait>(
     year: i32,
     today: NaiveDate,
 ) -> Result<Dashboard> {
+    let visible = visible_stages(scope);
+    // A partner's areas are those where its partnership runs today, like everything else it reads.
+    let scope = scope.on(today);
     let municipality = persistence::municipalities::get(conn, scope, municipality_id)
         .await
         .map_err(unknown_reference("municipalityId", "no municipality with this id in your scope"))?;
@@ -136,7 +139,6 @@ async fn compute<C: ConnectionTrait>(
     let monitors = persistence::monitors::latest_up_to(conn, scope, &area_ids, year).await?;
 
     let documents = stage_documents_from(&docs, &versions);
-    let visible = visible_stages(scope);
     let mut totals = Totals {
         areas: areas.len() as u32,
         stages: STAGES.iter().map(|k| StageTotals { kind: *k, states: StateCounts::default() }).collect(),

@@ -88,7 +88,7 @@ pub async fn list<C: ConnectionTrait>(
             match views.get(&key, stamp) {
                 Some(all) => all,
                 None => {
-                    let areas = persistence::areas::all(conn, scope, Some(m), None).await?;
+                    let areas = persistence::areas::all(conn, scope.on(today), Some(m), None).await?;
                     let all = Arc::new(compute(conn, scope, &areas, years, today).await?);
                     views.put(key, stamp, all.clone());
                     all
@@ -96,7 +96,7 @@ pub async fn list<C: ConnectionTrait>(
             }
         }
         None => {
-            let areas = persistence::areas::all(conn, scope, None, query.area_id).await?;
+            let areas = persistence::areas::all(conn, scope.on(today), None, query.area_id).await?;
             Arc::new(compute(conn, scope, &areas, years, today).await?)
         }
     };
@@ -164,7 +164,7 @@ pub(crate) async fn compute<C: ConnectionTrait>(
         due_until: NaiveDate::from_ymd_opt(to, 12, 31),
         agenda_document_ids: None,
     };
-    for fact in store::contribution_facts(conn, scope, &selection).await? {
+    for fact in store::contribution_facts(conn, scope.on(today), &selection).await? {
         let (Some(due), Some(calendar)) = (fact.due(), calendars.get(&fact.municipality_id)) else { continue };
         deadlines.push(deadline::contribution_deadline(&due, today, calendar.due_soon_days));
     }

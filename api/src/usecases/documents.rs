@@ -11,7 +11,7 @@ use persistence::documents::{self as store, Document, DocumentFilter, Version, V
 use persistence::{ConnectionTrait, Page, Tx};
 use uuid::Uuid;
 
-use super::{Result, content, reference};
+use super::{Result, content, reference, scope_at};
 
 /// A new document: `year` for an analysis, plan or monitor; `period_start` (and optionally `period_end`) for
 /// an agenda.
@@ -26,7 +26,7 @@ pub struct NewDocument {
 /// Creates the document and its first version, an empty draft (area editors of the area, its coordinator).
 pub async fn create(tx: &Tx, p: &Principal, new: NewDocument) -> Result<(Document, Version)> {
     let mut errors = FieldErrors::new();
-    let found = persistence::areas::get(tx.conn(), ReadScope::of(p), new.area_id).await;
+    let found = persistence::areas::get(tx.conn(), scope_at(p, tx.now()), new.area_id).await;
     let area = reference(&mut errors, "areaId", "no such area", found)?;
     if let Some(area) = &area {
         lifecycle::may_write(p, area.municipality_id, area.id)?;
@@ -49,9 +49,14 @@ pub async fn create(tx: &Tx, p: &Principal, new: NewDocument) -> Result<(Documen
     Ok(store::create(tx, &area, new.kind, start, end, empty).await?)
 }
 
-/// A document and the summaries of its versions that the principal may see, in number order.
-pub async fn get<C: ConnectionTrait>(conn: &C, p: &Principal, id: Uuid) -> Result<(Document, Vec<VersionSummary>)> {
-    let scope = ReadScope::of(p);
+/// A document and the summaries of its versions that the principal may see at `now`, in number order.
+pub async fn get<C: ConnectionTrait>(
+    conn: &C,
+    p: &Principal,
+    now: DateTime<Utc>,
+    id: Uuid,
+) -> Result<(Document, Vec<VersionSummary>)> {
+    let scope = scope_at(p, now);
     let doc = store::get(conn, scope, id).await?;
     let versions = store::summaries(conn, scope, &[&doc]).await?;
     Ok((doc, versions))
@@ -68,15 +73,16 @@ pub async fn in_force_at<C: ConnectionTrait>(
     Ok(then.filter(|t| visible.iter().any(|v| v.number == t.number)))
 }
 
-/// A page of documents, with the summaries of their versions that the principal may see.
+/// A page of documents, with the summaries of their versions that the principal may see at `now`.
 pub async fn list<C: ConnectionTrait>(
     conn: &C,
     p: &Principal,
+    now: DateTime<Utc>,
     filter: &DocumentFilter,
     after: Option<Uuid>,
     limit: u64,
 ) -> Result<(Page<Document>, Vec<VersionSummary>)> {
-    let scope = ReadScope::of(p);
+    let scope = scope_at(p, now);
     let page = store::list(conn, scope, filter, after, limit).await?;
     let docs: Vec<&Document> = page.items.iter().collect();
     let versions = store::summaries(conn, scope, &docs).await?;

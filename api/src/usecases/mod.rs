@@ -7,7 +7,8 @@
 //! it must alongside the change (the JSON API's idempotency record) and an operation can compose others in one
 //! transaction (the CSV import proposes and revises row by row, all or nothing). A read takes a connection.
 //! Both take the acting [`domain::Principal`] and a parsed command, and return domain values or one
-//! [`Error`].
+//! [`Error`]. What a partner may read depends on the day, so a read also takes the moment it is asked
+//! (`now`, from the service's clock) and a write reads it from its unit of work ([`scope_at`]).
 
 pub mod api_tokens;
 pub mod areas;
@@ -27,8 +28,11 @@ pub mod subscriptions;
 mod targets;
 pub mod versions;
 
-use domain::FieldErrors;
+use chrono::{DateTime, Utc};
+use domain::access::ScopeOn;
+use domain::clock::dutch_date;
 use domain::rules::RuleProblem;
+use domain::{FieldErrors, Principal};
 use persistence::StoreError;
 
 /// Why an operation did not happen. Each adapter words it for its readers: problem+json for the API, a Dutch
@@ -93,6 +97,12 @@ impl From<domain::access::Forbidden> for Error {
     fn from(e: domain::access::Forbidden) -> Self {
         Error::Forbidden(format!("This token may not do this: {}.", e.0))
     }
+}
+
+/// What `p` may read at `now`: a partner reaches the areas whose partnership runs on that calendar day in the
+/// Netherlands (SPEC §15).
+pub(crate) fn scope_at(p: &Principal, now: DateTime<Utc>) -> ScopeOn {
+    ScopeOn::of(p, dutch_date(now))
 }
 
 /// Turns "not found" into a problem with the field that named the missing thing, for references in a

@@ -1,15 +1,16 @@
 //! Municipalities (gemeenten) and their cycle calendars: registered and deleted by administrators, changed by
 //! their coordinator.
 
+use chrono::{DateTime, Utc};
 use domain::Principal;
-use domain::access::{self, ReadScope};
+use domain::access;
 use domain::calendar::{Calendar, CalendarInput};
 use domain::municipality::check_municipality;
 use persistence::municipalities::{self as store, Municipality, MunicipalityFilter};
 use persistence::{ConnectionTrait, Page, Tx};
 use uuid::Uuid;
 
-use super::{BasedOn, Result};
+use super::{BasedOn, Result, scope_at};
 
 /// A municipality to register; calendar fields left out take the default.
 pub struct NewMunicipality {
@@ -26,18 +27,20 @@ pub struct MunicipalityChange {
     pub calendar: Option<CalendarInput>,
 }
 
+/// The municipalities the principal may see at `now` (a partner: those where one of its partnerships runs).
 pub async fn list<C: ConnectionTrait>(
     conn: &C,
     p: &Principal,
+    now: DateTime<Utc>,
     filter: &MunicipalityFilter,
     after: Option<Uuid>,
     limit: u64,
 ) -> Result<Page<Municipality>> {
-    Ok(store::list(conn, ReadScope::of(p), filter, after, limit).await?)
+    Ok(store::list(conn, scope_at(p, now), filter, after, limit).await?)
 }
 
-pub async fn get<C: ConnectionTrait>(conn: &C, p: &Principal, id: Uuid) -> Result<Municipality> {
-    Ok(store::get(conn, ReadScope::of(p), id).await?)
+pub async fn get<C: ConnectionTrait>(conn: &C, p: &Principal, now: DateTime<Utc>, id: Uuid) -> Result<Municipality> {
+    Ok(store::get(conn, scope_at(p, now), id).await?)
 }
 
 /// Registers a municipality (administrators). The name, the CBS code and the calendar are checked together.
@@ -62,7 +65,7 @@ pub async fn update(
     based_on: &BasedOn,
     change: MunicipalityChange,
 ) -> Result<Municipality> {
-    let current = store::get(tx.conn(), ReadScope::of(p), id).await?;
+    let current = store::get(tx.conn(), scope_at(p, tx.now()), id).await?;
     access::may_manage_municipality(p, current.id)?;
     let expected = based_on.check(current.revision)?;
     let cbs_code = change.cbs_code.unwrap_or(current.cbs_code.clone());
@@ -86,7 +89,7 @@ pub async fn update(
 
 /// Deletes a municipality without areas or tokens (administrators).
 pub async fn delete(tx: &Tx, p: &Principal, id: Uuid, based_on: &BasedOn) -> Result<()> {
-    let current = store::get(tx.conn(), ReadScope::of(p), id).await?;
+    let current = store::get(tx.conn(), scope_at(p, tx.now()), id).await?;
     access::may_create_or_delete_municipality(p)?;
     let expected = based_on.check(current.revision)?;
     Ok(store::delete(tx, &current, expected).await?)

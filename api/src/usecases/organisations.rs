@@ -1,14 +1,15 @@
 //! Partner organisations (samenwerkingspartners): a registry shared by the municipalities they work for, so
 //! coordinators add to it and only administrators change or remove entries.
 
+use chrono::{DateTime, Utc};
 use domain::Principal;
-use domain::access::{self, ReadScope};
+use domain::access;
 use domain::organisation::{GroupType, OrganisationKind, OrganisationProfile};
 use persistence::organisations::{self as store, Organisation, OrganisationFilter};
 use persistence::{ConnectionTrait, Page, Tx};
 use uuid::Uuid;
 
-use super::{BasedOn, Result};
+use super::{BasedOn, Result, scope_at};
 
 /// An organisation as typed; a residents' group says its kind of group and whether it has an agreement.
 pub struct NewOrganisation {
@@ -26,18 +27,22 @@ pub struct OrganisationChange {
     pub has_cooperation_agreement: Option<Option<bool>>,
 }
 
+/// The organisations the principal may see at `now`. The area and municipality filters answer only for
+/// partnerships the principal may read: naming another municipality's area finds nobody, as if it did not
+/// exist, the way every list treats a filter outside the caller's scope.
 pub async fn list<C: ConnectionTrait>(
     conn: &C,
     p: &Principal,
+    now: DateTime<Utc>,
     filter: &OrganisationFilter,
     after: Option<Uuid>,
     limit: u64,
 ) -> Result<Page<Organisation>> {
-    Ok(store::list(conn, ReadScope::of(p), filter, after, limit).await?)
+    Ok(store::list(conn, scope_at(p, now), filter, after, limit).await?)
 }
 
-pub async fn get<C: ConnectionTrait>(conn: &C, p: &Principal, id: Uuid) -> Result<Organisation> {
-    Ok(store::get(conn, ReadScope::of(p), id).await?)
+pub async fn get<C: ConnectionTrait>(conn: &C, p: &Principal, now: DateTime<Utc>, id: Uuid) -> Result<Organisation> {
+    Ok(store::get(conn, scope_at(p, now), id).await?)
 }
 
 /// Registers an organisation (coordinators and administrators).
@@ -55,7 +60,7 @@ pub async fn update(
     based_on: &BasedOn,
     change: OrganisationChange,
 ) -> Result<Organisation> {
-    let current = store::get(tx.conn(), ReadScope::of(p), id).await?;
+    let current = store::get(tx.conn(), scope_at(p, tx.now()), id).await?;
     access::may_change_organisation(p)?;
     let expected = based_on.check(current.revision)?;
     let profile = OrganisationProfile::parse(
@@ -69,7 +74,7 @@ pub async fn update(
 
 /// Deletes an organisation that takes part in no area and has no tokens (administrators).
 pub async fn delete(tx: &Tx, p: &Principal, id: Uuid, based_on: &BasedOn) -> Result<()> {
-    let current = store::get(tx.conn(), ReadScope::of(p), id).await?;
+    let current = store::get(tx.conn(), scope_at(p, tx.now()), id).await?;
     access::may_change_organisation(p)?;
     let expected = based_on.check(current.revision)?;
     Ok(store::delete(tx, &current, expected).await?)

@@ -1,7 +1,7 @@
 //! The partners of an area (gebiedspartners): organisations taking part in it, from and until a date, added
 //! and removed by the municipality's coordinator.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use domain::Principal;
 use domain::access::{self, ReadScope};
 use domain::area::check_partnership;
@@ -10,7 +10,7 @@ use persistence::partners::{self as store, AreaPartner};
 use persistence::{ConnectionTrait, Page, Tx};
 use uuid::Uuid;
 
-use super::{BasedOn, Result, reference};
+use super::{BasedOn, Result, reference, scope_at};
 
 /// An organisation to add as partner of an area, from and until a date.
 pub struct NewPartner {
@@ -27,22 +27,24 @@ pub struct PartnershipChange {
 
 /// The area and one of its partnerships, read for a change by its coordinator.
 async fn manageable(tx: &Tx, p: &Principal, area_id: Uuid, organisation_id: Uuid) -> Result<(Area, AreaPartner)> {
-    let scope = ReadScope::of(p);
+    let scope = scope_at(p, tx.now());
     let area = persistence::areas::get(tx.conn(), scope, area_id).await?;
     let current = store::get(tx.conn(), scope, area_id, organisation_id).await?;
     access::may_manage_areas(p, area.municipality_id)?;
     Ok((area, current))
 }
 
-/// The partners of an area the principal may see.
+/// The partners of an area the principal may see at `now`: the municipality sees every partnership of its
+/// areas, ended ones included; a partner those that run beside its own.
 pub async fn list<C: ConnectionTrait>(
     conn: &C,
     p: &Principal,
+    now: DateTime<Utc>,
     area_id: Uuid,
     after: Option<Uuid>,
     limit: u64,
 ) -> Result<Page<AreaPartner>> {
-    let scope = ReadScope::of(p);
+    let scope = scope_at(p, now);
     persistence::areas::get(conn, scope, area_id).await?;
     Ok(store::list(conn, scope, area_id, after, limit).await?)
 }
@@ -50,15 +52,16 @@ pub async fn list<C: ConnectionTrait>(
 pub async fn get<C: ConnectionTrait>(
     conn: &C,
     p: &Principal,
+    now: DateTime<Utc>,
     area_id: Uuid,
     organisation_id: Uuid,
 ) -> Result<AreaPartner> {
-    Ok(store::get(conn, ReadScope::of(p), area_id, organisation_id).await?)
+    Ok(store::get(conn, scope_at(p, now), area_id, organisation_id).await?)
 }
 
 /// Adds an organisation as partner of an area (the municipality's coordinator or an administrator).
 pub async fn add(tx: &Tx, p: &Principal, area_id: Uuid, new: NewPartner) -> Result<AreaPartner> {
-    let area = persistence::areas::get(tx.conn(), ReadScope::of(p), area_id).await?;
+    let area = persistence::areas::get(tx.conn(), scope_at(p, tx.now()), area_id).await?;
     access::may_manage_areas(p, area.municipality_id)?;
     let mut errors = check_partnership(new.since, new.until);
     // Organisations are a registry shared by municipalities: any one of them may take part.

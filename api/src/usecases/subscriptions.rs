@@ -10,7 +10,6 @@
 //! (the start of an answer, an error that tells a refused connection from a timeout) only administrators are
 //! told; anyone else hears the status code, or that no answer came.
 
-use domain::access::ReadScope;
 use domain::outbound::OutboundPolicy;
 use domain::webhook::{self as rules, failure_for_others, reads_receiver_answers, subscription_owner};
 use domain::{FieldErrors, Principal};
@@ -21,7 +20,7 @@ use persistence::{ConnectionTrait, Db, Page, Tx};
 use rand::RngCore;
 use uuid::Uuid;
 
-use super::{BasedOn, Error, Result, trimmed_note};
+use super::{BasedOn, Error, Result, scope_at, trimmed_note};
 use crate::webhooks::sender::{Message, Sender};
 
 /// A subscription as asked for.
@@ -87,7 +86,7 @@ pub async fn create(
     if let Some(secret) = &new.secret {
         rules::check_secret(&mut errors, "secret", secret);
     }
-    check_filters(tx.conn(), ReadScope::of(p), new.municipality_id, new.area_id, &mut errors).await?;
+    check_filters(tx.conn(), scope_at(p, tx.now()), new.municipality_id, new.area_id, &mut errors).await?;
     errors.into_result(())?;
     let secret = new.secret.unwrap_or_else(|| {
         let mut key = [0u8; 32];
@@ -114,7 +113,7 @@ pub async fn create(
 /// municipality when both are given.
 async fn check_filters<C: ConnectionTrait>(
     conn: &C,
-    scope: ReadScope,
+    scope: domain::access::ScopeOn,
     municipality_id: Option<Uuid>,
     area_id: Option<Uuid>,
     errors: &mut FieldErrors,

@@ -1,8 +1,9 @@
 //! What a contribution points at, resolved: an agenda the caller can see, a goal in its open or in-force
-//! version, an organisation that takes part in the area. Every problem is an [`Error::Invalid`] named by its
+//! version, an organisation that takes part in the area today. Every problem is an [`Error::Invalid`] named by its
 //! field, so a proposal collects them with its other problems and an import puts them under its row.
 
-use domain::access::ReadScope;
+use chrono::NaiveDate;
+use domain::access::ScopeOn;
 use domain::content::{Content, DocumentKind};
 use domain::{FieldErrors, Principal};
 use persistence::ConnectionTrait;
@@ -13,7 +14,7 @@ use uuid::Uuid;
 use super::{Error, Result, content};
 
 /// The agenda document `id`, if the caller can see it and it is an agenda.
-pub async fn agenda<C: ConnectionTrait>(conn: &C, scope: ReadScope, id: Uuid) -> Result<Document> {
+pub async fn agenda<C: ConnectionTrait>(conn: &C, scope: ScopeOn, id: Uuid) -> Result<Document> {
     let doc = match documents::get(conn, scope, id).await {
         Ok(doc) => doc,
         Err(StoreError::NotFound) => {
@@ -28,29 +29,32 @@ pub async fn agenda<C: ConnectionTrait>(conn: &C, scope: ReadScope, id: Uuid) ->
     Ok(doc)
 }
 
-/// Checks that `organisation_id` takes part in the agenda's area and that `goal_key` is a goal of the
-/// agenda's open or in-force version that the caller may read (a partner never sees drafts).
+/// Checks that `organisation_id` takes part in the agenda's area on `today` (an organisation whose
+/// partnership ended, or has not started, is no partner to promise anything) and that `goal_key` is a goal of
+/// the agenda's open or in-force version that the caller may read (a partner never sees drafts).
 pub async fn check_target<C: ConnectionTrait>(
     conn: &C,
     p: &Principal,
+    today: NaiveDate,
     agenda: &Document,
     organisation_id: Option<Uuid>,
     goal_key: Option<&str>,
 ) -> Result<()> {
     let mut errors = FieldErrors::new();
-    if let Some(o) = organisation_id {
-        match partners::get(conn, ReadScope::All, agenda.area_id, o).await {
-            Ok(_) => {}
-            Err(StoreError::NotFound) => errors.push(
-                "organisationId",
-                "not_a_partner",
-                "the organisation does not take part in the agenda's area; add it as an area partner first",
+    if let Some(o) = organisation_id
+        && !partners::takes_part(conn, agenda.area_id, o, today).await?
+    {
+        errors.push(
+            "organisationId",
+            "not_a_partner",
+            format!(
+                "the organisation does not take part in the agenda's area on {today}; add it as an area partner, or \
+                 change the dates of its partnership, first"
             ),
-            Err(e) => return Err(e.into()),
-        }
+        );
     }
     if let Some(key) = goal_key {
-        let goals = goal_keys(conn, p, agenda).await?;
+        let goals = goal_keys(conn, ScopeOn::of(p, today), agenda).await?;
         if !goals.iter().any(|g| g == key) {
             let reason = if goals.is_empty() {
                 "the agenda has no open or in-force version with goals yet".to_owned()
@@ -64,8 +68,7 @@ pub async fn check_target<C: ConnectionTrait>(
 }
 
 /// The goal keys of the agenda's in-force and open versions, as far as the caller may read them.
-async fn goal_keys<C: ConnectionTrait>(conn: &C, p: &Principal, agenda: &Document) -> Result<Vec<String>> {
-    let scope = ReadScope::of(p);
+async fn goal_keys<C: ConnectionTrait>(conn: &C, scope: ScopeOn, agenda: &Document) -> Result<Vec<String>> {
     let versions = documents::summaries(conn, scope, &[agenda]).await?;
     let mut keys: Vec<String> = vec![];
     for v in versions.iter().filter(|v| v.status.is_open() || v.status == domain::lifecycle::VersionStatus::Adopted) {

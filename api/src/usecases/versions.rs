@@ -2,6 +2,7 @@
 //! saving a draft's content, deleting a draft, submitting, returning, adopting (with the cross-stage rules)
 //! and withdrawing; readiness for adoption and the difference between two versions.
 
+use chrono::{DateTime, Utc};
 use domain::Principal;
 use domain::access::ReadScope;
 use domain::content::Content;
@@ -12,11 +13,11 @@ use persistence::{ConnectionTrait, Page, StoreError, Tx};
 use serde_json::Value;
 use uuid::Uuid;
 
-use super::{BasedOn, Error, Result, content, trimmed_note};
+use super::{BasedOn, Error, Result, content, scope_at, trimmed_note};
 
 /// Resolves the document, checking it is visible, and that the principal may write its area.
-async fn writable<C: ConnectionTrait>(conn: &C, p: &Principal, id: Uuid) -> Result<Document> {
-    let doc = store::get(conn, ReadScope::of(p), id).await?;
+async fn writable(tx: &Tx, p: &Principal, id: Uuid) -> Result<Document> {
+    let doc = store::get(tx.conn(), scope_at(p, tx.now()), id).await?;
     lifecycle::may_write(p, doc.municipality_id, doc.area_id)?;
     Ok(doc)
 }
@@ -34,8 +35,14 @@ async fn draft(tx: &Tx, doc: &Document, number: i32, change: &str) -> Result<Ver
     Ok(current)
 }
 
-pub async fn get<C: ConnectionTrait>(conn: &C, p: &Principal, document_id: Uuid, number: i32) -> Result<Version> {
-    let (_, v) = store::get_with_version(conn, ReadScope::of(p), document_id, number).await?;
+pub async fn get<C: ConnectionTrait>(
+    conn: &C,
+    p: &Principal,
+    now: DateTime<Utc>,
+    document_id: Uuid,
+    number: i32,
+) -> Result<Version> {
+    let (_, v) = store::get_with_version(conn, scope_at(p, now), document_id, number).await?;
     Ok(v)
 }
 
@@ -43,11 +50,12 @@ pub async fn get<C: ConnectionTrait>(conn: &C, p: &Principal, document_id: Uuid,
 pub async fn list<C: ConnectionTrait>(
     conn: &C,
     p: &Principal,
+    now: DateTime<Utc>,
     document_id: Uuid,
     after: Option<Uuid>,
     limit: u64,
 ) -> Result<Page<Version>> {
-    let scope = ReadScope::of(p);
+    let scope = scope_at(p, now);
     let doc = store::get(conn, scope, document_id).await?;
     Ok(store::list_versions(conn, scope, &doc, after, limit).await?)
 }
@@ -55,7 +63,7 @@ pub async fn list<C: ConnectionTrait>(
 /// Starts a new draft as a copy of version `based_on`, by default the one in force, else the latest. Refused
 /// while the document has an open version.
 pub async fn create(tx: &Tx, p: &Principal, document_id: Uuid, based_on: Option<i32>) -> Result<Version> {
-    let doc = writable(tx.conn(), p, document_id).await?;
+    let doc = writable(tx, p, document_id).await?;
     let source = match based_on {
         Some(n) => store::get_version(tx.conn(), ReadScope::All, &doc, n).await.map_err(|e| match e {
             StoreError::NotFound => Error::invalid("basedOn", "unknown", format!("the document has no version {n}")),
@@ -86,7 +94,7 @@ pub async fn save(
     based_on: &BasedOn,
     draft_input: Draft,
 ) -> Result<Version> {
-    let doc = writable(tx.conn(), p, document_id).await?;
+    let doc = writable(tx, p, document_id).await?;
     let current = draft(tx, &doc, number, "change").await?;
     let expected = based_on.check(current.summary.revision)?;
     let note = trimmed_note(draft_input.change_note.as_deref());
@@ -108,7 +116,7 @@ pub async fn save(
 
 /// Deletes a draft. The only version of a document is withdrawn instead.
 pub async fn delete(tx: &Tx, p: &Principal, document_id: Uuid, number: i32, based_on: &BasedOn) -> Result<()> {
-    let doc = writable(tx.conn(), p, document_id).await?;
+    let doc = writable(tx, p, document_id).await?;
     let current = draft(tx, &doc, number, "can be deleted").await?;
     let expected = based_on.check(current.summary.revision)?;
     Ok(store::delete_draft(tx, &doc, &current, expected).await?)
@@ -135,9 +143,10 @@ pub async fn transition(
     note: Option<&str>,
 ) -> Result<Version> {
     let note = trimmed_note(note);
-    let doc = store::get(tx.conn(), ReadScope::of(p), document_id).await?;
+    let scope = scope_at(p, tx.now());
+    let doc = store::get(tx.conn(), scope, document_id).await?;
     lifecycle::may_act(p, action, doc.municipality_id, doc.area_id)?;
-    let current = store::get_version(tx.conn(), ReadScope::of(p), &doc, number).await?;
+    let current = store::get_version(tx.conn(), scope, &doc, number).await?;
     based_on.check(current.summary.revision)?;
     let to = lifecycle::transition(current.summary.status, action, note.as_deref()).map_err(transition_error)?;
     if action == VersionAction::Adopt {
@@ -154,38 +163,46 @@ pub async fn transition(
 pub async fn history<C: ConnectionTrait>(
     conn: &C,
     p: &Principal,
+    now: DateTime<Utc>,
     document_id: Uuid,
     number: i32,
 ) -> Result<Vec<Transition>> {
-    let scope = ReadScope::of(p);
+    let scope = scope_at(p, now);
     let doc = store::get(conn, scope, document_id).await?;
     store::get_version(conn, scope, &doc, number).await?;
     Ok(store::transitions(conn, &doc, Some(number)).await?)
 }
 
-/// Whether the version could be adopted now: the rules that block it, and warnings. Changes nothing.
+/// Whether the version could be adopted now: the rules that block it, and warnings. Changes nothing. A
+/// partner is told only what its own contributions do to the adoption (SPEC §15): it learns nothing of other
+/// organisations' promises, of goals nobody serves, nor of the analysis it may not read.
 pub async fn readiness<C: ConnectionTrait>(
     conn: &C,
     p: &Principal,
+    now: DateTime<Utc>,
     document_id: Uuid,
     number: i32,
 ) -> Result<Readiness> {
-    let scope = ReadScope::of(p);
+    let scope = scope_at(p, now);
     let doc = store::get(conn, scope, document_id).await?;
     let v = store::get_version(conn, scope, &doc, number).await?;
     let parsed: Content = content::stored_content(doc.kind, &v.content)?;
-    content::readiness(conn, &doc, &parsed).await
+    match scope.scope {
+        ReadScope::PartnerOrganisation(_) => content::partner_readiness(conn, scope, &doc, &parsed).await,
+        ReadScope::All | ReadScope::Municipality(_) => content::readiness(conn, &doc, &parsed).await,
+    }
 }
 
 /// Two versions of one document, to compare: `against` (the older, usually) and `number`.
 pub async fn pair<C: ConnectionTrait>(
     conn: &C,
     p: &Principal,
+    now: DateTime<Utc>,
     document_id: Uuid,
     number: i32,
     against: i32,
 ) -> Result<(Version, Version)> {
-    let scope = ReadScope::of(p);
+    let scope = scope_at(p, now);
     let doc = store::get(conn, scope, document_id).await?;
     let to = store::get_version(conn, scope, &doc, number).await?;
     let from = store::get_version(conn, scope, &doc, against).await.map_err(|e| match e {

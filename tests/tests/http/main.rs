@@ -12,6 +12,7 @@ mod events;
 mod hardening;
 mod municipalities;
 mod organisations;
+mod partner_scope;
 mod partners;
 mod permissions;
 mod published_limits;
