@@ -324,6 +324,8 @@ impl Server {
             .env("GEBIEDSCYCLUS_ADMIN_TOKEN", admin)
             .env("GEBIEDSCYCLUS_SWEEP_INTERVAL_SECS", "0")
             .env("GEBIEDSCYCLUS_LOG", "warn")
+            // The webhook scenario's receiver listens on the loopback, which the service refuses by default.
+            .env("GEBIEDSCYCLUS_OUTBOUND_ALLOW", "127.0.0.0/8,::1/128")
             .stdout(Stdio::null())
             .spawn()
             .with_context(|| format!("cannot run {}; build it with `cargo build --release`", args.bin))?;
