@@ -113,6 +113,7 @@ async fn the_service_answers_503_while_postgres_is_down_and_recovers_by_itself()
     };
 
     tokio::time::sleep(Duration::from_millis(1000)).await;
+    let stopping = Instant::now();
     phase.store(Phase::Stopping as u8, Ordering::Relaxed);
     pg.stop();
     phase.store(Phase::Down as u8, Ordering::Relaxed);
@@ -160,7 +161,9 @@ async fn the_service_answers_503_while_postgres_is_down_and_recovers_by_itself()
             assert!(a.problem, "the 503 is a problem+json: {a:?}");
         }
     }
-    assert!(in_phase(Phase::Up).count() > 20 && in_phase(Phase::Up).all(|a| a.status.is_some_and(|s| s < 300)));
+    // A request sent while PostgreSQL was up but still in flight when it was stopped may meet the outage.
+    let up: Vec<_> = in_phase(Phase::Up).filter(|a| a.at + a.took < stopping).collect();
+    assert!(up.len() > 20 && up.iter().all(|a| a.status.is_some_and(|s| s < 300)), "served while up");
     // A request still waiting for a connection when PostgreSQL comes back may be served after all.
     let down: Vec<_> = in_phase(Phase::Down).filter(|a| a.at + a.took < resuming).collect();
     assert!(down.len() >= 6, "requests were answered while PostgreSQL was down: {}", down.len());
