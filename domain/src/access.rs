@@ -16,7 +16,15 @@ pub enum ReadScope {
     /// One municipality and all that belongs to it (coordinator, area editor, viewer).
     Municipality(Uuid),
     /// The areas in which this organisation takes part, and what belongs to them (partner).
-    PartnerOrganisation(Uuid),
+    PartnerOrganisation(PartnerScope),
+}
+
+/// What a partner token reaches: the areas its organisation takes part in, within the one municipality of
+/// the coordinator who issued it, or within every municipality when an administrator issued it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PartnerScope {
+    pub organisation_id: Uuid,
+    pub municipality_id: Option<Uuid>,
 }
 
 impl ReadScope {
@@ -26,7 +34,10 @@ impl ReadScope {
             Access::Coordinator { municipality_id }
             | Access::AreaEditor { municipality_id, .. }
             | Access::Viewer { municipality_id } => ReadScope::Municipality(*municipality_id),
-            Access::Partner { organisation_id } => ReadScope::PartnerOrganisation(*organisation_id),
+            Access::Partner { organisation_id, municipality_id } => ReadScope::PartnerOrganisation(PartnerScope {
+                organisation_id: *organisation_id,
+                municipality_id: *municipality_id,
+            }),
         }
     }
 }
@@ -129,8 +140,12 @@ mod tests {
         );
         assert_eq!(ReadScope::of(&principal(Access::Viewer { municipality_id: m })), ReadScope::Municipality(m));
         assert_eq!(
-            ReadScope::of(&principal(Access::Partner { organisation_id: o })),
-            ReadScope::PartnerOrganisation(o)
+            ReadScope::of(&principal(Access::Partner { organisation_id: o, municipality_id: None })),
+            ReadScope::PartnerOrganisation(PartnerScope { organisation_id: o, municipality_id: None })
+        );
+        assert_eq!(
+            ReadScope::of(&principal(Access::Partner { organisation_id: o, municipality_id: Some(m) })),
+            ReadScope::PartnerOrganisation(PartnerScope { organisation_id: o, municipality_id: Some(m) })
         );
     }
 
@@ -146,7 +161,10 @@ mod tests {
             may_manage_municipality(&principal(Access::AreaEditor { municipality_id: m, area_ids: vec![] }), m)
                 .is_err()
         );
-        assert!(may_manage_municipality(&principal(Access::Partner { organisation_id: m }), m).is_err());
+        assert!(
+            may_manage_municipality(&principal(Access::Partner { organisation_id: m, municipality_id: Some(m) }), m)
+                .is_err()
+        );
     }
 
     #[test]
@@ -174,7 +192,9 @@ mod tests {
     #[test]
     fn audit_and_tokens_are_for_admins_and_coordinators() {
         let m = Uuid::now_v7();
-        for access in [Access::Viewer { municipality_id: m }, Access::Partner { organisation_id: m }] {
+        for access in
+            [Access::Viewer { municipality_id: m }, Access::Partner { organisation_id: m, municipality_id: None }]
+        {
             assert!(may_read_audit(&principal(access.clone())).is_err());
             assert!(may_manage_tokens(&principal(access)).is_err());
         }

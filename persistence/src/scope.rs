@@ -1,19 +1,25 @@
 //! The caller's read scope as SQL conditions, one per kind of resource (SPEC §7: lists are filtered in SQL,
 //! never row by row in Rust).
 
-use domain::access::ReadScope;
+use domain::access::{PartnerScope, ReadScope};
 use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement};
 use sea_orm::{ColumnTrait, Condition};
 use uuid::Uuid;
 
 use crate::entity::{area, area_partner};
 
-/// `SELECT area_id FROM area_partners WHERE organisation_id = ?`: the areas a partner takes part in.
-pub(crate) fn areas_of_organisation(organisation_id: Uuid) -> SelectStatement {
+/// `SELECT area_id FROM area_partners WHERE organisation_id = ?`: the areas a partner takes part in, and
+/// only those of the municipality its token is bound to (`AND area_id IN (SELECT id FROM areas WHERE
+/// municipality_id = ?)`), so that a token a coordinator issued reaches nothing of another municipality.
+/// Every partner scope below is built on this one set.
+pub(crate) fn areas_of_organisation(partner: PartnerScope) -> SelectStatement {
+    let within =
+        partner.municipality_id.map(|m| Expr::col(area_partner::Column::AreaId).in_subquery(areas_of_municipality(m)));
     Query::select()
         .column(area_partner::Column::AreaId)
         .from(area_partner::Entity)
-        .and_where(Expr::col(area_partner::Column::OrganisationId).eq(organisation_id))
+        .and_where(Expr::col(area_partner::Column::OrganisationId).eq(partner.organisation_id))
+        .and_where_option(within)
         .to_owned()
 }
 
@@ -59,7 +65,7 @@ pub(crate) fn organisations(scope: ReadScope) -> Condition {
     use crate::entity::organisation::Column;
     match scope {
         ReadScope::All | ReadScope::Municipality(_) => Condition::all(),
-        ReadScope::PartnerOrganisation(o) => Condition::any().add(Column::Id.eq(o)).add(
+        ReadScope::PartnerOrganisation(o) => Condition::any().add(Column::Id.eq(o.organisation_id)).add(
             Column::Id.in_subquery(
                 Query::select()
                     .column(area_partner::Column::OrganisationId)

@@ -60,7 +60,9 @@ pub struct ApiTokenResponse {
     #[schema(example = "Dashboard gemeenteraad")]
     pub name: String,
     pub role: Role,
-    /// For coordinator, area_editor and viewer tokens.
+    /// For coordinator, area_editor and viewer tokens; for a partner token the one municipality it reaches,
+    /// that of the coordinator who issued it (null: issued by an administrator, it reaches every
+    /// municipality where its organisation is a partner).
     pub municipality_id: Option<Uuid>,
     /// For partner tokens.
     pub organisation_id: Option<Uuid>,
@@ -110,7 +112,8 @@ pub struct CreateApiToken {
     #[schema(example = "Dashboard gemeenteraad", max_length = 200, pattern = r"\S")]
     pub name: String,
     pub role: Role,
-    /// Required for coordinator, area_editor and viewer (a coordinator may leave it out for its own).
+    /// Required for coordinator, area_editor and viewer (a coordinator may leave it out for its own). Not for
+    /// partner: a coordinator's partner token is bound to its own municipality, an administrator's to none.
     pub municipality_id: Option<Uuid>,
     /// Required for partner.
     pub organisation_id: Option<Uuid>,
@@ -149,6 +152,8 @@ pub struct ApiTokenQuery {
 }
 
 /// List API tokens (administrators: all; coordinators: their municipality's).
+///
+/// A coordinator's list includes the partner tokens bound to its municipality.
 #[utoipa::path(operation_id = "listApiTokens", get, path = "/api/v1/api-tokens", tag = "api-tokens", params(ApiTokenQuery),
     responses((status = 200, description = "A page of tokens", body = ListResponse<ApiTokenResponse>)))]
 pub async fn list(
@@ -183,6 +188,9 @@ pub async fn get(
 }
 
 /// Issue an API token. The secret is in this response only.
+///
+/// A partner token issued by a coordinator reaches only the coordinator's municipality; one issued by an
+/// administrator every municipality where its organisation is a partner.
 #[utoipa::path(operation_id = "createApiToken", post, path = "/api/v1/api-tokens", tag = "api-tokens", request_body = CreateApiToken,
     responses((status = 201, description = "Created; `token` holds the secret", body = CreatedApiToken)))]
 pub async fn create(

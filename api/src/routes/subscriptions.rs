@@ -58,7 +58,8 @@ pub struct SubscriptionResponse {
     pub description: Option<String>,
     /// Whose events it receives: this municipality's (a coordinator's subscription) …
     pub owner_municipality_id: Option<Uuid>,
-    /// … or this organisation's (a partner's); both null: every event (an administrator's).
+    /// … or this organisation's (a partner's; with a municipality too, only those in that municipality, the
+    /// one the partner's token is bound to); both null: every event (an administrator's).
     pub owner_organisation_id: Option<Uuid>,
     /// Paused subscriptions get nothing; what happened meanwhile is sent when they are resumed.
     pub active: bool,

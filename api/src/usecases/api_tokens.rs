@@ -26,7 +26,8 @@ pub struct TokenChange {
     pub expires_at: Option<Option<DateTime<Utc>>>,
 }
 
-/// The tokens the principal manages (administrators: all; coordinators: their municipality's).
+/// The tokens the principal manages (administrators: all; coordinators: their municipality's, among them
+/// the partner tokens bound to it).
 pub async fn list<C: ConnectionTrait>(
     conn: &C,
     p: &Principal,

@@ -9,6 +9,7 @@ mod m20261123_000003_contributions;
 mod m20261123_000004_deadline_notices;
 mod m20261123_000005_municipality_stamps;
 mod m20261123_000006_webhooks;
+mod m20261124_000007_partner_token_municipality;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000004_deadline_notices::Migration),
             Box::new(m20261123_000005_municipality_stamps::Migration),
             Box::new(m20261123_000006_webhooks::Migration),
+            Box::new(m20261124_000007_partner_token_municipality::Migration),
         ]
     }
 }

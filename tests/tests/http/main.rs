@@ -14,6 +14,7 @@ mod organisations;
 mod partners;
 mod permissions;
 mod published_limits;
+mod token_scope;
 mod tokens;
 mod webhooks;
 mod whole_input;
