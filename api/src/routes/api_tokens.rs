@@ -100,8 +100,12 @@ impl From<&ApiToken> for ApiTokenResponse {
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CreatedApiToken {
-    /// The bearer secret: send it as `Authorization: Bearer <token>`. It cannot be retrieved again.
-    pub token: String,
+    /// The bearer secret: send it as `Authorization: Bearer <token>`. It cannot be retrieved again: a retry
+    /// with the same `Idempotency-Key` (answered with `Idempotent-Replayed: true`) shows the token as it is
+    /// now, without it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub token: Option<String>,
     #[serde(flatten)]
     pub api_token: ApiTokenResponse,
 }
@@ -192,7 +196,7 @@ pub async fn get(
 /// A partner token issued by a coordinator reaches only the coordinator's municipality; one issued by an
 /// administrator every municipality where its organisation is a partner.
 #[utoipa::path(operation_id = "createApiToken", post, path = "/api/v1/api-tokens", tag = "api-tokens", request_body = CreateApiToken,
-    responses((status = 201, description = "Created; `token` holds the secret", body = CreatedApiToken)))]
+    responses((status = 201, description = "Created; `token` holds the secret (not in a replay)", body = CreatedApiToken)))]
 pub async fn create(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -208,12 +212,22 @@ pub async fn create(
         organisation_id: input.organisation_id,
         area_ids: input.area_ids.clone(),
     };
-    respond::create(&state, &req, &p, key, &body.raw, async |tx| {
-        let issued = api_tokens::issue(tx, &p, request, input.expires_at).await?;
-        let t = &issued.token;
-        let body = CreatedApiToken { token: issued.secret.clone(), api_token: ApiTokenResponse::from(t) };
+    let made = |t: &ApiToken, secret: Option<String>| {
+        let body = CreatedApiToken { token: secret, api_token: ApiTokenResponse::from(t) };
         Created::new(&body, format!("/api/v1/api-tokens/{}", t.id), t.revision)
-    })
+    };
+    respond::create_with_secret(
+        &state,
+        &req,
+        &p,
+        key,
+        &body.raw,
+        async |tx| {
+            let issued = api_tokens::issue(tx, &p, request, input.expires_at).await?;
+            made(&issued.token, Some(issued.secret))
+        },
+        async |id| made(&api_tokens::get(state.db.conn(), &p, id).await?, None),
+    )
     .await
 }
 

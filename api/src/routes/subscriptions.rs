@@ -102,8 +102,11 @@ impl From<&Subscription> for SubscriptionResponse {
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CreatedSubscription {
-    /// The signing secret (`whsec_…`): verify each delivery's `webhook-signature` with it.
-    pub secret: String,
+    /// The signing secret (`whsec_…`): verify each delivery's `webhook-signature` with it. Not in a retry
+    /// with the same `Idempotency-Key` (`Idempotent-Replayed: true`): it is shown once.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub secret: Option<String>,
     #[serde(flatten)]
     pub subscription: SubscriptionResponse,
 }
@@ -288,7 +291,11 @@ pub async fn create(
         rand::rng().fill_bytes(&mut key);
         rules::format_secret(&key)
     });
-    respond::create(&state, &req, &p, key, &body.raw, async |tx| {
+    let current = async |id| {
+        let s = store::get(state.db.conn(), owner, id).await?;
+        Created::new(&SubscriptionResponse::from(&s), format!("/api/v1/subscriptions/{}", s.id), s.revision)
+    };
+    let work = async |tx: &persistence::Tx| {
         let s = store::create(
             tx,
             NewSubscription {
@@ -302,10 +309,10 @@ pub async fn create(
             },
         )
         .await?;
-        let body = CreatedSubscription { secret: secret.clone(), subscription: SubscriptionResponse::from(&s) };
+        let body = CreatedSubscription { secret: Some(secret.clone()), subscription: SubscriptionResponse::from(&s) };
         Created::new(&body, format!("/api/v1/subscriptions/{}", s.id), s.revision)
-    })
-    .await
+    };
+    respond::create_with_secret(&state, &req, &p, key, &body.raw, work, current).await
 }
 
 /// The municipality and area filters must name ones the caller can see, and the area must lie in the

@@ -1,9 +1,12 @@
-//! A token never reaches beyond the scope of whoever issued it (SPEC §7, §15): a coordinator's partner token
-//! stays in the coordinator's municipality.
+//! A token never reaches beyond the scope of whoever issued it, and no secret is kept readable (SPEC §7,
+//! §15): a coordinator's partner token stays in the coordinator's municipality, and idempotency records hold
+//! no secret and expire after a day.
 
-use chrono::{TimeZone, Utc};
+use chrono::{Duration, TimeZone, Utc};
 use reqwest::Method;
+use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{Value, json};
+use tests::receiver::Receiver;
 use tests::{Reply, TestApp};
 
 /// Politie Midden-Nederland is a partner in an area of Woerden and in one of Stichtse Vecht, each with
@@ -186,4 +189,81 @@ async fn a_partner_token_from_a_coordinator_reaches_only_that_coordinators_munic
     let etag = app.get(&path, &w.woerden_coordinator).await.etag();
     assert_eq!(app.delete(&path, &w.woerden_coordinator, &etag).await.status, 204);
     app.get("/api/v1/areas", &bound).await.problem(401);
+}
+
+async fn create(app: &TestApp, path: &str, key: &str, body: &Value) -> Reply {
+    TestApp::send(app.request(Method::POST, path, Some(&app.admin)).header("Idempotency-Key", key).json(body)).await
+}
+
+/// Every idempotency record, each as one text of all its columns.
+async fn idempotency_records(app: &TestApp) -> Vec<String> {
+    let conn = app.db.conn();
+    let sql = "SELECT key || ' ' || COALESCE(body, '') || ' ' || COALESCE(location, '') || ' ' \
+               || COALESCE(etag, '') || ' ' || request_hash FROM idempotency_keys";
+    let rows = conn.query_all_raw(Statement::from_string(conn.get_database_backend(), sql)).await.unwrap();
+    rows.iter().map(|r| r.try_get_by_index::<String>(0).unwrap()).collect()
+}
+
+#[tokio::test]
+async fn a_replayed_token_create_never_shows_the_secret_and_shows_the_token_as_it_is_now() {
+    let app = TestApp::spawn().await;
+    let m = app.municipality("Woerden").await;
+    let body = json!({"name": "Dashboard raad", "role": "viewer", "municipalityId": m});
+    let first = create(&app, "/api/v1/api-tokens", "issue-dashboard-1", &body).await;
+    let secret = first.ok(201)["token"].as_str().unwrap().to_owned();
+    let location = first.header("location").unwrap().to_owned();
+
+    let replay = create(&app, "/api/v1/api-tokens", "issue-dashboard-1", &body).await;
+    assert_eq!(replay.ok(201)["id"], first.body["id"], "the same token, not a new one");
+    assert_eq!(replay.header("idempotent-replayed"), Some("true"));
+    assert_eq!(replay.header("location"), Some(location.as_str()));
+    assert!(replay.body.get("token").is_none(), "the secret is shown once: {}", replay.text);
+    assert!(!replay.text.contains(&secret[3..]));
+    let records = idempotency_records(&app).await;
+    assert_eq!(records.len(), 1);
+    assert!(records.iter().all(|r| !r.contains(&secret[3..])), "no secret at rest: {records:?}");
+
+    let etag = app.get(&location, &app.admin).await.etag();
+    assert_eq!(app.delete(&location, &app.admin, &etag).await.status, 204);
+    let after_revocation = create(&app, "/api/v1/api-tokens", "issue-dashboard-1", &body).await;
+    assert!(after_revocation.ok(201)["revokedAt"].is_string(), "shown as it is now: {}", after_revocation.text);
+    assert_eq!(after_revocation.etag(), app.get(&location, &app.admin).await.etag());
+    let tokens = app.get("/api/v1/api-tokens?role=viewer&includeRevoked=true", &app.admin).await;
+    assert_eq!(tokens.ok(200)["results"].as_array().unwrap().len(), 1, "no replay created a token");
+}
+
+#[tokio::test]
+async fn a_replayed_subscription_create_never_shows_the_secret() {
+    let app = TestApp::spawn().await;
+    let receiver = Receiver::start().await;
+    let body = json!({"callbackUrl": receiver.url()});
+    let first = create(&app, "/api/v1/subscriptions", "subscribe-1", &body).await;
+    let secret = first.ok(201)["secret"].as_str().unwrap().to_owned();
+    let replay = create(&app, "/api/v1/subscriptions", "subscribe-1", &body).await;
+    assert_eq!(replay.ok(201)["id"], first.body["id"]);
+    assert_eq!(replay.header("idempotent-replayed"), Some("true"));
+    assert!(replay.body.get("secret").is_none() && !replay.text.contains(&secret["whsec_".len()..]));
+    let records = idempotency_records(&app).await;
+    assert!(records.iter().all(|r| !r.contains(&secret["whsec_".len()..])), "no secret at rest: {records:?}");
+}
+
+#[tokio::test]
+async fn idempotency_records_are_forgotten_after_a_day() {
+    let app = TestApp::spawn().await;
+    let body = json!({"name": "Woerden"});
+    let first = create(&app, "/api/v1/municipalities", "create-woerden", &body).await;
+    let first_id = first.ok(201)["id"].as_str().unwrap().to_owned();
+    app.advance(Duration::hours(23));
+    let replay = create(&app, "/api/v1/municipalities", "create-woerden", &body).await;
+    assert_eq!(replay.ok(201)["id"], first_id.as_str(), "within a day it is a replay");
+
+    app.advance(Duration::hours(2));
+    let other = create(&app, "/api/v1/municipalities", "create-oudewater", &json!({"name": "Oudewater"})).await;
+    other.ok(201);
+    let records = idempotency_records(&app).await;
+    assert_eq!(records.len(), 1, "the day-old record is removed: {records:?}");
+    assert!(records[0].starts_with("create-oudewater "));
+    // The key may be used again, for a request answered on its own.
+    let again = create(&app, "/api/v1/municipalities", "create-woerden", &body).await;
+    assert_ne!(again.header("idempotent-replayed"), Some("true"), "{}", again.text);
 }
