@@ -84,6 +84,24 @@ pub fn check_expiry(errors: &mut FieldErrors, expires_at: Option<DateTime<Utc>>,
     }
 }
 
+/// An expiry change refused because the token has expired already.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StaysExpired;
+
+/// Whether a token whose expiry is `current` may be given the expiry `new` at `now`. An expired token stays
+/// expired: extending or clearing its expiry would bring a secret back to life that its holders and their
+/// administrators had every reason to consider dead. Setting the same expiry again changes nothing.
+pub fn may_change_expiry(
+    current: Option<DateTime<Utc>>,
+    new: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Result<(), StaysExpired> {
+    match current {
+        Some(at) if at <= now && new != current => Err(StaysExpired),
+        _ => Ok(()),
+    }
+}
+
 /// Why an issuer may not hand out a token.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum IssueRefusal {
@@ -202,6 +220,19 @@ mod tests {
             let a = Access::Partner { organisation_id: o, municipality_id: unbound_or_foreign };
             assert_eq!(may_issue(&c, &a), Err(IssueRefusal::OtherMunicipality));
         }
+    }
+
+    #[test]
+    fn an_expired_token_stays_expired() {
+        let now = DateTime::parse_from_rfc3339("2027-03-01T12:00:00Z").unwrap().with_timezone(&Utc);
+        let past = Some(now - chrono::Duration::hours(1));
+        let later = Some(now + chrono::Duration::hours(1));
+        assert_eq!(may_change_expiry(past, None, now), Err(StaysExpired));
+        assert_eq!(may_change_expiry(past, later, now), Err(StaysExpired));
+        assert_eq!(may_change_expiry(Some(now), later, now), Err(StaysExpired), "expired at the very moment");
+        assert_eq!(may_change_expiry(past, past, now), Ok(()), "the same expiry again changes nothing");
+        assert_eq!(may_change_expiry(later, None, now), Ok(()));
+        assert_eq!(may_change_expiry(None, later, now), Ok(()));
     }
 
     #[test]

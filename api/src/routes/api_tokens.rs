@@ -232,6 +232,8 @@ pub async fn create(
 }
 
 /// Rename a token or change its expiry.
+///
+/// An expired token stays expired: changing or clearing its expiry is refused (409).
 #[utoipa::path(operation_id = "updateApiToken", patch, path = "/api/v1/api-tokens/{id}", tag = "api-tokens", params(("id" = Uuid, Path, description = "Token id")),
     request_body(content = UpdateApiToken, content_type = "application/merge-patch+json"),
     responses((status = 200, description = "Changed", body = ApiTokenResponse)))]

@@ -1,6 +1,6 @@
 //! A token never reaches beyond the scope of whoever issued it, and no secret is kept readable (SPEC §7,
-//! §15): a coordinator's partner token stays in the coordinator's municipality, and idempotency records hold
-//! no secret and expire after a day.
+//! §15): a coordinator's partner token stays in the coordinator's municipality, idempotency records hold no
+//! secret and expire after a day, and an expired token stays expired.
 
 use chrono::{Duration, TimeZone, Utc};
 use reqwest::Method;
@@ -266,4 +266,32 @@ async fn idempotency_records_are_forgotten_after_a_day() {
     // The key may be used again, for a request answered on its own.
     let again = create(&app, "/api/v1/municipalities", "create-woerden", &body).await;
     assert_ne!(again.header("idempotent-replayed"), Some("true"), "{}", again.text);
+}
+
+#[tokio::test]
+async fn an_expired_token_stays_expired() {
+    let app = TestApp::spawn().await;
+    app.set_now(Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).unwrap());
+    let m = app.municipality("Woerden").await;
+    let expires = "2026-11-23T11:00:00Z";
+    let created = app
+        .post(
+            "/api/v1/api-tokens",
+            &app.admin,
+            &json!({"name": "Tijdelijk", "role": "viewer", "municipalityId": m, "expiresAt": expires}),
+        )
+        .await;
+    let secret = created.ok(201)["token"].as_str().unwrap().to_owned();
+    let path = format!("/api/v1/api-tokens/{}", created.id());
+    app.advance(Duration::hours(2));
+    app.get("/api/v1/areas", &secret).await.problem(401);
+
+    let etag = app.get(&path, &app.admin).await.etag();
+    app.patch(&path, &app.admin, &etag, &json!({"expiresAt": null})).await.problem(409);
+    app.patch(&path, &app.admin, &etag, &json!({"expiresAt": "2026-12-31T00:00:00Z"})).await.problem(409);
+    app.get("/api/v1/areas", &secret).await.problem(401);
+    let token = app.get(&path, &app.admin).await;
+    assert_eq!(token.ok(200)["expiresAt"], "2026-11-23T11:00:00Z", "its expiry is unchanged");
+    let renamed = app.patch(&path, &app.admin, &etag, &json!({"name": "Verlopen"})).await;
+    assert_eq!(renamed.ok(200)["name"], "Verlopen", "it may still be renamed");
 }
