@@ -8,6 +8,7 @@ use persistence::idempotency::{self, StoredResponse};
 use persistence::{Actor, StoreError, Tx};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+use uuid::Uuid;
 
 use crate::error::ApiError;
 use crate::extract::body::PendingInput;
@@ -87,7 +88,11 @@ fn request_hash(req: &HttpRequest, raw: &[u8]) -> String {
     hex::encode(hasher.finalize())
 }
 
-fn replay(stored: StoredResponse) -> HttpResponse {
+/// The first answer again, as it was stored.
+fn replay(stored: StoredResponse) -> Result<HttpResponse, ApiError> {
+    let body = stored
+        .body
+        .ok_or_else(|| ApiError::Internal("an idempotency record without a body for a create that keeps one".into()))?;
     let status = actix_web::http::StatusCode::from_u16(stored.status).unwrap_or(actix_web::http::StatusCode::OK);
     let mut response = HttpResponse::build(status);
     response.insert_header(("Idempotent-Replayed", "true"));
@@ -97,26 +102,42 @@ fn replay(stored: StoredResponse) -> HttpResponse {
     if let Some(etag) = stored.etag {
         response.insert_header((header::ETAG, etag));
     }
-    response.content_type("application/json").body(stored.body)
+    Ok(response.content_type("application/json").body(body))
 }
 
-async fn replay_stored(
+async fn earlier(
     state: &AppState,
     principal: &Principal,
     key: &str,
     hash: &str,
-) -> Result<Option<HttpResponse>, ApiError> {
-    match idempotency::find(state.db.conn(), principal.token_id, key).await? {
+) -> Result<Option<StoredResponse>, ApiError> {
+    match idempotency::find(state.db.conn(), principal.token_id, key, state.db.clock().now()).await? {
         None => Ok(None),
-        Some(stored) if stored.request_hash == hash => Ok(Some(replay(stored))),
+        Some(stored) if stored.request_hash == hash => Ok(Some(stored)),
         Some(_) => Err(ApiError::IdempotencyMismatch(
             "This Idempotency-Key was used before for a different request; use a new key for a new request.".into(),
         )),
     }
 }
 
-/// A create: 201 with `Location` and `ETag`. With an `Idempotency-Key`, a retry of the same request returns
-/// the first response and creates nothing; the stored response commits with the create itself.
+/// What a create with an `Idempotency-Key` keeps for its replay.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Keep {
+    /// The whole first answer.
+    Answer,
+    /// Everything but the body, which shows a secret that is never kept.
+    AllButTheBody,
+}
+
+/// How a create ended: it made the resource now, or an earlier request with the same key did.
+enum Outcome {
+    Made(HttpResponse),
+    Earlier(StoredResponse),
+}
+
+/// A create: 201 with `Location` and `ETag`. With an `Idempotency-Key`, a retry of the same request (within
+/// a day) returns the first response and creates nothing; the stored response commits with the create
+/// itself.
 pub async fn create(
     state: &AppState,
     req: &HttpRequest,
@@ -125,11 +146,68 @@ pub async fn create(
     raw: &[u8],
     work: impl AsyncFnOnce(&Tx) -> Result<Created, ApiError>,
 ) -> Result<HttpResponse, ApiError> {
+    match create_once(state, req, principal, key, raw, Keep::Answer, work).await? {
+        Outcome::Made(response) => Ok(response),
+        Outcome::Earlier(stored) => replay(stored),
+    }
+}
+
+/// A create whose answer shows a secret once (an API token, a webhook secret), as [`create`] but keeping no
+/// secret (SPEC §15): the idempotency record holds no body, and a retry of the same request answers 201 with
+/// the resource as it is now, read by `current` from its id, without the secret (`Idempotent-Replayed:
+/// true`). So a client whose first answer was lost learns where the resource is and what became of it (it
+/// may have been revoked since), and issues a new one for a new secret.
+pub async fn create_with_secret(
+    state: &AppState,
+    req: &HttpRequest,
+    principal: &Principal,
+    key: IdempotencyKey,
+    raw: &[u8],
+    work: impl AsyncFnOnce(&Tx) -> Result<Created, ApiError>,
+    current: impl AsyncFnOnce(Uuid) -> Result<Created, ApiError>,
+) -> Result<HttpResponse, ApiError> {
+    let stored = match create_once(state, req, principal, key, raw, Keep::AllButTheBody, work).await? {
+        Outcome::Made(response) => return Ok(response),
+        Outcome::Earlier(stored) => stored,
+    };
+    let id = stored
+        .location
+        .as_deref()
+        .and_then(|l| l.rsplit('/').next())
+        .and_then(|id| Uuid::parse_str(id).ok())
+        .ok_or_else(|| ApiError::Internal("an idempotency record without the location of what it made".into()))?;
+    let now = match current(id).await {
+        Ok(now) => now,
+        Err(ApiError::NotFound(_)) => {
+            return Err(ApiError::Conflict(
+                "The first request with this Idempotency-Key created a resource that no longer exists.".into(),
+            ));
+        }
+        Err(e) => return Err(e),
+    };
+    let body = serde_json::to_string(&now.body).map_err(|e| ApiError::Internal(e.to_string()))?;
+    Ok(HttpResponse::Created()
+        .insert_header(("Idempotent-Replayed", "true"))
+        .insert_header((header::LOCATION, now.location))
+        .insert_header((header::ETAG, etag_of(now.revision)))
+        .content_type("application/json")
+        .body(body))
+}
+
+async fn create_once(
+    state: &AppState,
+    req: &HttpRequest,
+    principal: &Principal,
+    key: IdempotencyKey,
+    raw: &[u8],
+    keep: Keep,
+    work: impl AsyncFnOnce(&Tx) -> Result<Created, ApiError>,
+) -> Result<Outcome, ApiError> {
     let hash = request_hash(req, raw);
     if let Some(key) = &key.0
-        && let Some(response) = replay_stored(state, principal, key, &hash).await?
+        && let Some(stored) = earlier(state, principal, key, &hash).await?
     {
-        return Ok(response);
+        return Ok(Outcome::Earlier(stored));
     }
     let pending = req.extensions_mut().remove::<PendingInput>();
     let tx = state.db.begin(actor(req, principal)).await?;
@@ -141,7 +219,7 @@ pub async fn create(
             let stored = StoredResponse {
                 request_hash: hash.clone(),
                 status: 201,
-                body: body.clone(),
+                body: (keep == Keep::Answer).then(|| body.clone()),
                 location: Some(created.location.clone()),
                 etag: Some(etag.clone()),
             };
@@ -161,17 +239,20 @@ pub async fn create(
         // A concurrent request with the same key got there first: answer as it was answered, and let this
         // transaction (with its duplicate) roll back.
         (Err(StoreError::Conflict(_)), Some(key)) => {
-            return replay_stored(state, principal, key, &hash)
+            return earlier(state, principal, key, &hash)
                 .await?
+                .map(Outcome::Earlier)
                 .ok_or_else(|| ApiError::Conflict("A request with this Idempotency-Key is in progress.".into()));
         }
         (Err(e), _) => return Err(e.into()),
     }
-    Ok(HttpResponse::Created()
-        .insert_header((header::LOCATION, created.location))
-        .insert_header((header::ETAG, etag))
-        .content_type("application/json")
-        .body(body))
+    Ok(Outcome::Made(
+        HttpResponse::Created()
+            .insert_header((header::LOCATION, created.location))
+            .insert_header((header::ETAG, etag))
+            .content_type("application/json")
+            .body(body),
+    ))
 }
 
 /// The configured public URL, the base of absolute URLs in responses. Never the request's `Host`,

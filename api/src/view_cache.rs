@@ -54,6 +54,7 @@ mod tests {
     use actix_web::web::Bytes;
 
     use super::*;
+    use domain::access::PartnerScope;
 
     #[test]
     fn a_view_is_served_only_at_the_counter_it_was_computed_at() {
@@ -69,7 +70,10 @@ mod tests {
         assert!(cache.get(&key, 8).is_none(), "a change since makes it stale");
         let tomorrow = ViewKey { today: NaiveDate::from_ymd_opt(2027, 3, 2).unwrap(), ..key };
         assert!(cache.get(&tomorrow, 7).is_none(), "deadline states depend on the day");
-        let partner = ViewKey { scope: ReadScope::PartnerOrganisation(Uuid::nil()), ..key };
+        let partner = ViewKey {
+            scope: ReadScope::PartnerOrganisation(PartnerScope { organisation_id: Uuid::nil(), municipality_id: None }),
+            ..key
+        };
         assert!(cache.get(&partner, 7).is_none(), "a partner's view is its own");
     }
 }

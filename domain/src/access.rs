@@ -17,7 +17,15 @@ pub enum ReadScope {
     /// One municipality and all that belongs to it (coordinator, area editor, viewer).
     Municipality(Uuid),
     /// The areas in which this organisation takes part, and what belongs to them (partner).
-    PartnerOrganisation(Uuid),
+    PartnerOrganisation(PartnerScope),
+}
+
+/// What a partner token reaches: the areas its organisation takes part in, within the one municipality of
+/// the coordinator who issued it, or within every municipality when an administrator issued it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PartnerScope {
+    pub organisation_id: Uuid,
+    pub municipality_id: Option<Uuid>,
 }
 
 impl ReadScope {
@@ -27,7 +35,10 @@ impl ReadScope {
             Access::Coordinator { municipality_id }
             | Access::AreaEditor { municipality_id, .. }
             | Access::Viewer { municipality_id } => ReadScope::Municipality(*municipality_id),
-            Access::Partner { organisation_id } => ReadScope::PartnerOrganisation(*organisation_id),
+            Access::Partner { organisation_id, municipality_id } => ReadScope::PartnerOrganisation(PartnerScope {
+                organisation_id: *organisation_id,
+                municipality_id: *municipality_id,
+            }),
         }
     }
 }
@@ -163,8 +174,12 @@ mod tests {
         );
         assert_eq!(ReadScope::of(&principal(Access::Viewer { municipality_id: m })), ReadScope::Municipality(m));
         assert_eq!(
-            ReadScope::of(&principal(Access::Partner { organisation_id: o })),
-            ReadScope::PartnerOrganisation(o)
+            ReadScope::of(&principal(Access::Partner { organisation_id: o, municipality_id: None })),
+            ReadScope::PartnerOrganisation(PartnerScope { organisation_id: o, municipality_id: None })
+        );
+        assert_eq!(
+            ReadScope::of(&principal(Access::Partner { organisation_id: o, municipality_id: Some(m) })),
+            ReadScope::PartnerOrganisation(PartnerScope { organisation_id: o, municipality_id: Some(m) })
         );
     }
 
@@ -172,9 +187,10 @@ mod tests {
     fn a_scope_is_read_on_a_day_and_a_bare_one_has_none() {
         let o = Uuid::now_v7();
         let day = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
-        let partner = principal(Access::Partner { organisation_id: o });
-        assert_eq!(ScopeOn::of(&partner, day), ScopeOn { scope: ReadScope::PartnerOrganisation(o), day: Some(day) });
-        assert_eq!(ScopeOn::from(ReadScope::PartnerOrganisation(o)).day, None);
+        let partner = principal(Access::Partner { organisation_id: o, municipality_id: None });
+        let scope = ReadScope::PartnerOrganisation(PartnerScope { organisation_id: o, municipality_id: None });
+        assert_eq!(ScopeOn::of(&partner, day), ScopeOn { scope, day: Some(day) });
+        assert_eq!(ScopeOn::from(scope).day, None);
         assert_eq!(ReadScope::All.on(day).scope, ReadScope::All);
     }
 
@@ -190,7 +206,10 @@ mod tests {
             may_manage_municipality(&principal(Access::AreaEditor { municipality_id: m, area_ids: vec![] }), m)
                 .is_err()
         );
-        assert!(may_manage_municipality(&principal(Access::Partner { organisation_id: m }), m).is_err());
+        assert!(
+            may_manage_municipality(&principal(Access::Partner { organisation_id: m, municipality_id: Some(m) }), m)
+                .is_err()
+        );
     }
 
     #[test]
@@ -218,7 +237,9 @@ mod tests {
     #[test]
     fn audit_and_tokens_are_for_admins_and_coordinators() {
         let m = Uuid::now_v7();
-        for access in [Access::Viewer { municipality_id: m }, Access::Partner { organisation_id: m }] {
+        for access in
+            [Access::Viewer { municipality_id: m }, Access::Partner { organisation_id: m, municipality_id: None }]
+        {
             assert!(may_read_audit(&principal(access.clone())).is_err());
             assert!(may_manage_tokens(&principal(access)).is_err());
         }

@@ -529,7 +529,10 @@ mod tests {
 
     #[test]
     fn a_partner_sees_every_deadline_but_the_analysis() {
-        let partner = visible_stages(ReadScope::PartnerOrganisation(Uuid::nil()));
+        let partner = visible_stages(ReadScope::PartnerOrganisation(crate::access::PartnerScope {
+            organisation_id: Uuid::nil(),
+            municipality_id: None,
+        }));
         assert_eq!(partner, [Stage::Agenda, Stage::Plan, Stage::Monitor, Stage::Contribution]);
         assert_eq!(visible_stages(ReadScope::Municipality(Uuid::nil())), Stage::ALL);
         assert_eq!(visible_stages(ReadScope::All), Stage::ALL);

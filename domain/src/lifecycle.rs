@@ -239,6 +239,8 @@ mod tests {
         assert!(may_act(&p(Access::Admin), A::Return, m, a).is_ok());
         assert!(may_act(&p(Access::Coordinator { municipality_id: Uuid::now_v7() }), A::Adopt, m, a).is_err());
         assert!(may_act(&p(Access::Viewer { municipality_id: m }), A::Submit, m, a).is_err());
-        assert!(may_act(&p(Access::Partner { organisation_id: m }), A::Submit, m, a).is_err());
+        assert!(
+            may_act(&p(Access::Partner { organisation_id: m, municipality_id: Some(m) }), A::Submit, m, a).is_err()
+        );
     }
 }

@@ -27,12 +27,16 @@ crate::names::named!(
 
 /// A role together with its scope. Each role carries exactly the scope it needs, so a coordinator without
 /// a municipality or a partner without an organisation cannot be represented.
+///
+/// A partner token carries the municipality of the coordinator who issued it (SPEC §15: scope is the
+/// issuer's), so an organisation that is a partner in several municipalities reaches through it only the
+/// areas of that one; `None` (issued by an administrator) reaches every municipality where it is a partner.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Access {
     Admin,
     Coordinator { municipality_id: Uuid },
     AreaEditor { municipality_id: Uuid, area_ids: Vec<Uuid> },
-    Partner { organisation_id: Uuid },
+    Partner { organisation_id: Uuid, municipality_id: Option<Uuid> },
     Viewer { municipality_id: Uuid },
 }
 
@@ -47,19 +51,21 @@ impl Access {
         }
     }
 
-    /// The municipality the scope is bound to, for the municipality-bound roles.
+    /// The municipality the scope is bound to: always for the municipal roles, for a partner when a
+    /// coordinator issued its token.
     pub fn municipality_id(&self) -> Option<Uuid> {
         match self {
             Access::Coordinator { municipality_id }
             | Access::AreaEditor { municipality_id, .. }
             | Access::Viewer { municipality_id } => Some(*municipality_id),
-            Access::Admin | Access::Partner { .. } => None,
+            Access::Partner { municipality_id, .. } => *municipality_id,
+            Access::Admin => None,
         }
     }
 
     pub fn organisation_id(&self) -> Option<Uuid> {
         match self {
-            Access::Partner { organisation_id } => Some(*organisation_id),
+            Access::Partner { organisation_id, .. } => Some(*organisation_id),
             _ => None,
         }
     }

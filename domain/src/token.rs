@@ -23,7 +23,9 @@ pub struct TokenRequest {
 /// a field that does not belong to the role is refused rather than silently ignored, so a client never
 /// believes a token is narrower than it is.
 ///
-/// A coordinator issuing a token for its own municipality may leave `municipalityId` out.
+/// A coordinator issuing a token for its own municipality may leave `municipalityId` out. A partner token
+/// is bound to the issuer's municipality, never to one the request names: a coordinator's reaches only its
+/// own municipality, an administrator's every municipality where the organisation is a partner.
 pub fn requested_access(issuer: &Principal, request: &TokenRequest) -> Result<Access, FieldErrors> {
     let mut errors = FieldErrors::new();
     check_text(&mut errors, "name", &request.name, NAME_MAX);
@@ -65,7 +67,10 @@ pub fn requested_access(issuer: &Principal, request: &TokenRequest) -> Result<Ac
         Role::Coordinator => Access::Coordinator { municipality_id: municipality_id.unwrap_or_default() },
         Role::AreaEditor => Access::AreaEditor { municipality_id: municipality_id.unwrap_or_default(), area_ids },
         Role::Viewer => Access::Viewer { municipality_id: municipality_id.unwrap_or_default() },
-        Role::Partner => Access::Partner { organisation_id: request.organisation_id.unwrap_or_default() },
+        Role::Partner => Access::Partner {
+            organisation_id: request.organisation_id.unwrap_or_default(),
+            municipality_id: issuer.access.municipality_id(),
+        },
     })
 }
 
@@ -79,6 +84,24 @@ pub fn check_expiry(errors: &mut FieldErrors, expires_at: Option<DateTime<Utc>>,
     }
 }
 
+/// An expiry change refused because the token has expired already.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StaysExpired;
+
+/// Whether a token whose expiry is `current` may be given the expiry `new` at `now`. An expired token stays
+/// expired: extending or clearing its expiry would bring a secret back to life that its holders and their
+/// administrators had every reason to consider dead. Setting the same expiry again changes nothing.
+pub fn may_change_expiry(
+    current: Option<DateTime<Utc>>,
+    new: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Result<(), StaysExpired> {
+    match current {
+        Some(at) if at <= now && new != current => Err(StaysExpired),
+        _ => Ok(()),
+    }
+}
+
 /// Why an issuer may not hand out a token.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum IssueRefusal {
@@ -89,15 +112,14 @@ pub enum IssueRefusal {
 }
 
 /// Administrators issue any token. A coordinator issues coordinator, area editor and viewer tokens for its
-/// own municipality, and partner tokens for organisations taking part in one of its areas (checked by the
-/// caller against the database, since it is a fact about stored partnerships).
+/// own municipality, and partner tokens bound to it for organisations taking part in one of its areas
+/// (checked by the caller against the database, since it is a fact about stored partnerships).
 pub fn may_issue(issuer: &Principal, access: &Access) -> Result<(), IssueRefusal> {
     match (&issuer.access, access) {
         (Access::Admin, _) => Ok(()),
         (Access::Coordinator { .. }, Access::Admin) => {
             Err(IssueRefusal::Forbidden("only an administrator issues administrator tokens"))
         }
-        (Access::Coordinator { .. }, Access::Partner { .. }) => Ok(()),
         (Access::Coordinator { municipality_id: own }, requested) => {
             if requested.municipality_id() == Some(*own) {
                 Ok(())
@@ -180,7 +202,37 @@ mod tests {
             Err(IssueRefusal::OtherMunicipality)
         );
         assert!(may_issue(&c, &Access::Coordinator { municipality_id: m }).is_ok());
-        assert!(may_issue(&c, &Access::Partner { organisation_id: Uuid::now_v7() }).is_ok());
+        assert!(may_issue(&c, &Access::Partner { organisation_id: Uuid::now_v7(), municipality_id: Some(m) }).is_ok());
+    }
+
+    #[test]
+    fn a_partner_token_is_bound_to_the_municipality_of_its_issuer() {
+        let m = Uuid::now_v7();
+        let o = Uuid::now_v7();
+        let c = issuer(Access::Coordinator { municipality_id: m });
+        let r = TokenRequest { organisation_id: Some(o), ..request(Role::Partner) };
+        assert_eq!(requested_access(&c, &r).unwrap(), Access::Partner { organisation_id: o, municipality_id: Some(m) });
+        assert_eq!(
+            requested_access(&issuer(Access::Admin), &r).unwrap(),
+            Access::Partner { organisation_id: o, municipality_id: None }
+        );
+        for unbound_or_foreign in [None, Some(Uuid::now_v7())] {
+            let a = Access::Partner { organisation_id: o, municipality_id: unbound_or_foreign };
+            assert_eq!(may_issue(&c, &a), Err(IssueRefusal::OtherMunicipality));
+        }
+    }
+
+    #[test]
+    fn an_expired_token_stays_expired() {
+        let now = DateTime::parse_from_rfc3339("2027-03-01T12:00:00Z").unwrap().with_timezone(&Utc);
+        let past = Some(now - chrono::Duration::hours(1));
+        let later = Some(now + chrono::Duration::hours(1));
+        assert_eq!(may_change_expiry(past, None, now), Err(StaysExpired));
+        assert_eq!(may_change_expiry(past, later, now), Err(StaysExpired));
+        assert_eq!(may_change_expiry(Some(now), later, now), Err(StaysExpired), "expired at the very moment");
+        assert_eq!(may_change_expiry(past, past, now), Ok(()), "the same expiry again changes nothing");
+        assert_eq!(may_change_expiry(later, None, now), Ok(()));
+        assert_eq!(may_change_expiry(None, later, now), Ok(()));
     }
 
     #[test]
@@ -188,7 +240,7 @@ mod tests {
         let m = Uuid::now_v7();
         for access in [
             Access::Viewer { municipality_id: m },
-            Access::Partner { organisation_id: m },
+            Access::Partner { organisation_id: m, municipality_id: Some(m) },
             Access::AreaEditor { municipality_id: m, area_ids: vec![] },
         ] {
             assert!(may_issue(&issuer(access), &Access::Viewer { municipality_id: m }).is_err());

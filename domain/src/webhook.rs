@@ -132,7 +132,7 @@ pub fn subscription_owner(p: &Principal) -> Result<Owner, Forbidden> {
     match p.access {
         Access::Admin => Ok(ReadScope::All),
         Access::Coordinator { municipality_id } => Ok(ReadScope::Municipality(municipality_id)),
-        Access::Partner { organisation_id } => Ok(ReadScope::PartnerOrganisation(organisation_id)),
+        Access::Partner { .. } => Ok(ReadScope::of(p)),
         Access::AreaEditor { .. } | Access::Viewer { .. } => {
             Err(Forbidden("only an administrator, a coordinator or a partner manages webhook subscriptions"))
         }
@@ -176,13 +176,16 @@ pub struct EventFacts<'a> {
 }
 
 /// Whether a reader with this scope sees the event in the feed: administrators every event, municipal roles
-/// those of their municipality, a partner those about its own organisation. The feed query says the same in
-/// SQL; a test holds the two together.
+/// those of their municipality, a partner those about its own organisation (in the municipality its token is
+/// bound to, if any). The feed query says the same in SQL; a test holds the two together.
 pub fn in_scope(scope: ReadScope, e: &EventFacts) -> bool {
     match scope {
         ReadScope::All => true,
         ReadScope::Municipality(m) => e.municipality_id == Some(m),
-        ReadScope::PartnerOrganisation(o) => e.organisation_id == Some(o),
+        ReadScope::PartnerOrganisation(p) => {
+            e.organisation_id == Some(p.organisation_id)
+                && p.municipality_id.is_none_or(|m| e.municipality_id == Some(m))
+        }
     }
 }
 
@@ -281,6 +284,7 @@ did not answer in time (an administrator can see which)";
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::access::PartnerScope;
     use chrono::TimeZone;
 
     fn at(h: u32) -> DateTime<Utc> {
@@ -396,10 +400,15 @@ mod tests {
         assert!(interest(ReadScope::Municipality(m), &["contribution.committed"]).matches(&event));
         assert!(!interest(ReadScope::Municipality(m), &["version.adopted"]).matches(&event));
         assert!(!interest(ReadScope::Municipality(other_m), &[]).matches(&event));
-        assert!(interest(ReadScope::PartnerOrganisation(org), &[]).matches(&event));
-        assert!(!interest(ReadScope::PartnerOrganisation(Uuid::now_v7()), &[]).matches(&event));
+        let partner = |organisation_id, municipality_id| {
+            ReadScope::PartnerOrganisation(PartnerScope { organisation_id, municipality_id })
+        };
+        assert!(interest(partner(org, None), &[]).matches(&event));
+        assert!(interest(partner(org, Some(m)), &[]).matches(&event));
+        assert!(!interest(partner(org, Some(other_m)), &[]).matches(&event), "bound to another municipality");
+        assert!(!interest(partner(Uuid::now_v7(), None), &[]).matches(&event));
         let municipal_only = EventFacts { organisation_id: None, ..event };
-        assert!(!interest(ReadScope::PartnerOrganisation(org), &[]).matches(&municipal_only));
+        assert!(!interest(partner(org, None), &[]).matches(&municipal_only));
         let earlier = Interest { since: at(13), ..interest(ReadScope::All, &[]) };
         assert!(!earlier.matches(&event), "events from before the subscription are not sent");
         let other_area = Interest { area_id: Some(Uuid::now_v7()), ..interest(ReadScope::All, &[]) };
@@ -443,10 +452,12 @@ mod tests {
         let p = |access| Principal { token_id: Uuid::now_v7(), name: "t".into(), access };
         assert_eq!(subscription_owner(&p(Access::Admin)), Ok(ReadScope::All));
         assert_eq!(subscription_owner(&p(Access::Coordinator { municipality_id: m })), Ok(ReadScope::Municipality(m)));
-        assert_eq!(
-            subscription_owner(&p(Access::Partner { organisation_id: o })),
-            Ok(ReadScope::PartnerOrganisation(o))
-        );
+        for bound in [None, Some(m)] {
+            assert_eq!(
+                subscription_owner(&p(Access::Partner { organisation_id: o, municipality_id: bound })),
+                Ok(ReadScope::PartnerOrganisation(PartnerScope { organisation_id: o, municipality_id: bound }))
+            );
+        }
         assert!(subscription_owner(&p(Access::Viewer { municipality_id: m })).is_err());
         assert!(subscription_owner(&p(Access::AreaEditor { municipality_id: m, area_ids: vec![] })).is_err());
     }
@@ -457,7 +468,7 @@ mod tests {
         let p = |access| Principal { token_id: Uuid::now_v7(), name: "t".into(), access };
         assert!(reads_receiver_answers(&p(Access::Admin)));
         assert!(!reads_receiver_answers(&p(Access::Coordinator { municipality_id: m })));
-        assert!(!reads_receiver_answers(&p(Access::Partner { organisation_id: o })));
+        assert!(!reads_receiver_answers(&p(Access::Partner { organisation_id: o, municipality_id: None })));
         assert_eq!(failure_for_others(Some(500)), "answered HTTP 500");
         assert!(failure_for_others(Some(307)).contains("redirects are not followed"));
         assert_eq!(failure_for_others(None), NO_ANSWER);

@@ -12,21 +12,24 @@ const MUNICIPALITY: Uuid = Uuid::from_u128(1);
 const AREA: Uuid = Uuid::from_u128(2);
 const ORGANISATION: Uuid = Uuid::from_u128(3);
 
+/// How many [`principals`] there are, for strategies that pick one.
+const PRINCIPALS: usize = 10;
+
 fn principals() -> Vec<Principal> {
     let other = Uuid::from_u128(9);
-    [
+    let accesses: [Access; PRINCIPALS] = [
         Access::Admin,
         Access::Coordinator { municipality_id: MUNICIPALITY },
         Access::Coordinator { municipality_id: other },
         Access::AreaEditor { municipality_id: MUNICIPALITY, area_ids: vec![AREA] },
         Access::AreaEditor { municipality_id: MUNICIPALITY, area_ids: vec![other] },
-        Access::Partner { organisation_id: ORGANISATION },
-        Access::Partner { organisation_id: other },
+        Access::Partner { organisation_id: ORGANISATION, municipality_id: None },
+        Access::Partner { organisation_id: ORGANISATION, municipality_id: Some(MUNICIPALITY) },
+        Access::Partner { organisation_id: ORGANISATION, municipality_id: Some(other) },
+        Access::Partner { organisation_id: other, municipality_id: None },
         Access::Viewer { municipality_id: MUNICIPALITY },
-    ]
-    .into_iter()
-    .map(|access| Principal { token_id: Uuid::nil(), name: "prop".into(), access })
-    .collect()
+    ];
+    accesses.into_iter().map(|access| Principal { token_id: Uuid::nil(), name: "prop".into(), access }).collect()
 }
 
 fn version_action() -> impl Strategy<Value = VersionAction> {
@@ -52,7 +55,7 @@ enum Step {
 fn step() -> impl Strategy<Value = Step> {
     prop_oneof![
         1 => Just(Step::NewVersion),
-        4 => (0..8usize, version_action(), 0..8usize, any::<bool>())
+        4 => (0..8usize, version_action(), 0..PRINCIPALS, any::<bool>())
             .prop_map(|(pick, action, who, note)| Step::Act { pick, action, who, note }),
     ]
 }
@@ -118,7 +121,7 @@ proptest! {
     /// delivery outcome through agreement and start.
     #[test]
     fn contributions_need_the_other_side_to_agree_and_closed_ones_never_move(
-        steps in proptest::collection::vec((contribution_action(), 0..8usize, any::<bool>(), any::<bool>()), 1..60),
+        steps in proptest::collection::vec((contribution_action(), 0..PRINCIPALS, any::<bool>(), any::<bool>()), 1..60),
         first_side in prop_oneof![Just(Side::Municipality), Just(Side::Partner)],
     ) {
         let people = principals();

@@ -46,7 +46,10 @@ impl ApiToken {
                 area_ids: self.area_ids.clone(),
             },
             Role::Viewer => Access::Viewer { municipality_id: self.municipality_id.ok_or_else(corrupt)? },
-            Role::Partner => Access::Partner { organisation_id: self.organisation_id.ok_or_else(corrupt)? },
+            Role::Partner => Access::Partner {
+                organisation_id: self.organisation_id.ok_or_else(corrupt)?,
+                municipality_id: self.municipality_id,
+            },
         })
     }
 }

@@ -150,7 +150,7 @@ pub(crate) fn contribution_scope(scope: ScopeOn) -> Condition {
         ReadScope::All => Condition::all(),
         ReadScope::Municipality(m) => Condition::all().add(Column::MunicipalityId.eq(m)),
         ReadScope::PartnerOrganisation(o) => Condition::all()
-            .add(Column::OrganisationId.eq(o))
+            .add(Column::OrganisationId.eq(o.organisation_id))
             .add(Column::AreaId.in_subquery(scope::areas_of_organisation(o, scope.day))),
     }
 }

@@ -111,7 +111,9 @@ fn scope_condition(scope: ReadScope) -> Condition {
     match scope {
         ReadScope::All => Condition::all(),
         ReadScope::Municipality(m) => Condition::all().add(Column::MunicipalityId.eq(m)),
-        ReadScope::PartnerOrganisation(o) => Condition::all().add(Column::OrganisationId.eq(o)),
+        ReadScope::PartnerOrganisation(p) => Condition::all()
+            .add(Column::OrganisationId.eq(p.organisation_id))
+            .add_option(p.municipality_id.map(|m| Column::MunicipalityId.eq(m))),
     }
 }
 

@@ -6,7 +6,7 @@
 //! partnership's dates with that day in the same statement.
 
 use chrono::NaiveDate;
-use domain::access::{ReadScope, ScopeOn};
+use domain::access::{PartnerScope, ReadScope, ScopeOn};
 use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement};
 use sea_orm::{ColumnTrait, Condition};
 use uuid::Uuid;
@@ -26,13 +26,18 @@ pub(crate) fn running_partnerships(day: Option<NaiveDate>) -> Condition {
     }
 }
 
-/// `SELECT area_id FROM area_partners WHERE organisation_id = ? AND <runs on day>`: the areas a partner
-/// takes part in on the day.
-pub(crate) fn areas_of_organisation(organisation_id: Uuid, day: Option<NaiveDate>) -> SelectStatement {
+/// `SELECT area_id FROM area_partners WHERE organisation_id = ? AND <runs on day>`: the areas a partner takes
+/// part in on the day, and only those of the municipality its token is bound to (`AND area_id IN (SELECT id
+/// FROM areas WHERE municipality_id = ?)`), so that a token a coordinator issued reaches nothing of another
+/// municipality. Every partner scope below is built on this one set.
+pub(crate) fn areas_of_organisation(partner: PartnerScope, day: Option<NaiveDate>) -> SelectStatement {
+    let within =
+        partner.municipality_id.map(|m| Expr::col(area_partner::Column::AreaId).in_subquery(areas_of_municipality(m)));
     Query::select()
         .column(area_partner::Column::AreaId)
         .from(area_partner::Entity)
-        .and_where(Expr::col(area_partner::Column::OrganisationId).eq(organisation_id))
+        .and_where(Expr::col(area_partner::Column::OrganisationId).eq(partner.organisation_id))
+        .and_where_option(within)
         .cond_where(running_partnerships(day))
         .to_owned()
 }
@@ -81,7 +86,7 @@ pub(crate) fn organisations(scope: ScopeOn) -> Condition {
     use crate::entity::organisation::Column;
     match scope.scope {
         ReadScope::All | ReadScope::Municipality(_) => Condition::all(),
-        ReadScope::PartnerOrganisation(o) => Condition::any().add(Column::Id.eq(o)).add(
+        ReadScope::PartnerOrganisation(o) => Condition::any().add(Column::Id.eq(o.organisation_id)).add(
             Column::Id.in_subquery(
                 Query::select()
                     .column(area_partner::Column::OrganisationId)

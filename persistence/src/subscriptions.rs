@@ -2,7 +2,7 @@
 //! stored with them, because every delivery is signed with it, and is read only by the delivery worker.
 
 use chrono::{DateTime, Utc};
-use domain::access::ReadScope;
+use domain::access::{PartnerScope, ReadScope};
 use domain::event::AuditOnlyAction;
 use domain::principal::Role;
 use domain::webhook::Interest;
@@ -47,11 +47,14 @@ pub struct Subscription {
 }
 
 impl Subscription {
-    /// The scope of events the subscription receives: its owner's.
+    /// The scope of events the subscription receives: its owner's. A partner's subscription made with a
+    /// token bound to one municipality names both, and stays a partner's.
     pub fn owner(&self) -> ReadScope {
         match (self.owner_municipality_id, self.owner_organisation_id) {
-            (Some(m), _) => ReadScope::Municipality(m),
-            (None, Some(o)) => ReadScope::PartnerOrganisation(o),
+            (municipality_id, Some(organisation_id)) => {
+                ReadScope::PartnerOrganisation(PartnerScope { organisation_id, municipality_id })
+            }
+            (Some(m), None) => ReadScope::Municipality(m),
             (None, None) => ReadScope::All,
         }
     }
@@ -116,14 +119,19 @@ fn path(id: Uuid) -> String {
     format!("/api/v1/subscriptions/{id}")
 }
 
-/// Administrators see every subscription, coordinators their municipality's, partners their organisation's.
-/// Viewers and area editors own none and see none.
+/// Administrators see every subscription, coordinators their municipality's, partners their organisation's
+/// (a partner token bound to a municipality those made with such a token). Viewers and area editors own none
+/// and see none.
 fn scope_condition(scope: ReadScope) -> Condition {
     use webhook_subscription::Column;
     match scope {
         ReadScope::All => Condition::all(),
-        ReadScope::Municipality(m) => Condition::all().add(Column::OwnerMunicipalityId.eq(m)),
-        ReadScope::PartnerOrganisation(o) => Condition::all().add(Column::OwnerOrganisationId.eq(o)),
+        ReadScope::Municipality(m) => {
+            Condition::all().add(Column::OwnerMunicipalityId.eq(m)).add(Column::OwnerOrganisationId.is_null())
+        }
+        ReadScope::PartnerOrganisation(p) => Condition::all()
+            .add(Column::OwnerOrganisationId.eq(p.organisation_id))
+            .add_option(p.municipality_id.map(|m| Column::OwnerMunicipalityId.eq(m))),
     }
 }
 
@@ -158,7 +166,7 @@ pub async fn create(tx: &Tx, new: NewSubscription) -> Result<Subscription, Store
     let (owner_municipality_id, owner_organisation_id) = match new.owner {
         ReadScope::All => (None, None),
         ReadScope::Municipality(m) => (Some(m), None),
-        ReadScope::PartnerOrganisation(o) => (None, Some(o)),
+        ReadScope::PartnerOrganisation(p) => (p.municipality_id, Some(p.organisation_id)),
     };
     let s = Subscription {
         id: Uuid::now_v7(),

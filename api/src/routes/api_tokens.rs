@@ -60,7 +60,9 @@ pub struct ApiTokenResponse {
     #[schema(example = "Dashboard gemeenteraad")]
     pub name: String,
     pub role: Role,
-    /// For coordinator, area_editor and viewer tokens.
+    /// For coordinator, area_editor and viewer tokens; for a partner token the one municipality it reaches,
+    /// that of the coordinator who issued it (null: issued by an administrator, it reaches every
+    /// municipality where its organisation is a partner).
     pub municipality_id: Option<Uuid>,
     /// For partner tokens.
     pub organisation_id: Option<Uuid>,
@@ -98,8 +100,12 @@ impl From<&ApiToken> for ApiTokenResponse {
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CreatedApiToken {
-    /// The bearer secret: send it as `Authorization: Bearer <token>`. It cannot be retrieved again.
-    pub token: String,
+    /// The bearer secret: send it as `Authorization: Bearer <token>`. It cannot be retrieved again: a retry
+    /// with the same `Idempotency-Key` (answered with `Idempotent-Replayed: true`) shows the token as it is
+    /// now, without it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub token: Option<String>,
     #[serde(flatten)]
     pub api_token: ApiTokenResponse,
 }
@@ -110,7 +116,8 @@ pub struct CreateApiToken {
     #[schema(example = "Dashboard gemeenteraad", max_length = 200, pattern = r"\S")]
     pub name: String,
     pub role: Role,
-    /// Required for coordinator, area_editor and viewer (a coordinator may leave it out for its own).
+    /// Required for coordinator, area_editor and viewer (a coordinator may leave it out for its own). Not for
+    /// partner: a coordinator's partner token is bound to its own municipality, an administrator's to none.
     pub municipality_id: Option<Uuid>,
     /// Required for partner.
     pub organisation_id: Option<Uuid>,
@@ -149,6 +156,8 @@ pub struct ApiTokenQuery {
 }
 
 /// List API tokens (administrators: all; coordinators: their municipality's).
+///
+/// A coordinator's list includes the partner tokens bound to its municipality.
 #[utoipa::path(operation_id = "listApiTokens", get, path = "/api/v1/api-tokens", tag = "api-tokens", params(ApiTokenQuery),
     responses((status = 200, description = "A page of tokens", body = ListResponse<ApiTokenResponse>)))]
 pub async fn list(
@@ -183,8 +192,11 @@ pub async fn get(
 }
 
 /// Issue an API token. The secret is in this response only.
+///
+/// A partner token issued by a coordinator reaches only the coordinator's municipality; one issued by an
+/// administrator every municipality where its organisation is a partner.
 #[utoipa::path(operation_id = "createApiToken", post, path = "/api/v1/api-tokens", tag = "api-tokens", request_body = CreateApiToken,
-    responses((status = 201, description = "Created; `token` holds the secret", body = CreatedApiToken)))]
+    responses((status = 201, description = "Created; `token` holds the secret (not in a replay)", body = CreatedApiToken)))]
 pub async fn create(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -200,16 +212,28 @@ pub async fn create(
         organisation_id: input.organisation_id,
         area_ids: input.area_ids.clone(),
     };
-    respond::create(&state, &req, &p, key, &body.raw, async |tx| {
-        let issued = api_tokens::issue(tx, &p, request, input.expires_at).await?;
-        let t = &issued.token;
-        let body = CreatedApiToken { token: issued.secret.clone(), api_token: ApiTokenResponse::from(t) };
+    let made = |t: &ApiToken, secret: Option<String>| {
+        let body = CreatedApiToken { token: secret, api_token: ApiTokenResponse::from(t) };
         Created::new(&body, format!("/api/v1/api-tokens/{}", t.id), t.revision)
-    })
+    };
+    respond::create_with_secret(
+        &state,
+        &req,
+        &p,
+        key,
+        &body.raw,
+        async |tx| {
+            let issued = api_tokens::issue(tx, &p, request, input.expires_at).await?;
+            made(&issued.token, Some(issued.secret))
+        },
+        async |id| made(&api_tokens::get(state.db.conn(), &p, id).await?, None),
+    )
     .await
 }
 
 /// Rename a token or change its expiry.
+///
+/// An expired token stays expired: changing or clearing its expiry is refused (409).
 #[utoipa::path(operation_id = "updateApiToken", patch, path = "/api/v1/api-tokens/{id}", tag = "api-tokens", params(("id" = Uuid, Path, description = "Token id")),
     request_body(content = UpdateApiToken, content_type = "application/merge-patch+json"),
     responses((status = 200, description = "Changed", body = ApiTokenResponse)))]

@@ -58,7 +58,8 @@ pub struct SubscriptionResponse {
     pub description: Option<String>,
     /// Whose events it receives: this municipality's (a coordinator's subscription) …
     pub owner_municipality_id: Option<Uuid>,
-    /// … or this organisation's (a partner's); both null: every event (an administrator's).
+    /// … or this organisation's (a partner's; with a municipality too, only those in that municipality, the
+    /// one the partner's token is bound to); both null: every event (an administrator's).
     pub owner_organisation_id: Option<Uuid>,
     /// Paused subscriptions get nothing; what happened meanwhile is sent when they are resumed.
     pub active: bool,
@@ -109,8 +110,11 @@ impl From<&Subscription> for SubscriptionResponse {
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CreatedSubscription {
-    /// The signing secret (`whsec_…`): verify each delivery's `webhook-signature` with it.
-    pub secret: String,
+    /// The signing secret (`whsec_…`): verify each delivery's `webhook-signature` with it. Not in a retry
+    /// with the same `Idempotency-Key` (`Idempotent-Replayed: true`): it is shown once.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub secret: Option<String>,
     #[serde(flatten)]
     pub subscription: SubscriptionResponse,
 }
@@ -276,12 +280,17 @@ pub async fn create(
         description: input.description.clone(),
         secret: input.secret.clone(),
     };
-    respond::create(&state, &req, &p, key, &body.raw, async |tx| {
+    // A replay answers the subscription as it is now, without the secret, which is shown once.
+    let current = async |id| {
+        let s = subscriptions::get(state.db.conn(), &p, id).await?;
+        Created::new(&SubscriptionResponse::from(&s), format!("/api/v1/subscriptions/{}", s.id), s.revision)
+    };
+    let work = async |tx: &persistence::Tx| {
         let (s, secret) = subscriptions::create(tx, &p, &state.outbound, new).await?;
-        let body = CreatedSubscription { secret, subscription: SubscriptionResponse::from(&s) };
+        let body = CreatedSubscription { secret: Some(secret), subscription: SubscriptionResponse::from(&s) };
         Created::new(&body, format!("/api/v1/subscriptions/{}", s.id), s.revision)
-    })
-    .await
+    };
+    respond::create_with_secret(&state, &req, &p, key, &body.raw, work, current).await
 }
 
 /// Change a subscription's callback URL, event types or description, or pause and resume it.

@@ -6,7 +6,9 @@ use domain::Principal;
 use domain::access::{self, ReadScope};
 use domain::field_errors::check_text;
 use domain::principal::Access;
-use domain::token::{self, IssueRefusal, TokenRequest, check_expiry, may_issue, requested_access};
+use domain::token::{
+    self, IssueRefusal, StaysExpired, TokenRequest, check_expiry, may_change_expiry, may_issue, requested_access,
+};
 use persistence::api_tokens::{self as store, ApiToken, TokenFilter};
 use persistence::{ConnectionTrait, Page, StoreError, Tx};
 use uuid::Uuid;
@@ -26,7 +28,8 @@ pub struct TokenChange {
     pub expires_at: Option<Option<DateTime<Utc>>>,
 }
 
-/// The tokens the principal manages (administrators: all; coordinators: their municipality's).
+/// The tokens the principal manages (administrators: all; coordinators: their municipality's, among them
+/// the partner tokens bound to it).
 pub async fn list<C: ConnectionTrait>(
     conn: &C,
     p: &Principal,
@@ -113,7 +116,8 @@ async fn check_scope_exists<C: ConnectionTrait>(conn: &C, issuer: &Principal, ac
     Ok(errors.into_result(())?)
 }
 
-/// Renames a token or changes its expiry; its role and scope never change.
+/// Renames a token or changes its expiry; its role and scope never change, and an expired token stays
+/// expired.
 pub async fn update(tx: &Tx, p: &Principal, id: Uuid, based_on: &BasedOn, change: TokenChange) -> Result<ApiToken> {
     access::may_manage_tokens(p)?;
     let current = store::get(tx.conn(), ReadScope::of(p), id).await?;
@@ -127,6 +131,9 @@ pub async fn update(tx: &Tx, p: &Principal, id: Uuid, based_on: &BasedOn, change
         check_expiry(&mut errors, expires_at, tx.now());
     }
     errors.into_result(())?;
+    may_change_expiry(current.expires_at, expires_at, tx.now()).map_err(|StaysExpired| {
+        Error::Conflict("The token has expired, and an expired token stays expired; issue a new one instead.".into())
+    })?;
     Ok(store::update(tx, &current, name.trim().to_owned(), expires_at, expected).await?)
 }
 

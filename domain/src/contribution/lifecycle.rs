@@ -189,12 +189,19 @@ pub struct Parties {
 
 /// The side the caller writes for, if any: the partner for its own organisation's contributions; the
 /// municipality for its coordinator, an administrator, and an area editor of the area. Viewers write nothing.
-/// A partner only ever sees contributions of its own organisation in its own areas (the read scope), so
-/// reaching here with another organisation's contribution is refused as well.
+/// A partner only ever sees contributions of its own organisation in its own areas, within the municipality
+/// its token is bound to (the read scope), so reaching here with any other contribution is refused as well.
 pub fn side_of(p: &Principal, parties: &Parties) -> Result<Side, Forbidden> {
     match &p.access {
-        Access::Partner { organisation_id } if *organisation_id == parties.organisation_id => Ok(Side::Partner),
-        Access::Partner { .. } => Err(Forbidden("a partner acts on its own organisation's contributions only")),
+        Access::Partner { organisation_id, municipality_id }
+            if *organisation_id == parties.organisation_id
+                && municipality_id.is_none_or(|m| m == parties.municipality_id) =>
+        {
+            Ok(Side::Partner)
+        }
+        Access::Partner { .. } => Err(Forbidden(
+            "a partner acts on its own organisation's contributions only, in the municipality its token was issued for",
+        )),
         Access::Admin => Ok(Side::Municipality),
         Access::Coordinator { municipality_id } if *municipality_id == parties.municipality_id => {
             Ok(Side::Municipality)
@@ -339,7 +346,11 @@ mod tests {
             (Access::Admin, Side::Municipality),
             (Access::Coordinator { municipality_id: c.municipality_id }, Side::Municipality),
             (Access::AreaEditor { municipality_id: c.municipality_id, area_ids: vec![c.area_id] }, Side::Municipality),
-            (Access::Partner { organisation_id: c.organisation_id }, Side::Partner),
+            (Access::Partner { organisation_id: c.organisation_id, municipality_id: None }, Side::Partner),
+            (
+                Access::Partner { organisation_id: c.organisation_id, municipality_id: Some(c.municipality_id) },
+                Side::Partner,
+            ),
         ];
         for (access, side) in cases {
             assert_eq!(side_of(&principal(access.clone()), &c), Ok(side), "{access:?}");
@@ -348,7 +359,8 @@ mod tests {
             Access::Viewer { municipality_id: c.municipality_id },
             Access::Coordinator { municipality_id: other },
             Access::AreaEditor { municipality_id: c.municipality_id, area_ids: vec![other] },
-            Access::Partner { organisation_id: other },
+            Access::Partner { organisation_id: other, municipality_id: None },
+            Access::Partner { organisation_id: c.organisation_id, municipality_id: Some(other) },
         ];
         for access in refused {
             assert!(side_of(&principal(access.clone()), &c).is_err(), "{access:?}");
@@ -367,7 +379,7 @@ mod tests {
         let coordinator = principal(Access::Coordinator { municipality_id: c.municipality_id });
         assert_eq!(may_act(&coordinator, &c, A::Agree), Ok(Side::Municipality));
         assert_eq!(may_check_in(&coordinator, &c), Ok(Side::Municipality));
-        let partner = principal(Access::Partner { organisation_id: c.organisation_id });
+        let partner = principal(Access::Partner { organisation_id: c.organisation_id, municipality_id: None });
         assert_eq!(may_act(&partner, &c, A::Agree), Ok(Side::Partner));
         assert_eq!(may_check_in(&partner, &c), Ok(Side::Partner));
     }

@@ -10,7 +10,8 @@ pub struct Model {
     /// SHA-256 of method, path and body: a replay must be the same request.
     pub request_hash: String,
     pub status: i32,
-    pub body: String,
+    /// Null for a create whose answer showed a secret, which is never kept.
+    pub body: Option<String>,
     pub location: Option<String>,
     pub etag: Option<String>,
     pub created_at: DateTimeUtc,

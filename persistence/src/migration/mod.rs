@@ -10,6 +10,8 @@ mod m20261123_000004_deadline_notices;
 mod m20261123_000005_municipality_stamps;
 mod m20261123_000006_webhooks;
 mod m20261123_000007_webhook_safety;
+mod m20261124_000007_partner_token_municipality;
+mod m20261124_000008_idempotency_without_secrets;
 
 pub struct Migrator;
 
@@ -24,6 +26,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000005_municipality_stamps::Migration),
             Box::new(m20261123_000006_webhooks::Migration),
             Box::new(m20261123_000007_webhook_safety::Migration),
+            Box::new(m20261124_000007_partner_token_municipality::Migration),
+            Box::new(m20261124_000008_idempotency_without_secrets::Migration),
         ]
     }
 }

@@ -16,6 +16,7 @@ mod partner_scope;
 mod partners;
 mod permissions;
 mod published_limits;
+mod token_scope;
 mod tokens;
 mod webhooks;
 mod whole_input;
