@@ -15,6 +15,7 @@ pub mod middleware;
 pub mod openapi;
 pub mod pagination;
 pub mod published_limits;
+pub mod published_text;
 pub mod query_params;
 pub mod respond;
 pub mod response_fields;

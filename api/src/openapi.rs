@@ -81,6 +81,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
     crate::published_limits::apply(&mut doc);
     crate::version_schema::apply(&mut doc);
     crate::response_fields::apply(&mut doc);
+    crate::published_text::apply(&mut doc);
     doc
 }
 
