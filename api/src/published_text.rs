@@ -5,7 +5,9 @@
 //! must not be blank (`\S`) keeps that rule in the same pattern. Texts with a pattern of their own (codes,
 //! keys, URLs) or a format (ids, dates) already admit no such character.
 
-use utoipa::openapi::path::Operation;
+use std::collections::{BTreeMap, BTreeSet};
+
+use utoipa::openapi::path::{Operation, ParameterIn};
 use utoipa::openapi::schema::{AdditionalProperties, ArrayItems, Schema, SchemaType, Type};
 use utoipa::openapi::{OpenApi, RefOr};
 
@@ -21,6 +23,10 @@ fn not_blank_text_pattern() -> String {
     format!(r"^[^{FORBIDDEN}]*[^\s{FORBIDDEN}][^{FORBIDDEN}]*$")
 }
 
+fn one_line_pattern() -> String {
+    format!(r"^[^\n\r{FORBIDDEN}]*$")
+}
+
 fn is_text(schema_type: &SchemaType) -> bool {
     match schema_type {
         SchemaType::Type(t) => *t == Type::String,
@@ -29,32 +35,65 @@ fn is_text(schema_type: &SchemaType) -> bool {
     }
 }
 
-fn walk(schema: &mut RefOr<Schema>) {
+/// The names of the component schemas `schema` refers to, directly or through others.
+fn referenced(schema: &RefOr<Schema>, components: &BTreeMap<String, RefOr<Schema>>, found: &mut BTreeSet<String>) {
+    let schema = match schema {
+        RefOr::Ref(r) => {
+            let name = r.ref_location.trim_start_matches("#/components/schemas/").to_owned();
+            if let Some(target) = components.get(&name)
+                && found.insert(name)
+            {
+                referenced(target, components, found);
+            }
+            return;
+        }
+        RefOr::T(schema) => schema,
+    };
+    let mut each = |s: &RefOr<Schema>| referenced(s, components, found);
+    match schema {
+        Schema::Object(o) => {
+            o.properties.values().for_each(&mut each);
+            if let Some(AdditionalProperties::RefOr(extra)) = o.additional_properties.as_deref() {
+                each(extra);
+            }
+        }
+        Schema::Array(a) => {
+            if let ArrayItems::RefOrSchema(items) = &a.items {
+                each(items);
+            }
+        }
+        Schema::OneOf(u) => u.items.iter().for_each(&mut each),
+        Schema::AllOf(u) => u.items.iter().for_each(&mut each),
+        Schema::AnyOf(u) => u.items.iter().for_each(&mut each),
+        _ => {}
+    }
+}
+
+/// Adds the text rule to every text of `schema` that is not a component of its own (those are done once).
+fn walk(schema: &mut RefOr<Schema>, pattern: &dyn Fn() -> String) {
     let RefOr::T(schema) = schema else { return };
     match schema {
         Schema::Object(o) => {
             if is_text(&o.schema_type) && o.format.is_none() && o.enum_values.is_none() {
                 match o.pattern.as_deref() {
-                    None => o.pattern = Some(text_pattern()),
+                    None => o.pattern = Some(pattern()),
                     Some(r"\S") => o.pattern = Some(not_blank_text_pattern()),
                     Some(_) => {}
                 }
             }
-            o.properties.values_mut().for_each(walk);
-            if let Some(extra) = o.additional_properties.as_deref_mut()
-                && let AdditionalProperties::RefOr(extra) = extra
-            {
-                walk(extra);
+            o.properties.values_mut().for_each(|p| walk(p, pattern));
+            if let Some(AdditionalProperties::RefOr(extra)) = o.additional_properties.as_deref_mut() {
+                walk(extra, pattern);
             }
         }
         Schema::Array(a) => {
             if let ArrayItems::RefOrSchema(items) = &mut a.items {
-                walk(items);
+                walk(items, pattern);
             }
         }
-        Schema::OneOf(u) => u.items.iter_mut().for_each(walk),
-        Schema::AllOf(u) => u.items.iter_mut().for_each(walk),
-        Schema::AnyOf(u) => u.items.iter_mut().for_each(walk),
+        Schema::OneOf(u) => u.items.iter_mut().for_each(|s| walk(s, pattern)),
+        Schema::AllOf(u) => u.items.iter_mut().for_each(|s| walk(s, pattern)),
+        Schema::AnyOf(u) => u.items.iter_mut().for_each(|s| walk(s, pattern)),
         _ => {}
     }
 }
@@ -65,26 +104,42 @@ fn operations(doc: &mut OpenApi) -> impl Iterator<Item = &mut Operation> {
     })
 }
 
+/// What JSON bodies carry: the texts of these are checked by the shape check.
+const JSON_BODIES: [&str; 2] = ["application/json", "application/merge-patch+json"];
+
 pub fn apply(doc: &mut OpenApi) {
-    if let Some(components) = doc.components.as_mut() {
-        components.schemas.values_mut().for_each(walk);
-    }
+    let mut bodies: Vec<RefOr<Schema>> = vec![];
     for operation in operations(doc) {
+        // Query parameters are one line; headers are the HTTP layer's.
         for parameter in operation.parameters.iter_mut().flatten() {
             if let RefOr::T(parameter) = parameter
+                && parameter.parameter_in == ParameterIn::Query
                 && let Some(schema) = parameter.schema.as_mut()
             {
-                walk(schema);
+                walk(schema, &one_line_pattern);
             }
         }
         if let Some(RefOr::T(body)) = operation.request_body.as_mut() {
-            for content in body.content.values_mut() {
-                if let RefOr::T(content) = content
+            for (media, content) in body.content.iter_mut() {
+                if JSON_BODIES.contains(&media.as_str())
+                    && let RefOr::T(content) = content
                     && let Some(schema) = content.schema.as_mut()
                 {
-                    walk(schema);
+                    walk(schema, &text_pattern);
+                    bodies.push(schema.clone());
                 }
             }
+        }
+    }
+    // The components bodies are made of; answers that only show them (a problem's reason) keep no pattern.
+    let Some(components) = doc.components.as_mut() else { return };
+    let mut names = BTreeSet::new();
+    for body in &bodies {
+        referenced(body, &components.schemas, &mut names);
+    }
+    for name in names {
+        if let Some(schema) = components.schemas.get_mut(&name) {
+            walk(schema, &text_pattern);
         }
     }
 }
