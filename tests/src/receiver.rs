@@ -89,6 +89,14 @@ impl Receiver {
         if let Some(h) = handle {
             h.stop(false).await;
         }
+        // Stopping returns before the listener is closed everywhere; a test that goes on at once under load
+        // could still be answered. Wait (briefly) until the port refuses connections.
+        for _ in 0..100 {
+            if tokio::net::TcpStream::connect(("127.0.0.1", self.port)).await.is_err() {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
     }
 
     /// Listens again on the same port.
