@@ -15,16 +15,31 @@ use utoipa::openapi::{OpenApi, RefOr};
 /// U+202A–U+202E, U+2066–U+2069.
 const FORBIDDEN: &str = r"\u0000-\u0009\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069";
 
-fn text_pattern() -> String {
-    format!("^[^{FORBIDDEN}]*$")
+/// Whether a text may hold line breaks: the fields the domain keeps to one line are names, titles, units and
+/// the short texts of an analysis and a result (`domain::field_errors::check_text`, `check::short`), by their
+/// names in the document; query parameters are one line too.
+#[derive(Clone, Copy)]
+enum Lines {
+    One,
+    Many,
 }
 
-fn not_blank_text_pattern() -> String {
-    format!(r"^[^{FORBIDDEN}]*[^\s{FORBIDDEN}][^{FORBIDDEN}]*$")
+const ONE_LINE_FIELDS: [&str; 8] = ["name", "title", "unit", "code", "indicator", "reference", "period", "source"];
+
+fn forbidden(lines: Lines) -> String {
+    match lines {
+        Lines::One => format!(r"\n\r{FORBIDDEN}"),
+        Lines::Many => FORBIDDEN.to_owned(),
+    }
 }
 
-fn one_line_pattern() -> String {
-    format!(r"^[^\n\r{FORBIDDEN}]*$")
+fn text_pattern(lines: Lines) -> String {
+    format!("^[^{}]*$", forbidden(lines))
+}
+
+fn not_blank_text_pattern(lines: Lines) -> String {
+    let f = forbidden(lines);
+    format!(r"^[^{f}]*[^\s{f}][^{f}]*$")
 }
 
 fn is_text(schema_type: &SchemaType) -> bool {
@@ -70,30 +85,32 @@ fn referenced(schema: &RefOr<Schema>, components: &BTreeMap<String, RefOr<Schema
 }
 
 /// Adds the text rule to every text of `schema` that is not a component of its own (those are done once).
-fn walk(schema: &mut RefOr<Schema>, pattern: &dyn Fn() -> String) {
+fn walk(schema: &mut RefOr<Schema>, lines: Lines) {
     let RefOr::T(schema) = schema else { return };
     match schema {
         Schema::Object(o) => {
             if is_text(&o.schema_type) && o.format.is_none() && o.enum_values.is_none() {
                 match o.pattern.as_deref() {
-                    None => o.pattern = Some(pattern()),
-                    Some(r"\S") => o.pattern = Some(not_blank_text_pattern()),
+                    None => o.pattern = Some(text_pattern(lines)),
+                    Some(r"\S") => o.pattern = Some(not_blank_text_pattern(lines)),
                     Some(_) => {}
                 }
             }
-            o.properties.values_mut().for_each(|p| walk(p, pattern));
+            for (name, property) in o.properties.iter_mut() {
+                walk(property, if ONE_LINE_FIELDS.contains(&name.as_str()) { Lines::One } else { lines });
+            }
             if let Some(AdditionalProperties::RefOr(extra)) = o.additional_properties.as_deref_mut() {
-                walk(extra, pattern);
+                walk(extra, lines);
             }
         }
         Schema::Array(a) => {
             if let ArrayItems::RefOrSchema(items) = &mut a.items {
-                walk(items, pattern);
+                walk(items, lines);
             }
         }
-        Schema::OneOf(u) => u.items.iter_mut().for_each(|s| walk(s, pattern)),
-        Schema::AllOf(u) => u.items.iter_mut().for_each(|s| walk(s, pattern)),
-        Schema::AnyOf(u) => u.items.iter_mut().for_each(|s| walk(s, pattern)),
+        Schema::OneOf(u) => u.items.iter_mut().for_each(|s| walk(s, lines)),
+        Schema::AllOf(u) => u.items.iter_mut().for_each(|s| walk(s, lines)),
+        Schema::AnyOf(u) => u.items.iter_mut().for_each(|s| walk(s, lines)),
         _ => {}
     }
 }
@@ -116,7 +133,7 @@ pub fn apply(doc: &mut OpenApi) {
                 && parameter.parameter_in == ParameterIn::Query
                 && let Some(schema) = parameter.schema.as_mut()
             {
-                walk(schema, &one_line_pattern);
+                walk(schema, Lines::One);
             }
         }
         if let Some(RefOr::T(body)) = operation.request_body.as_mut() {
@@ -125,7 +142,7 @@ pub fn apply(doc: &mut OpenApi) {
                     && let RefOr::T(content) = content
                     && let Some(schema) = content.schema.as_mut()
                 {
-                    walk(schema, &text_pattern);
+                    walk(schema, Lines::Many);
                     bodies.push(schema.clone());
                 }
             }
@@ -139,7 +156,7 @@ pub fn apply(doc: &mut OpenApi) {
     }
     for name in names {
         if let Some(schema) = components.schemas.get_mut(&name) {
-            walk(schema, &text_pattern);
+            walk(schema, Lines::Many);
         }
     }
 }

@@ -311,6 +311,13 @@ fn check_string(schema: &Value, text: &mut String, path: &str, out: &mut Checked
         *text = v.as_str().unwrap_or_default().to_owned();
         return;
     }
+    // A text the document keeps to one line (`crate::published_text`): say so in words, not as a pattern.
+    if schema.get("pattern").and_then(Value::as_str).is_some_and(|p| p.starts_with(r"^[^\n\r"))
+        && let Some(reason) = forbidden_chars(text, Lines::One)
+    {
+        out.problems.push(name_of(path), "invalid_text", reason);
+        return;
+    }
     if let Some(pattern) = schema.get("pattern").and_then(Value::as_str)
         && !pattern_matches(pattern, text)
     {
@@ -472,7 +479,9 @@ mod tests {
         let c = check("CreateMunicipality", json!({"name": "Omgekeerd \u{202E}fdp.exe"}));
         assert_eq!(names(&c), ["name:invalid_text"]);
         let c = check("CreateMunicipality", json!({"name": "Twee\r\nregels"}));
-        assert!(c.problems.is_empty(), "a name is one line by its own rule, not the shape's");
+        assert_eq!(names(&c), ["name:invalid_text"], "a name is one line, as the document says");
+        let c = check("CreateContribution", json!({"title": "Schouw", "description": "Twee\r\nregels"}));
+        assert!(!c.problems.iter().any(|e| e.name == "description"), "a description may have several lines");
     }
 
     #[test]
