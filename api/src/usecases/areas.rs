@@ -11,15 +11,8 @@ use uuid::Uuid;
 
 use super::{BasedOn, Result, reference, scope_at};
 
-/// A new area of a municipality, as typed.
-pub struct NewArea {
-    pub municipality_id: Uuid,
-    pub name: String,
-    pub code: String,
-    pub localities: Vec<Locality>,
-    pub valid_from: Option<NaiveDate>,
-    pub valid_until: Option<NaiveDate>,
-}
+/// A new area of a municipality, as typed; the command is the stored shape, checked and trimmed here.
+pub use persistence::areas::NewArea;
 
 /// A change: `None` keeps what is stored; for the validity, `Some(None)` makes it open-ended.
 pub struct AreaChange {
@@ -60,14 +53,7 @@ pub async fn create(tx: &Tx, p: &Principal, new: NewArea) -> Result<Area> {
     let municipality = reference(&mut errors, "municipalityId", "no such municipality", found)?;
     let Some(municipality) = municipality.filter(|_| errors.is_empty()) else { return Err(errors.into()) };
     access::may_manage_areas(p, municipality.id)?;
-    let new = store::NewArea {
-        municipality_id: municipality.id,
-        name: new.name.trim().to_owned(),
-        code: new.code,
-        localities,
-        valid_from: new.valid_from,
-        valid_until: new.valid_until,
-    };
+    let new = NewArea { name: new.name.trim().to_owned(), localities, ..new };
     Ok(store::create(tx, new).await?)
 }
 
