@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use crate::contributions;
 use crate::documents::kind_of;
-use crate::entity::{contribution, deadline_notice, document, version};
+use crate::entity::{contribution, document, version};
 use crate::error::StoreError;
 use crate::tx::{Change, Tx};
 
@@ -229,4 +229,30 @@ pub async fn announce(tx: &Tx, deadline: &Deadline) -> Result<bool, StoreError> 
     }
     tx.record(change).await?;
     Ok(true)
+}
+
+/// The table as sea-orm sees it. Only this repository reads and writes it, so the entity lives here.
+mod deadline_notice {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "deadline_notices")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub subject: String,
+        pub state: String,
+        pub municipality_id: Uuid,
+        pub area_id: Uuid,
+        pub stage: String,
+        pub year: i32,
+        pub due_date: Date,
+        pub contribution_id: Option<Uuid>,
+        pub raised_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
 }

@@ -1,5 +1,7 @@
 //! sea-orm entities: the tables as sea-orm sees them. Only this crate uses them; repositories turn rows
-//! into the records the rest of the service works with.
+//! into the records the rest of the service works with. The entities here are shared by several
+//! repositories; a table only one repository uses has its entity in that repository's file (`stamps.rs`,
+//! `idempotency.rs`, `deadlines.rs`).
 
 pub mod api_token;
 pub mod area;
@@ -8,13 +10,10 @@ pub mod audit_event;
 pub mod check_in;
 pub mod contribution;
 pub mod contribution_transition;
-pub mod deadline_notice;
 pub mod document;
 pub mod document_year;
 pub mod domain_event;
-pub mod idempotency_key;
 pub mod municipality;
-pub mod municipality_stamp;
 pub mod organisation;
 pub mod version;
 pub mod version_transition;
