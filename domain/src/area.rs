@@ -4,6 +4,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::field_errors::{FieldErrors, check_text};
+use crate::parsed::Rules;
 
 pub const NAME_MAX: usize = 200;
 pub const CODE_MAX: usize = 32;
@@ -72,39 +73,99 @@ pub fn check_validity(errors: &mut FieldErrors, valid_from: Option<NaiveDate>, v
     }
 }
 
-/// A partnership (gebiedspartnerschap) ends no earlier than it starts.
-pub fn check_partnership(since: Option<NaiveDate>, until: Option<NaiveDate>) -> FieldErrors {
-    let mut errors = FieldErrors::new();
-    if let (Some(s), Some(u)) = (since, until)
-        && u < s
-    {
-        errors.push("until", "before_since", format!("{u} lies before since {s}"));
-    }
-    errors
+/// What an organisation's partnership in an area (gebiedspartnerschap) says of time: when it starts and ends,
+/// each open when absent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Partnership {
+    pub since: Option<NaiveDate>,
+    pub until: Option<NaiveDate>,
 }
 
-/// Checks a whole area as it will be stored.
-pub fn check_area(
-    name: &str,
-    code: &str,
-    localities: &[Locality],
-    valid_from: Option<NaiveDate>,
-    valid_until: Option<NaiveDate>,
-) -> FieldErrors {
-    let mut errors = FieldErrors::new();
-    check_text(&mut errors, "name", name, NAME_MAX);
-    check_code(&mut errors, "code", code);
-    check_localities(&mut errors, "localities", localities);
-    check_validity(&mut errors, valid_from, valid_until);
-    errors
+impl Rules for Partnership {
+    type Context = ();
+
+    /// A partnership ends no earlier than it starts.
+    fn check(self, _: &()) -> Result<Partnership, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        if let (Some(s), Some(u)) = (self.since, self.until)
+            && u < s
+        {
+            errors.push("until", "before_since", format!("{u} lies before since {s}"));
+        }
+        errors.into_result(self)
+    }
+}
+
+/// An area as it is stored: its name, code, localities and validity.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AreaDefinition {
+    pub name: String,
+    pub code: String,
+    pub localities: Vec<Locality>,
+    pub valid_from: Option<NaiveDate>,
+    pub valid_until: Option<NaiveDate>,
+}
+
+impl Rules for AreaDefinition {
+    type Context = ();
+
+    /// Names as people type them: the surrounding white space is not part of a name. Then the area is checked
+    /// whole.
+    fn check(self, _: &()) -> Result<AreaDefinition, FieldErrors> {
+        let name = self.name.trim().to_owned();
+        let localities: Vec<_> =
+            self.localities.into_iter().map(|l| Locality { name: l.name.trim().to_owned(), ..l }).collect();
+        let mut errors = FieldErrors::new();
+        check_text(&mut errors, "name", &name, NAME_MAX);
+        check_code(&mut errors, "code", &self.code);
+        check_localities(&mut errors, "localities", &localities);
+        check_validity(&mut errors, self.valid_from, self.valid_until);
+        errors.into_result(AreaDefinition { name, localities, ..self })
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    use crate::Parsed;
+
     fn locality(name: &str, code: Option<&str>) -> Locality {
         Locality { name: name.into(), cbs_code: code.map(Into::into) }
+    }
+
+    fn check_area(
+        name: &str,
+        code: &str,
+        localities: &[Locality],
+        valid_from: Option<NaiveDate>,
+        valid_until: Option<NaiveDate>,
+    ) -> FieldErrors {
+        let area = AreaDefinition {
+            name: name.into(),
+            code: code.into(),
+            localities: localities.to_vec(),
+            valid_from,
+            valid_until,
+        };
+        Parsed::parse(area).err().unwrap_or_default()
+    }
+
+    fn check_partnership(since: Option<NaiveDate>, until: Option<NaiveDate>) -> FieldErrors {
+        Parsed::parse(Partnership { since, until }).err().unwrap_or_default()
+    }
+
+    #[test]
+    fn names_are_trimmed() {
+        let area = AreaDefinition {
+            name: " Oost ".into(),
+            code: "OOST".into(),
+            localities: vec![locality(" Meteren ", None)],
+            valid_from: None,
+            valid_until: None,
+        };
+        let area = Parsed::parse(area).unwrap();
+        assert_eq!((area.name.as_str(), area.localities[0].name.as_str()), ("Oost", "Meteren"));
     }
 
     #[test]

@@ -20,10 +20,12 @@ pub mod municipality;
 pub mod names;
 pub mod organisation;
 pub mod outbound;
+pub mod parsed;
 pub mod principal;
 pub mod rules;
 pub mod token;
 pub mod webhook;
 
 pub use field_errors::{FieldError, FieldErrors};
+pub use parsed::{Parsed, Rules};
 pub use principal::{Principal, Role};

@@ -1,6 +1,8 @@
 //! Municipalities (SPEC §2).
 
+use crate::calendar::Calendar;
 use crate::field_errors::{FieldErrors, check_text};
+use crate::parsed::Rules;
 
 pub const NAME_MAX: usize = 200;
 
@@ -12,21 +14,42 @@ pub fn check_cbs_code(errors: &mut FieldErrors, name: &str, value: &str) {
     }
 }
 
-/// Checks a municipality's name and optional CBS code.
-pub fn check_municipality(name: Option<&str>, cbs_code: Option<&str>) -> FieldErrors {
-    let mut errors = FieldErrors::new();
-    if let Some(name) = name {
-        check_text(&mut errors, "name", name, NAME_MAX);
+/// A municipality as it is stored: its name, CBS code and cycle calendar (the calendar is parsed on its own,
+/// field by field, by [`Calendar::apply`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct MunicipalityDefinition {
+    pub name: String,
+    pub cbs_code: Option<String>,
+    pub calendar: Calendar,
+}
+
+impl Rules for MunicipalityDefinition {
+    type Context = ();
+
+    fn check(self, _: &()) -> Result<MunicipalityDefinition, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let name = self.name.trim().to_owned();
+        check_text(&mut errors, "name", &name, NAME_MAX);
+        if let Some(code) = &self.cbs_code {
+            check_cbs_code(&mut errors, "cbsCode", code);
+        }
+        errors.into_result(MunicipalityDefinition { name, ..self })
     }
-    if let Some(code) = cbs_code {
-        check_cbs_code(&mut errors, "cbsCode", code);
-    }
-    errors
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Parsed;
+
+    fn check_municipality(name: Option<&str>, cbs_code: Option<&str>) -> FieldErrors {
+        let municipality = MunicipalityDefinition {
+            name: name.unwrap_or("Naam").into(),
+            cbs_code: cbs_code.map(Into::into),
+            calendar: Calendar::default(),
+        };
+        Parsed::parse(municipality).err().unwrap_or_default()
+    }
 
     #[test]
     fn a_cbs_code_is_gm_and_four_digits() {

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::field_errors::{FieldErrors, check_text};
+use crate::parsed::{Parsed, Rules};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -19,6 +20,22 @@ pub enum OrganisationKind {
     Other,
 }
 
+crate::names::named!(
+    "organisation kind",
+    OrganisationKind {
+        Police => "police",
+        HousingCorporation => "housing_corporation",
+        Welfare => "welfare",
+        Care => "care",
+        Youth => "youth",
+        Education => "education",
+        ResidentsGroup => "residents_group",
+        Business => "business",
+        MunicipalityDepartment => "municipality_department",
+        Other => "other",
+    }
+);
+
 /// The four kinds of residents' initiative Stichtse Vecht distinguishes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -28,6 +45,16 @@ pub enum GroupType {
     ActivityCommittee,
     ThemeCommittee,
 }
+
+crate::names::named!(
+    "group type",
+    GroupType {
+        ResidentsGroup => "residents_group",
+        ProjectCommittee => "project_committee",
+        ActivityCommittee => "activity_committee",
+        ThemeCommittee => "theme_committee",
+    }
+);
 
 pub const NAME_MAX: usize = 200;
 
@@ -42,14 +69,25 @@ pub struct OrganisationProfile {
 }
 
 impl OrganisationProfile {
+    /// Parses a profile from its parts, as a request gives them.
     pub fn parse(
         name: &str,
         kind: OrganisationKind,
         group_type: Option<GroupType>,
         has_cooperation_agreement: Option<bool>,
-    ) -> Result<OrganisationProfile, FieldErrors> {
+    ) -> Result<Parsed<OrganisationProfile>, FieldErrors> {
+        Parsed::parse(OrganisationProfile { name: name.to_owned(), kind, group_type, has_cooperation_agreement })
+    }
+}
+
+impl Rules for OrganisationProfile {
+    type Context = ();
+
+    fn check(self, _: &()) -> Result<OrganisationProfile, FieldErrors> {
+        let OrganisationProfile { name, kind, group_type, has_cooperation_agreement } = self;
         let mut errors = FieldErrors::new();
-        check_text(&mut errors, "name", name, NAME_MAX);
+        let name = name.trim().to_owned();
+        check_text(&mut errors, "name", &name, NAME_MAX);
         let residents = kind == OrganisationKind::ResidentsGroup;
         if residents && group_type.is_none() {
             errors.push("groupType", "required", "a residents' group says which kind of group it is");
@@ -61,18 +99,23 @@ impl OrganisationProfile {
             errors.push("hasCooperationAgreement", "not_allowed", "only a residents_group has a cooperation agreement");
         }
         let has_cooperation_agreement = if residents { Some(has_cooperation_agreement.unwrap_or(false)) } else { None };
-        errors.into_result(OrganisationProfile {
-            name: name.trim().to_owned(),
-            kind,
-            group_type,
-            has_cooperation_agreement,
-        })
+        errors.into_result(OrganisationProfile { name, kind, group_type, has_cooperation_agreement })
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_stored_names_are_the_published_ones() {
+        for kind in OrganisationKind::ALL {
+            assert_eq!(serde_json::to_value(kind).unwrap(), kind.as_str());
+        }
+        for group in GroupType::ALL {
+            assert_eq!(serde_json::to_value(group).unwrap(), group.as_str());
+        }
+    }
 
     #[test]
     fn a_residents_group_without_a_group_type_is_refused() {

@@ -33,6 +33,31 @@ const SECRET_PREFIX: &str = "whsec_";
 /// Consecutive failed attempts after which a subscription shows as failing (storing).
 pub const FAILING_AFTER: i32 = 5;
 
+/// Where and what a subscription delivers: its callback URL, the event types it wants, and what it is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoint {
+    pub callback_url: String,
+    pub event_types: Vec<String>,
+    /// Trimmed; an empty description is none.
+    pub description: Option<String>,
+}
+
+impl crate::Rules for Endpoint {
+    /// The addresses the service may send to.
+    type Context = OutboundPolicy;
+
+    fn check(self, outbound: &OutboundPolicy) -> Result<Endpoint, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        check_callback_url(&mut errors, "callbackUrl", &self.callback_url, outbound);
+        check_event_types(&mut errors, "eventTypes", &self.event_types);
+        let description = self.description.as_deref().map(str::trim).filter(|d| !d.is_empty()).map(str::to_owned);
+        if description.as_ref().is_some_and(|d| d.chars().count() > DESCRIPTION_MAX) {
+            errors.push("description", "too_long", format!("must be at most {DESCRIPTION_MAX} characters"));
+        }
+        errors.into_result(Endpoint { description, ..self })
+    }
+}
+
 /// Checks a callback URL: absolute http or https with a host, no user name or password in it (they would be
 /// stored and shown), no fragment (it is never sent), and not an address the service may not send to (SPEC
 /// §15; a host name is checked when connecting, because what it resolves to can change).

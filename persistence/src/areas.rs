@@ -1,8 +1,9 @@
 //! Areas (gebieden) with their localities.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use domain::Parsed;
 use domain::access::ScopeOn;
-use domain::area::Locality;
+use domain::area::{AreaDefinition, Locality};
 use domain::event::EventType;
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::{Expr, ExprTrait, Func};
@@ -31,16 +32,6 @@ pub struct Area {
     pub revision: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
-}
-
-#[derive(Debug, Clone)]
-pub struct NewArea {
-    pub municipality_id: Uuid,
-    pub name: String,
-    pub code: String,
-    pub localities: Vec<Locality>,
-    pub valid_from: Option<NaiveDate>,
-    pub valid_until: Option<NaiveDate>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -157,11 +148,25 @@ async fn check_code_free<C: ConnectionTrait>(
     Ok(())
 }
 
-pub async fn create(tx: &Tx, new: NewArea) -> Result<Area, StoreError> {
-    check_code_free(tx.conn(), new.municipality_id, &new.code, None).await?;
+impl Area {
+    /// What the area is, apart from its identity and bookkeeping.
+    pub fn definition(&self) -> AreaDefinition {
+        AreaDefinition {
+            name: self.name.clone(),
+            code: self.code.clone(),
+            localities: self.localities.clone(),
+            valid_from: self.valid_from,
+            valid_until: self.valid_until,
+        }
+    }
+}
+
+pub async fn create(tx: &Tx, municipality_id: Uuid, new: Parsed<AreaDefinition>) -> Result<Area, StoreError> {
+    check_code_free(tx.conn(), municipality_id, &new.code, None).await?;
+    let new = new.into_inner();
     let a = Area {
         id: Uuid::now_v7(),
-        municipality_id: new.municipality_id,
+        municipality_id,
         name: new.name,
         code: new.code,
         localities: new.localities,
@@ -189,10 +194,24 @@ pub async fn create(tx: &Tx, new: NewArea) -> Result<Area, StoreError> {
     Ok(a)
 }
 
-pub async fn update(tx: &Tx, current: &Area, mut changed: Area, expected_revision: i64) -> Result<Area, StoreError> {
-    check_code_free(tx.conn(), current.municipality_id, &changed.code, Some(current.id)).await?;
-    changed.revision = current.revision + 1;
-    changed.updated_at = tx.now();
+pub async fn update(
+    tx: &Tx,
+    current: &Area,
+    definition: Parsed<AreaDefinition>,
+    expected_revision: i64,
+) -> Result<Area, StoreError> {
+    check_code_free(tx.conn(), current.municipality_id, &definition.code, Some(current.id)).await?;
+    let AreaDefinition { name, code, localities, valid_from, valid_until } = definition.into_inner();
+    let changed = Area {
+        name,
+        code,
+        localities,
+        valid_from,
+        valid_until,
+        revision: current.revision + 1,
+        updated_at: tx.now(),
+        ..current.clone()
+    };
     let result = area::Entity::update_many()
         .set(area::ActiveModel {
             name: Set(changed.name.clone()),

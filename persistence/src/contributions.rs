@@ -4,6 +4,7 @@
 //! wins and the other is told the resource changed (412 for an edit with If-Match, 409 for a transition).
 
 use chrono::{DateTime, NaiveDate, Utc};
+use domain::Parsed;
 use domain::access::{ReadScope, ScopeOn};
 use domain::contribution::check_in::{CheckIn, Confidence};
 use domain::contribution::lifecycle::Parties;
@@ -271,9 +272,10 @@ pub async fn create(
     tx: &Tx,
     agenda: &Document,
     organisation_id: Uuid,
-    terms: Terms,
+    terms: Parsed<Terms>,
     side: Side,
 ) -> Result<Contribution, StoreError> {
+    let terms = terms.into_inner();
     let now = tx.now();
     let c = Contribution {
         id: Uuid::now_v7(),
@@ -326,11 +328,12 @@ async fn save(
 pub async fn update(
     tx: &Tx,
     current: &Contribution,
-    terms: Terms,
+    terms: Parsed<Terms>,
     status: ContributionStatus,
     proposed_by: Side,
     expected_revision: i64,
 ) -> Result<Contribution, StoreError> {
+    let terms = terms.into_inner();
     let changed = Contribution {
         goal_key: terms.goal_key,
         title: terms.title,
@@ -451,7 +454,8 @@ pub async fn get_check_in<C: ConnectionTrait>(
 }
 
 /// Appends a check-in. Reports are never changed or removed, so they need no revision.
-pub async fn add_check_in(tx: &Tx, c: &Contribution, report: CheckIn) -> Result<CheckInRecord, StoreError> {
+pub async fn add_check_in(tx: &Tx, c: &Contribution, report: Parsed<CheckIn>) -> Result<CheckInRecord, StoreError> {
+    let report = report.into_inner();
     let record = CheckInRecord {
         id: Uuid::now_v7(),
         contribution_id: c.id,

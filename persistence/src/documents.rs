@@ -6,8 +6,9 @@
 //! concurrent changes one wins and the other is told to retry.
 
 use chrono::{DateTime, Utc};
+use domain::Parsed;
 use domain::access::{ReadScope, ScopeOn};
-use domain::content::DocumentKind;
+use domain::content::{Content, DocumentKind};
 use domain::event::EventType;
 use domain::lifecycle::{VersionAction, VersionStatus};
 use sea_orm::ActiveValue::Set;
@@ -509,15 +510,16 @@ pub async fn transitions<C: ConnectionTrait>(
         .collect()
 }
 
-/// Creates a document with its first version, a draft with `empty_content`.
+/// Creates a document with its first version, a draft with `content`.
 pub async fn create(
     tx: &Tx,
     area: &Area,
     kind: DocumentKind,
     period_start: i32,
     period_end: i32,
-    empty_content: Value,
+    content: &Parsed<Content>,
 ) -> Result<(Document, Version), StoreError> {
+    let content = serde_json::to_value(&**content)?;
     let taken = document_year::Entity::find()
         .filter(document_year::Column::AreaId.eq(area.id))
         .filter(document_year::Column::Kind.eq(kind.as_str()))
@@ -571,7 +573,7 @@ pub async fn create(
         .await?;
     }
     tx.record(change(EventType::DocumentCreated, &doc, doc.id, path(doc.id), None, Some(&doc))?).await?;
-    let version = insert_version(tx, &doc, 1, empty_content, None, None).await?;
+    let version = insert_version(tx, &doc, 1, content, None, None).await?;
     Ok((doc, version))
 }
 
@@ -694,7 +696,7 @@ pub async fn update_draft(
     tx: &Tx,
     doc: &Document,
     current: &Version,
-    content: Value,
+    content: &Parsed<Content>,
     change_note: Option<String>,
     expected_revision: i64,
 ) -> Result<Version, StoreError> {
@@ -706,7 +708,7 @@ pub async fn update_draft(
         )));
     }
     let mut changed = current.clone();
-    changed.content = content;
+    changed.content = serde_json::to_value(&**content)?;
     changed.summary.change_note = change_note;
     changed.summary.revision = current.summary.revision + 1;
     changed.summary.updated_at = tx.now();

@@ -1,9 +1,11 @@
 //! Municipalities and their cycle calendars.
 
 use chrono::{DateTime, Utc};
+use domain::Parsed;
 use domain::access::ScopeOn;
 use domain::calendar::Calendar;
 use domain::event::EventType;
+use domain::municipality::MunicipalityDefinition;
 use sea_orm::ActiveValue::Set;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect};
 use serde::Serialize;
@@ -25,13 +27,6 @@ pub struct Municipality {
     pub revision: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
-}
-
-#[derive(Debug, Clone)]
-pub struct NewMunicipality {
-    pub name: String,
-    pub cbs_code: Option<String>,
-    pub calendar: Calendar,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -124,8 +119,9 @@ async fn check_cbs_code_free<C: ConnectionTrait>(
     Ok(())
 }
 
-pub async fn create(tx: &Tx, new: NewMunicipality) -> Result<Municipality, StoreError> {
+pub async fn create(tx: &Tx, new: Parsed<MunicipalityDefinition>) -> Result<Municipality, StoreError> {
     check_cbs_code_free(tx.conn(), &new.cbs_code, None).await?;
+    let new = new.into_inner();
     let m = Municipality {
         id: Uuid::now_v7(),
         name: new.name,
@@ -155,12 +151,19 @@ pub async fn create(tx: &Tx, new: NewMunicipality) -> Result<Municipality, Store
 pub async fn update(
     tx: &Tx,
     current: &Municipality,
-    mut changed: Municipality,
+    definition: Parsed<MunicipalityDefinition>,
     expected_revision: i64,
 ) -> Result<Municipality, StoreError> {
-    check_cbs_code_free(tx.conn(), &changed.cbs_code, Some(current.id)).await?;
-    changed.revision = current.revision + 1;
-    changed.updated_at = tx.now();
+    check_cbs_code_free(tx.conn(), &definition.cbs_code, Some(current.id)).await?;
+    let MunicipalityDefinition { name, cbs_code, calendar } = definition.into_inner();
+    let changed = Municipality {
+        name,
+        cbs_code,
+        calendar,
+        revision: current.revision + 1,
+        updated_at: tx.now(),
+        ..current.clone()
+    };
     let result = municipality::Entity::update_many()
         .set(municipality::ActiveModel {
             name: Set(changed.name.clone()),

@@ -1,8 +1,10 @@
 //! Partner organisations: a registry shared by the municipalities they work for.
 
 use chrono::{DateTime, Utc};
+use domain::Parsed;
 use domain::access::ScopeOn;
 use domain::event::EventType;
+
 use domain::organisation::{GroupType, OrganisationKind, OrganisationProfile};
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::{Expr, ExprTrait, IntoCondition, Query, SelectStatement};
@@ -11,7 +13,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use crate::entity::{api_token, area_partner, organisation};
-use crate::error::StoreError;
+use crate::error::{StoreError, stored};
 use crate::page::{Page, finish, keyset};
 use crate::scope;
 use crate::tx::{Change, InsertInto, Tx};
@@ -49,23 +51,12 @@ pub struct OrganisationFilter {
 }
 
 /// Enum values are stored as their API spelling, so the database reads the same as the API.
-fn enum_text<T: Serialize>(value: &T) -> Result<String, StoreError> {
-    match serde_json::to_value(value)? {
-        serde_json::Value::String(s) => Ok(s),
-        other => Err(StoreError::Db(sea_orm::DbErr::Type(format!("not a text enum: {other}")))),
-    }
-}
-
-fn enum_from<T: serde::de::DeserializeOwned>(text: String) -> Result<T, StoreError> {
-    Ok(serde_json::from_value(serde_json::Value::String(text))?)
-}
-
 fn from_row(row: organisation::Model) -> Result<Organisation, StoreError> {
     Ok(Organisation {
         id: row.id,
         name: row.name,
-        kind: enum_from(row.kind)?,
-        group_type: row.group_type.map(enum_from).transpose()?,
+        kind: stored(&row.kind)?,
+        group_type: row.group_type.as_deref().map(stored).transpose()?,
         has_cooperation_agreement: row.has_cooperation_agreement,
         revision: row.revision,
         created_at: row.created_at,
@@ -87,7 +78,7 @@ pub async fn list<C: ConnectionTrait>(
     let scope = scope.into();
     let mut select = organisation::Entity::find().filter(scope::organisations(scope));
     if let Some(kind) = &filter.kind {
-        select = select.filter(organisation::Column::Kind.eq(enum_text(kind)?));
+        select = select.filter(organisation::Column::Kind.eq(kind.as_str()));
     }
     // The filters ask who takes part where, which is the caller's to know only for the partnerships it may
     // read: a filter naming another municipality's area answers as if that area did not exist.
@@ -127,7 +118,8 @@ pub async fn get<C: ConnectionTrait>(
     from_row(row)
 }
 
-pub async fn create(tx: &Tx, profile: OrganisationProfile) -> Result<Organisation, StoreError> {
+pub async fn create(tx: &Tx, profile: Parsed<OrganisationProfile>) -> Result<Organisation, StoreError> {
+    let profile = profile.into_inner();
     let o = Organisation {
         id: Uuid::now_v7(),
         name: profile.name,
@@ -141,8 +133,8 @@ pub async fn create(tx: &Tx, profile: OrganisationProfile) -> Result<Organisatio
     organisation::ActiveModel {
         id: Set(o.id),
         name: Set(o.name.clone()),
-        kind: Set(enum_text(&o.kind)?),
-        group_type: Set(o.group_type.as_ref().map(enum_text).transpose()?),
+        kind: Set(o.kind.as_str().to_owned()),
+        group_type: Set(o.group_type.map(|g| g.as_str().to_owned())),
         has_cooperation_agreement: Set(o.has_cooperation_agreement),
         revision: Set(o.revision),
         created_at: Set(o.created_at),
@@ -157,9 +149,10 @@ pub async fn create(tx: &Tx, profile: OrganisationProfile) -> Result<Organisatio
 pub async fn update(
     tx: &Tx,
     current: &Organisation,
-    profile: OrganisationProfile,
+    profile: Parsed<OrganisationProfile>,
     expected_revision: i64,
 ) -> Result<Organisation, StoreError> {
+    let profile = profile.into_inner();
     let changed = Organisation {
         name: profile.name,
         kind: profile.kind,
@@ -172,8 +165,8 @@ pub async fn update(
     let result = organisation::Entity::update_many()
         .set(organisation::ActiveModel {
             name: Set(changed.name.clone()),
-            kind: Set(enum_text(&changed.kind)?),
-            group_type: Set(changed.group_type.as_ref().map(enum_text).transpose()?),
+            kind: Set(changed.kind.as_str().to_owned()),
+            group_type: Set(changed.group_type.map(|g| g.as_str().to_owned())),
             has_cooperation_agreement: Set(changed.has_cooperation_agreement),
             revision: Set(changed.revision),
             updated_at: Set(changed.updated_at),

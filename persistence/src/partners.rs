@@ -1,7 +1,9 @@
 //! Area partners: which organisations take part in which areas, and since when.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use domain::Parsed;
 use domain::access::ScopeOn;
+use domain::area::Partnership;
 use domain::event::EventType;
 use sea_orm::ActiveValue::Set;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
@@ -109,9 +111,9 @@ pub async fn add(
     tx: &Tx,
     area: &Area,
     organisation_id: Uuid,
-    since: Option<NaiveDate>,
-    until: Option<NaiveDate>,
+    partnership: Parsed<Partnership>,
 ) -> Result<AreaPartner, StoreError> {
+    let Partnership { since, until } = *partnership;
     let exists = area_partner::Entity::find()
         .filter(area_partner::Column::AreaId.eq(area.id))
         .filter(area_partner::Column::OrganisationId.eq(organisation_id))
@@ -150,10 +152,10 @@ pub async fn update(
     tx: &Tx,
     area: &Area,
     current: &AreaPartner,
-    since: Option<NaiveDate>,
-    until: Option<NaiveDate>,
+    partnership: Parsed<Partnership>,
     expected_revision: i64,
 ) -> Result<AreaPartner, StoreError> {
+    let Partnership { since, until } = *partnership;
     let changed = AreaPartner { since, until, revision: current.revision + 1, updated_at: tx.now(), ..current.clone() };
     let result = area_partner::Entity::update_many()
         .set(area_partner::ActiveModel {

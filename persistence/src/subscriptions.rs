@@ -2,9 +2,11 @@
 //! stored with them, because every delivery is signed with it, and is read only by the delivery worker.
 
 use chrono::{DateTime, Utc};
+use domain::Parsed;
 use domain::access::{PartnerScope, ReadScope};
 use domain::event::AuditOnlyAction;
 use domain::principal::Role;
+use domain::webhook::Endpoint;
 use domain::webhook::Interest;
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::{Expr, ExprTrait, Query, SimpleExpr};
@@ -72,11 +74,9 @@ impl Subscription {
 
 #[derive(Debug, Clone)]
 pub struct NewSubscription {
-    pub callback_url: String,
-    pub event_types: Vec<String>,
+    pub endpoint: Parsed<Endpoint>,
     pub municipality_id: Option<Uuid>,
     pub area_id: Option<Uuid>,
-    pub description: Option<String>,
     pub owner: ReadScope,
     pub secret: String,
 }
@@ -84,9 +84,7 @@ pub struct NewSubscription {
 /// What a merge patch may change. Owner and filters stay: a different audience is a different subscription.
 #[derive(Debug, Clone)]
 pub struct SubscriptionChanges {
-    pub callback_url: String,
-    pub event_types: Vec<String>,
-    pub description: Option<String>,
+    pub endpoint: Parsed<Endpoint>,
     pub active: bool,
 }
 
@@ -163,6 +161,7 @@ pub async fn secret<C: ConnectionTrait>(conn: &C, id: Uuid) -> Result<String, St
 }
 
 pub async fn create(tx: &Tx, new: NewSubscription) -> Result<Subscription, StoreError> {
+    let endpoint = new.endpoint.into_inner();
     let (owner_municipality_id, owner_organisation_id) = match new.owner {
         ReadScope::All => (None, None),
         ReadScope::Municipality(m) => (Some(m), None),
@@ -170,11 +169,11 @@ pub async fn create(tx: &Tx, new: NewSubscription) -> Result<Subscription, Store
     };
     let s = Subscription {
         id: Uuid::now_v7(),
-        callback_url: new.callback_url,
-        event_types: new.event_types,
+        callback_url: endpoint.callback_url,
+        event_types: endpoint.event_types,
         municipality_id: new.municipality_id,
         area_id: new.area_id,
-        description: new.description,
+        description: endpoint.description,
         owner_municipality_id,
         owner_organisation_id,
         active: true,
@@ -225,11 +224,12 @@ pub async fn update(
     changes: SubscriptionChanges,
     expected_revision: i64,
 ) -> Result<Subscription, StoreError> {
+    let endpoint = changes.endpoint.into_inner();
     use webhook_subscription::Column;
     let changed = Subscription {
-        callback_url: changes.callback_url,
-        event_types: changes.event_types,
-        description: changes.description,
+        callback_url: endpoint.callback_url,
+        event_types: endpoint.event_types,
+        description: endpoint.description,
         active: changes.active,
         revision: current.revision + 1,
         updated_at: tx.now(),

@@ -3,6 +3,7 @@
 //! dates are relative to the day of loading, so that every deadline state shows on that day.
 
 use chrono::NaiveDate;
+use domain::Parsed;
 use domain::clock::dutch_date;
 use domain::contribution::check_in::{CheckIn, Confidence};
 use domain::contribution::lifecycle::transition;
@@ -53,9 +54,8 @@ async fn keep(db: &Db, agenda: &Document, p: &Promise<'_>) -> anyhow::Result<()>
         amount: p.amount.map(|a| a.0),
         unit: p.amount.map(|a| a.1.to_owned()),
         due_date: Some(due(p.due, dutch_date(db.clock().now()))?),
-    }
-    .parse()
-    .map_err(|e| anyhow::anyhow!("demo contribution {}: {e}", p.title))?;
+    };
+    let terms = Parsed::parse(terms).map_err(|e| anyhow::anyhow!("demo contribution {}: {e}", p.title))?;
     let tx = db.begin(actor(p.proposed_by)).await?;
     let mut c: Contribution = store::create(&tx, agenda, organisation, terms, p.proposed_by).await?;
     tx.commit().await?;
@@ -73,9 +73,9 @@ async fn keep(db: &Db, agenda: &Document, p: &Promise<'_>) -> anyhow::Result<()>
                     current_value: None,
                     confidence: *confidence,
                     note: (*note).into(),
-                }
-                .parse(dutch_date(tx.now()))
-                .map_err(|e| anyhow::anyhow!("demo check-in: {e}"))?;
+                };
+                let report = Parsed::parse_in(report, &dutch_date(tx.now()))
+                    .map_err(|e| anyhow::anyhow!("demo check-in: {e}"))?;
                 store::add_check_in(&tx, &c, report).await?;
             }
         }

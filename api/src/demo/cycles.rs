@@ -20,9 +20,9 @@ struct Writer<'a> {
 impl Writer<'_> {
     async fn create(&self, area: &Area, kind: DocumentKind, start: i32, end: i32) -> anyhow::Result<Document> {
         let tx = self.db.begin(Actor::system("demo data")).await?;
-        let empty = crate::usecases::content::content_json(&domain::content::Content::empty(kind))
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
-        let (doc, _) = documents::create(&tx, area, kind, start, end, empty).await?;
+        let empty = domain::Parsed::parse(domain::content::Content::empty(kind))
+            .map_err(|e| anyhow::anyhow!("empty {} content: {e}", kind.as_str()))?;
+        let (doc, _) = documents::create(&tx, area, kind, start, end, &empty).await?;
         tx.commit().await?;
         Ok(doc)
     }
@@ -38,8 +38,7 @@ impl Writer<'_> {
             .map_err(|e| anyhow::anyhow!("demo content: {e}"))?;
         let (doc, v) = self.current(doc, n).await?;
         let tx = self.db.begin(Actor::system("demo data")).await?;
-        let value = crate::usecases::content::content_json(&parsed).map_err(|e| anyhow::anyhow!("{e}"))?;
-        documents::update_draft(&tx, &doc, &v, value, Some(note.to_owned()), v.summary.revision).await?;
+        documents::update_draft(&tx, &doc, &v, &parsed, Some(note.to_owned()), v.summary.revision).await?;
         tx.commit().await?;
         Ok(())
     }

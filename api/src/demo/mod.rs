@@ -5,9 +5,11 @@
 use std::collections::HashMap;
 
 use anyhow::Context;
+use domain::Parsed;
 use domain::access::ReadScope;
-use domain::area::Locality;
+use domain::area::{AreaDefinition, Locality, Partnership};
 use domain::calendar::Calendar;
+use domain::municipality::MunicipalityDefinition;
 use domain::organisation::{GroupType, OrganisationKind, OrganisationProfile};
 use domain::principal::Role;
 use persistence::{Actor, Db};
@@ -86,29 +88,25 @@ async fn load(db: &Db) -> anyhow::Result<Vec<DemoToken>> {
     let mut municipality_ids: HashMap<String, Uuid> = HashMap::new();
     let mut area_ids: HashMap<(String, String), persistence::areas::Area> = HashMap::new();
     for m in &data.municipalities {
-        let created = persistence::municipalities::create(
-            &tx,
-            persistence::municipalities::NewMunicipality {
-                name: m.name.clone(),
-                cbs_code: m.cbs_code.clone(),
-                calendar: Calendar::default(),
-            },
-        )
-        .await?;
+        let municipality = MunicipalityDefinition {
+            name: m.name.clone(),
+            cbs_code: m.cbs_code.clone(),
+            calendar: Calendar::default(),
+        };
+        let municipality =
+            Parsed::parse(municipality).map_err(|e| anyhow::anyhow!("demo municipality {}: {e}", m.name))?;
+        let created = persistence::municipalities::create(&tx, municipality).await?;
         municipality_ids.insert(m.key.clone(), created.id);
         for a in &m.areas {
-            let area = persistence::areas::create(
-                &tx,
-                persistence::areas::NewArea {
-                    municipality_id: created.id,
-                    name: a.name.clone(),
-                    code: a.code.clone(),
-                    localities: a.localities.clone(),
-                    valid_from: None,
-                    valid_until: None,
-                },
-            )
-            .await?;
+            let area = AreaDefinition {
+                name: a.name.clone(),
+                code: a.code.clone(),
+                localities: a.localities.clone(),
+                valid_from: None,
+                valid_until: None,
+            };
+            let area = Parsed::parse(area).map_err(|e| anyhow::anyhow!("demo area {}: {e}", a.name))?;
+            let area = persistence::areas::create(&tx, created.id, area).await?;
             area_ids.insert((m.key.clone(), a.code.clone()), area);
         }
     }
@@ -122,7 +120,9 @@ async fn load(db: &Db) -> anyhow::Result<Vec<DemoToken>> {
             let area = area_ids
                 .get(&(p.municipality.clone(), p.area_code.clone()))
                 .with_context(|| format!("demo partner {} names unknown area {}", o.name, p.area_code))?;
-            persistence::partners::add(&tx, area, created.id, None, None).await?;
+            let open_ended = Parsed::parse(Partnership { since: None, until: None })
+                .map_err(|e| anyhow::anyhow!("demo partnership: {e}"))?;
+            persistence::partners::add(&tx, area, created.id, open_ended).await?;
             let slot = partners_by_area.entry(area.id).or_default();
             match o.kind {
                 OrganisationKind::Police => slot.police = slot.police.or(Some(created.id)),

@@ -2,7 +2,7 @@
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::area::Locality;
+use domain::area::{AreaDefinition, Locality};
 use persistence::areas::{self as store, Area, AreaFilter};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -162,11 +162,13 @@ pub async fn create(
     let input = &body.value;
     let new = NewArea {
         municipality_id: input.municipality_id,
-        name: input.name.clone(),
-        code: input.code.clone(),
-        localities: localities(&input.localities),
-        valid_from: input.valid_from,
-        valid_until: input.valid_until,
+        area: AreaDefinition {
+            name: input.name.clone(),
+            code: input.code.clone(),
+            localities: localities(&input.localities),
+            valid_from: input.valid_from,
+            valid_until: input.valid_until,
+        },
     };
     respond::create(&state, &req, &p, key, &body.raw, async |tx| {
         let a = areas::create(tx, &p, new).await?;

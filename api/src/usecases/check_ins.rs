@@ -2,10 +2,10 @@
 //! on its behalf, from agreement until the contribution is closed (SPEC §6).
 
 use chrono::{DateTime, Utc};
-use domain::Principal;
 use domain::clock::dutch_date;
 use domain::contribution::check_in::CheckIn;
 use domain::contribution::lifecycle;
+use domain::{Parsed, Principal};
 use persistence::contributions::{self as store, CheckInRecord};
 use persistence::{ConnectionTrait, Page, Tx};
 use uuid::Uuid;
@@ -16,7 +16,7 @@ use super::{Error, Result, contributions};
 pub async fn check_in(tx: &Tx, p: &Principal, id: Uuid, report: CheckIn) -> Result<CheckInRecord> {
     let c = contributions::get(tx.conn(), p, tx.now(), id).await?;
     lifecycle::may_check_in(p, &c.parties())?;
-    let report = report.parse(dutch_date(tx.now()))?;
+    let report = Parsed::parse_in(report, &dutch_date(tx.now()))?;
     if !c.status.takes_check_ins() {
         return Err(Error::Conflict(format!(
             "The contribution is {}; progress is reported once it is agreed to and until it is closed.",

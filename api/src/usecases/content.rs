@@ -1,10 +1,10 @@
 //! The content of versions: parsing what a writer sends (with every problem under `content.`), reading stored
 //! content back into its typed form, and looking up the facts the cross-stage rules and references need.
 
-use domain::FieldErrors;
 use domain::access::{ReadScope, ScopeOn};
 use domain::content::{AgendaContent, AnalysisContent, Content, DocumentKind, MonitorContent, PlanContent};
 use domain::rules::{self, Readiness};
+use domain::{FieldErrors, Parsed};
 use persistence::ConnectionTrait;
 use persistence::documents::{self, Document};
 use serde::de::DeserializeOwned;
@@ -50,13 +50,13 @@ fn schema_name(kind: DocumentKind) -> &'static str {
 
 /// Parses and validates content of `kind` that is known to be well formed (demo data, generated data sets);
 /// problems are named `content.…`.
-pub fn parse_content(kind: DocumentKind, value: Value) -> Result<Content, FieldErrors> {
+pub fn parse_content(kind: DocumentKind, value: Value) -> Result<Parsed<Content>, FieldErrors> {
     let mut errors = FieldErrors::new();
     match typed(kind, value) {
-        Ok(content) => {
-            errors.extend_nested("content", content.validate());
-            errors.into_result(content)
-        }
+        Ok(content) => Parsed::parse(content).map_err(|e| {
+            errors.extend_nested("content", e);
+            errors
+        }),
         Err(e) => {
             errors.extend_nested("content", e);
             Err(errors)
@@ -72,7 +72,7 @@ pub async fn check_draft<C: ConnectionTrait>(
     conn: &C,
     doc: &Document,
     value: Value,
-) -> Result<Result<Content, FieldErrors>> {
+) -> Result<Result<Parsed<Content>, FieldErrors>> {
     let mut shape = crate::shape::check(schema_name(doc.kind), value);
     let mut later = FieldErrors::new();
     let content = match typed(doc.kind, std::mem::take(&mut shape.value)) {
@@ -82,10 +82,10 @@ pub async fn check_draft<C: ConnectionTrait>(
             None
         }
     };
-    if let Some(content) = &content {
-        later.merge(content.validate());
-        later.merge(dangling_references(conn, doc, content).await?);
+    if let Some(found) = &content {
+        later.merge(dangling_references(conn, doc, found).await?);
     }
+    let content = content.and_then(|c| Parsed::parse(c).map_err(|e| later.merge(e)).ok());
     let mut errors = FieldErrors::new();
     errors.extend_nested("content", shape.merged_with(later));
     Ok(match content {
@@ -103,10 +103,6 @@ pub fn stored_content(kind: DocumentKind, value: &Value) -> Result<Content> {
         DocumentKind::Plan => Content::Plan(serde_json::from_value(value.clone()).map_err(internal)?),
         DocumentKind::Monitor => Content::Monitor(serde_json::from_value(value.clone()).map_err(internal)?),
     })
-}
-
-pub fn content_json(content: &Content) -> Result<Value> {
-    serde_json::to_value(content).map_err(|e| Error::Internal(e.to_string()))
 }
 
 /// The agenda in force for the document's area and first year, and the adopted plan of that year.

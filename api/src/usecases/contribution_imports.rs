@@ -6,8 +6,8 @@
 use std::collections::HashSet;
 
 use domain::FieldErrors;
-use domain::Principal;
 use domain::contribution::{ContributionStatus, Terms};
+use domain::{Parsed, Principal};
 use persistence::contributions::{self as store, Contribution};
 use persistence::{StoreError, Tx};
 use uuid::Uuid;
@@ -137,7 +137,7 @@ async fn create_row(
         due_date: row.due_date.flatten(),
     };
     if !against_store {
-        return match terms.parse() {
+        return match Parsed::parse(terms) {
             Ok(_) => Ok(None),
             Err(problems) => row_problem(errors, row, Error::Invalid(problems)).map(|_| None),
         };

@@ -2,11 +2,11 @@
 //! (SPEC §6), and reading them as far as the principal may.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::Principal;
 use domain::access::ReadScope;
 use domain::clock::dutch_date;
 use domain::contribution::lifecycle::{self, TransitionError};
 use domain::contribution::{self as dc, ContributionAction, ContributionKind, Terms};
+use domain::{Parsed, Principal};
 use persistence::contributions::{self as store, Contribution, ContributionFilter, ContributionTransition};
 use persistence::{ConnectionTrait, Page, Tx};
 use uuid::Uuid;
@@ -79,7 +79,7 @@ pub async fn propose(tx: &Tx, p: &Principal, proposal: Proposal) -> Result<Contr
     let Proposal { agenda_document_id, organisation_id, terms } = proposal;
     let goal_key = terms.goal_key.trim().to_owned();
     let mut errors = domain::FieldErrors::new();
-    let terms = terms.parse().map_err(|e| errors.merge(e)).ok();
+    let terms = Parsed::parse(terms).map_err(|e| errors.merge(e)).ok();
     let today = dutch_date(tx.now());
     let agenda = match targets::agenda(tx.conn(), scope_at(p, tx.now()), agenda_document_id).await {
         Ok(agenda) => Some(agenda),
@@ -123,8 +123,8 @@ pub(crate) async fn revise(
     let expected = based_on.check(current.revision)?;
     let side = lifecycle::side_of(p, &current.parties())?;
     let old = current.terms();
-    let terms = change.apply(old.clone()).parse()?;
-    if terms == old {
+    let terms = Parsed::parse(change.apply(old.clone()))?;
+    if *terms == old {
         return Ok(current.clone());
     }
     let (status, proposed_by) = dc::after_edit(current.status, current.proposed_by, &old, &terms, side)

@@ -6,12 +6,12 @@ use domain::access::ReadScope;
 use domain::calendar::document_period;
 use domain::content::{Content, DocumentKind};
 use domain::lifecycle;
-use domain::{FieldErrors, Principal};
+use domain::{FieldErrors, Parsed, Principal};
 use persistence::documents::{self as store, Document, DocumentFilter, Version, VersionSummary};
 use persistence::{ConnectionTrait, Page, Tx};
 use uuid::Uuid;
 
-use super::{Result, content, reference, scope_at};
+use super::{Result, reference, scope_at};
 
 /// A new document: `year` for an analysis, plan or monitor; `period_start` (and optionally `period_end`) for
 /// an agenda.
@@ -45,8 +45,8 @@ pub async fn create(tx: &Tx, p: &Principal, new: NewDocument) -> Result<(Documen
         .map_err(|e| errors.merge(e))
         .ok();
     let (Some(area), Some((start, end))) = (area, period) else { return Err(errors.into()) };
-    let empty = content::content_json(&Content::empty(new.kind))?;
-    Ok(store::create(tx, &area, new.kind, start, end, empty).await?)
+    let empty = Parsed::parse(Content::empty(new.kind))?;
+    Ok(store::create(tx, &area, new.kind, start, end, &empty).await?)
 }
 
 /// A document and the summaries of its versions that the principal may see at `now`, in number order.

@@ -32,7 +32,7 @@ use chrono::{DateTime, Utc};
 use domain::access::ScopeOn;
 use domain::clock::dutch_date;
 use domain::rules::RuleProblem;
-use domain::{FieldErrors, Principal};
+use domain::{FieldErrors, Parsed, Principal};
 use persistence::StoreError;
 
 /// Why an operation did not happen. Each adapter words it for its readers: problem+json for the API, a Dutch
@@ -130,6 +130,22 @@ pub(crate) fn reference<T>(
             Ok(None)
         }
         Err(e) => Err(e.into()),
+    }
+}
+
+/// A parsed value, refused with the `other` problems of the same command (found apart from its rules, such as
+/// a calendar field or an unknown reference) after its own, so that every problem comes back at once.
+pub(crate) fn parsed_with<T>(
+    parsed: std::result::Result<Parsed<T>, FieldErrors>,
+    other: FieldErrors,
+) -> std::result::Result<Parsed<T>, FieldErrors> {
+    match parsed {
+        Ok(value) if other.is_empty() => Ok(value),
+        Ok(_) => Err(other),
+        Err(mut own) => {
+            own.merge(other);
+            Err(own)
+        }
     }
 }
 

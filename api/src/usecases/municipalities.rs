@@ -2,15 +2,17 @@
 //! their coordinator.
 
 use chrono::{DateTime, Utc};
+use domain::Parsed;
 use domain::Principal;
 use domain::access;
 use domain::calendar::{Calendar, CalendarInput};
-use domain::municipality::check_municipality;
+use domain::municipality::MunicipalityDefinition;
 use persistence::municipalities::{self as store, Municipality, MunicipalityFilter};
 use persistence::{ConnectionTrait, Page, Tx};
 use uuid::Uuid;
 
-use super::{BasedOn, Result, scope_at};
+use super::{BasedOn, Result, parsed_with, scope_at};
+use domain::FieldErrors;
 
 /// A municipality to register; calendar fields left out take the default.
 pub struct NewMunicipality {
@@ -46,14 +48,13 @@ pub async fn get<C: ConnectionTrait>(conn: &C, p: &Principal, now: DateTime<Utc>
 /// Registers a municipality (administrators). The name, the CBS code and the calendar are checked together.
 pub async fn create(tx: &Tx, p: &Principal, new: NewMunicipality) -> Result<Municipality> {
     access::may_create_or_delete_municipality(p)?;
-    let mut errors = check_municipality(Some(&new.name), new.cbs_code.as_deref());
+    let mut errors = FieldErrors::new();
     let calendar = Calendar::apply(&Calendar::default(), &new.calendar).unwrap_or_else(|e| {
         errors.extend_nested("calendar", e);
         Calendar::default()
     });
-    errors.into_result(())?;
-    let new = store::NewMunicipality { name: new.name.trim().to_owned(), cbs_code: new.cbs_code, calendar };
-    Ok(store::create(tx, new).await?)
+    let municipality = Parsed::parse(MunicipalityDefinition { name: new.name, cbs_code: new.cbs_code, calendar });
+    Ok(store::create(tx, parsed_with(municipality, errors)?).await?)
 }
 
 /// Changes a municipality's name, CBS code or calendar (its coordinator or an administrator); every problem
@@ -68,8 +69,7 @@ pub async fn update(
     let current = store::get(tx.conn(), scope_at(p, tx.now()), id).await?;
     access::may_manage_municipality(p, current.id)?;
     let expected = based_on.check(current.revision)?;
-    let cbs_code = change.cbs_code.unwrap_or(current.cbs_code.clone());
-    let mut errors = check_municipality(change.name.as_deref(), cbs_code.as_deref());
+    let mut errors = FieldErrors::new();
     let calendar = match &change.calendar {
         None => current.calendar.clone(),
         Some(input) => Calendar::apply(&current.calendar, input).unwrap_or_else(|e| {
@@ -77,14 +77,12 @@ pub async fn update(
             current.calendar.clone()
         }),
     };
-    errors.into_result(())?;
-    let changed = Municipality {
-        name: change.name.as_deref().map(str::trim).map(str::to_owned).unwrap_or(current.name.clone()),
-        cbs_code,
+    let changed = Parsed::parse(MunicipalityDefinition {
+        name: change.name.unwrap_or(current.name.clone()),
+        cbs_code: change.cbs_code.unwrap_or(current.cbs_code.clone()),
         calendar,
-        ..current.clone()
-    };
-    Ok(store::update(tx, &current, changed, expected).await?)
+    });
+    Ok(store::update(tx, &current, parsed_with(changed, errors)?, expected).await?)
 }
 
 /// Deletes a municipality without areas or tokens (administrators).

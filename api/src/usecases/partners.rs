@@ -2,15 +2,15 @@
 //! and removed by the municipality's coordinator.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::Principal;
 use domain::access::{self, ReadScope};
-use domain::area::check_partnership;
+use domain::area::Partnership;
+use domain::{FieldErrors, Parsed, Principal};
 use persistence::areas::Area;
 use persistence::partners::{self as store, AreaPartner};
 use persistence::{ConnectionTrait, Page, Tx};
 use uuid::Uuid;
 
-use super::{BasedOn, Result, reference, scope_at};
+use super::{BasedOn, Result, parsed_with, reference, scope_at};
 
 /// An organisation to add as partner of an area, from and until a date.
 pub struct NewPartner {
@@ -63,12 +63,12 @@ pub async fn get<C: ConnectionTrait>(
 pub async fn add(tx: &Tx, p: &Principal, area_id: Uuid, new: NewPartner) -> Result<AreaPartner> {
     let area = persistence::areas::get(tx.conn(), scope_at(p, tx.now()), area_id).await?;
     access::may_manage_areas(p, area.municipality_id)?;
-    let mut errors = check_partnership(new.since, new.until);
+    let mut errors = FieldErrors::new();
     // Organisations are a registry shared by municipalities: any one of them may take part.
     let found = persistence::organisations::get(tx.conn(), ReadScope::All, new.organisation_id).await;
     reference(&mut errors, "organisationId", "no such organisation", found)?;
-    errors.into_result(())?;
-    Ok(store::add(tx, &area, new.organisation_id, new.since, new.until).await?)
+    let partnership = parsed_with(Parsed::parse(Partnership { since: new.since, until: new.until }), errors)?;
+    Ok(store::add(tx, &area, new.organisation_id, partnership).await?)
 }
 
 /// Changes the dates of a partnership.
@@ -82,10 +82,11 @@ pub async fn update(
 ) -> Result<AreaPartner> {
     let (area, current) = manageable(tx, p, area_id, organisation_id).await?;
     let expected = based_on.check(current.revision)?;
-    let since = change.since.unwrap_or(current.since);
-    let until = change.until.unwrap_or(current.until);
-    check_partnership(since, until).into_result(())?;
-    Ok(store::update(tx, &area, &current, since, until, expected).await?)
+    let partnership = Parsed::parse(Partnership {
+        since: change.since.unwrap_or(current.since),
+        until: change.until.unwrap_or(current.until),
+    })?;
+    Ok(store::update(tx, &area, &current, partnership, expected).await?)
 }
 
 /// Removes an organisation from an area.

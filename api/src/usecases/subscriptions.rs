@@ -11,8 +11,8 @@
 //! told; anyone else hears the status code, or that no answer came.
 
 use domain::outbound::OutboundPolicy;
-use domain::webhook::{self as rules, failure_for_others, reads_receiver_answers, subscription_owner};
-use domain::{FieldErrors, Principal};
+use domain::webhook::{self as rules, Endpoint, failure_for_others, reads_receiver_answers, subscription_owner};
+use domain::{FieldErrors, Parsed, Principal};
 use persistence::deliveries::{self, Attempt};
 use persistence::events::Event;
 use persistence::subscriptions::{self as store, NewSubscription, Subscription, SubscriptionChanges};
@@ -20,7 +20,7 @@ use persistence::{ConnectionTrait, Db, Page, Tx};
 use rand::RngCore;
 use uuid::Uuid;
 
-use super::{BasedOn, Error, Result, scope_at, trimmed_note};
+use super::{BasedOn, Error, Result, parsed_with, scope_at};
 use crate::webhooks::sender::{Message, Sender};
 
 /// A subscription as asked for.
@@ -41,14 +41,6 @@ pub struct Patch {
     /// `Some(None)` removes the description.
     pub description: Option<Option<String>>,
     pub active: Option<bool>,
-}
-
-fn check_description(errors: &mut FieldErrors, description: Option<&str>) {
-    if let Some(d) = description
-        && d.chars().count() > rules::DESCRIPTION_MAX
-    {
-        errors.push("description", "too_long", format!("must be at most {} characters", rules::DESCRIPTION_MAX));
-    }
 }
 
 /// The subscriptions the principal may see, with what receivers answered told as it may hear it.
@@ -80,14 +72,13 @@ pub async fn create(
 ) -> Result<(Subscription, String)> {
     let owner = subscription_owner(p)?;
     let mut errors = FieldErrors::new();
-    rules::check_callback_url(&mut errors, "callbackUrl", &new.callback_url, outbound);
-    rules::check_event_types(&mut errors, "eventTypes", &new.event_types);
-    check_description(&mut errors, new.description.as_deref());
     if let Some(secret) = &new.secret {
         rules::check_secret(&mut errors, "secret", secret);
     }
     check_filters(tx.conn(), scope_at(p, tx.now()), new.municipality_id, new.area_id, &mut errors).await?;
-    errors.into_result(())?;
+    let endpoint =
+        Endpoint { callback_url: new.callback_url, event_types: new.event_types, description: new.description };
+    let endpoint = parsed_with(Parsed::parse_in(endpoint, outbound), errors)?;
     let secret = new.secret.unwrap_or_else(|| {
         let mut key = [0u8; 32];
         rand::rng().fill_bytes(&mut key);
@@ -96,11 +87,9 @@ pub async fn create(
     let s = store::create(
         tx,
         NewSubscription {
-            callback_url: new.callback_url,
-            event_types: new.event_types,
+            endpoint,
             municipality_id: new.municipality_id,
             area_id: new.area_id,
-            description: trimmed_note(new.description.as_deref()),
             owner,
             secret: secret.clone(),
         },
@@ -151,24 +140,15 @@ pub async fn update(
 ) -> Result<Subscription> {
     let current = visible(tx.conn(), p, id).await?;
     let expected = based_on.check(current.revision)?;
-    let mut errors = FieldErrors::new();
-    if let Some(url) = &patch.callback_url {
-        rules::check_callback_url(&mut errors, "callbackUrl", url, outbound);
-    }
-    if let Some(types) = &patch.event_types {
-        rules::check_event_types(&mut errors, "eventTypes", types);
-    }
-    if let Some(d) = &patch.description {
-        check_description(&mut errors, d.as_deref());
-    }
-    errors.into_result(())?;
-    let changes = SubscriptionChanges {
+    // What the patch leaves out is checked again as stored: a callback URL the outbound policy has come to
+    // refuse since must be changed before anything else is.
+    let endpoint = Endpoint {
         callback_url: patch.callback_url.unwrap_or_else(|| current.callback_url.clone()),
         event_types: patch.event_types.unwrap_or_else(|| current.event_types.clone()),
-        description: match patch.description {
-            Some(d) => trimmed_note(d.as_deref()),
-            None => current.description.clone(),
-        },
+        description: patch.description.unwrap_or_else(|| current.description.clone()),
+    };
+    let changes = SubscriptionChanges {
+        endpoint: Parsed::parse_in(endpoint, outbound)?,
         active: patch.active.unwrap_or(current.active),
     };
     Ok(disclosed(p, store::update(tx, &current, changes, expected).await?))

@@ -111,7 +111,7 @@ pub async fn save(
         }
     };
     let Some(parsed) = parsed.filter(|_| errors.is_empty()) else { return Err(errors.into()) };
-    Ok(store::update_draft(tx, &doc, &current, content::content_json(&parsed)?, note, expected).await?)
+    Ok(store::update_draft(tx, &doc, &current, &parsed, note, expected).await?)
 }
 
 /// Deletes a draft. The only version of a document is withdrawn instead.

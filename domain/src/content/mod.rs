@@ -95,6 +95,16 @@ impl Content {
     }
 }
 
+impl crate::Rules for Content {
+    type Context = ();
+
+    /// The rules of the content's own kind. References to other documents (goals of the agenda in force,
+    /// measures of the adopted plan, contributions) are checked by the operation that saves it.
+    fn check(self, _: &()) -> Result<Content, FieldErrors> {
+        self.validate().into_result(self)
+    }
+}
+
 /// Checks shared by the content types.
 pub(crate) mod check {
     use std::collections::HashSet;

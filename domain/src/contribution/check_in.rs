@@ -35,11 +35,14 @@ pub struct CheckIn {
     pub note: String,
 }
 
-impl CheckIn {
-    /// Checks a report made on `today` (the Dutch calendar day): it reports what happened, so it is not
-    /// dated in the future. It may be dated before the contribution was registered, since work often starts
-    /// before anyone records it.
-    pub fn parse(mut self, today: NaiveDate) -> Result<CheckIn, FieldErrors> {
+impl crate::Rules for CheckIn {
+    /// The Dutch calendar day the report is made on.
+    type Context = NaiveDate;
+
+    /// Checks a report made on `today`: it reports what happened, so it is not dated in the future. It may be
+    /// dated before the contribution was registered, since work often starts before anyone records it.
+    fn check(mut self, today: &NaiveDate) -> Result<CheckIn, FieldErrors> {
+        let today = *today;
         let mut e = FieldErrors::new();
         if self.date > today {
             e.push("date", "in_future", format!("a progress report is about what happened by today ({today})"));
@@ -81,7 +84,7 @@ mod tests {
     }
 
     fn names(r: CheckIn) -> Vec<String> {
-        match r.parse(day(2026, 11, 23)) {
+        match crate::Parsed::parse_in(r, &day(2026, 11, 23)) {
             Ok(_) => vec![],
             Err(e) => e.iter().map(|e| format!("{}:{}", e.name, e.code)).collect(),
         }
@@ -89,7 +92,7 @@ mod tests {
 
     #[test]
     fn a_valid_report_is_kept_with_its_note_trimmed() {
-        let r = report().parse(day(2026, 11, 23)).unwrap();
+        let r = crate::Parsed::parse_in(report(), &day(2026, 11, 23)).unwrap();
         assert_eq!(r.note, "Twee van de vijf straten gedaan.");
         assert!(names(CheckIn { date: day(2026, 11, 23), progress_percent: 100, ..report() }).is_empty());
         assert!(

@@ -58,9 +58,11 @@ pub struct Terms {
     pub due_date: Option<NaiveDate>,
 }
 
-impl Terms {
+impl crate::Rules for Terms {
+    type Context = ();
+
     /// Trims the texts and checks every field, reporting every problem at once.
-    pub fn parse(mut self) -> Result<Terms, FieldErrors> {
+    fn check(mut self, _: &()) -> Result<Terms, FieldErrors> {
         let mut e = FieldErrors::new();
         self.goal_key = self.goal_key.trim().to_owned();
         if !is_key(&self.goal_key) {
@@ -90,7 +92,9 @@ impl Terms {
         }
         e.into_result(self)
     }
+}
 
+impl Terms {
     /// Whether going from `self` to `new` changes what was agreed (SPEC §6: title, amount, unit, due date;
     /// and the goal it serves), which sends a committed contribution back to the other side for agreement.
     pub fn differs_substantially(&self, new: &Terms) -> bool {
@@ -141,7 +145,7 @@ mod tests {
     }
 
     fn codes(t: Terms) -> Vec<(String, &'static str)> {
-        match t.parse() {
+        match crate::Parsed::parse(t) {
             Ok(_) => vec![],
             Err(e) => e.iter().map(|e| (e.name.clone(), e.code)).collect(),
         }
@@ -150,7 +154,7 @@ mod tests {
     #[test]
     fn valid_terms_are_trimmed_and_kept() {
         let t = Terms { title: "  Buurtpreventie-app  ".into(), unit: Some(" ".into()), amount: None, ..terms() };
-        let parsed = t.parse().unwrap();
+        let parsed = crate::Parsed::parse(t).unwrap();
         assert_eq!(parsed.title, "Buurtpreventie-app");
         assert_eq!(parsed.unit, None);
     }

@@ -396,8 +396,14 @@ async fn a_dashboard_served_from_memory_is_never_stale() {
         persistence::municipalities::get(tx.conn(), domain::access::ReadScope::All, w.municipality.parse().unwrap())
             .await
             .unwrap();
-    let mut changed = current.clone();
-    changed.calendar.analysis_due = domain::calendar::MonthDay::new(2, 15).unwrap();
+    let mut calendar = current.calendar.clone();
+    calendar.analysis_due = domain::calendar::MonthDay::new(2, 15).unwrap();
+    let changed = domain::municipality::MunicipalityDefinition {
+        name: current.name.clone(),
+        cbs_code: current.cbs_code.clone(),
+        calendar,
+    };
+    let changed = domain::Parsed::parse(changed).unwrap();
     persistence::municipalities::update(&tx, &current, changed, current.revision).await.unwrap();
     tx.commit().await.unwrap();
     second.close().await;
