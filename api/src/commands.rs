@@ -60,7 +60,8 @@ pub async fn create_token(
     let token = persistence::api_tokens::create(
         &tx,
         persistence::api_tokens::NewToken {
-            name: name.to_owned(),
+            name: domain::Parsed::parse(domain::token::TokenName(name.to_owned()))
+                .map_err(|e| anyhow::anyhow!("token name: {e}"))?,
             access: access.clone(),
             token_hash: tokens::hash_secret(&secret),
             prefix: tokens::display_prefix(&secret),

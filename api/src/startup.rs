@@ -161,7 +161,8 @@ async fn ensure_admin_token(db: &Db, secret: &str) -> anyhow::Result<()> {
     persistence::api_tokens::create(
         &tx,
         persistence::api_tokens::NewToken {
-            name: "administrator (GEBIEDSCYCLUS_ADMIN_TOKEN)".into(),
+            name: domain::Parsed::parse(domain::token::TokenName("administrator (GEBIEDSCYCLUS_ADMIN_TOKEN)".into()))
+                .map_err(|e| anyhow::anyhow!("administrator token name: {e}"))?,
             access: domain::principal::Access::Admin,
             token_hash: hash,
             prefix: tokens::display_prefix(secret),

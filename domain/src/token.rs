@@ -9,6 +9,21 @@ use crate::principal::{Access, Principal, Role};
 pub const NAME_MAX: usize = 200;
 pub const AREAS_MAX: usize = 100;
 
+/// What a token is called, so people can tell their tokens apart in lists and in the audit trail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenName(pub String);
+
+impl crate::Rules for TokenName {
+    type Context = ();
+
+    fn check(self, _: &()) -> Result<TokenName, FieldErrors> {
+        let name = self.0.trim().to_owned();
+        let mut errors = FieldErrors::new();
+        check_text(&mut errors, "name", &name, NAME_MAX);
+        errors.into_result(TokenName(name))
+    }
+}
+
 /// A token request as the client sends it.
 #[derive(Debug, Clone, Default)]
 pub struct TokenRequest {
@@ -28,7 +43,9 @@ pub struct TokenRequest {
 /// own municipality, an administrator's every municipality where the organisation is a partner.
 pub fn requested_access(issuer: &Principal, request: &TokenRequest) -> Result<Access, FieldErrors> {
     let mut errors = FieldErrors::new();
-    check_text(&mut errors, "name", &request.name, NAME_MAX);
+    if let Err(e) = crate::Parsed::parse(TokenName(request.name.clone())) {
+        errors.merge(e);
+    }
     let Some(role) = request.role else {
         errors.push("role", "required", "one of admin, coordinator, area_editor, partner, viewer");
         return Err(errors);

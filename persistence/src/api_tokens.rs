@@ -2,9 +2,11 @@
 //! enough to make a stolen table useless, and it keeps the per-request lookup a single indexed read.
 
 use chrono::{DateTime, Utc};
+use domain::Parsed;
 use domain::access::ReadScope;
 use domain::event::AuditOnlyAction;
 use domain::principal::{Access, Principal, Role};
+use domain::token::TokenName;
 use sea_orm::ActiveValue::Set;
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde::Serialize;
@@ -56,7 +58,7 @@ impl ApiToken {
 
 #[derive(Debug, Clone)]
 pub struct NewToken {
-    pub name: String,
+    pub name: Parsed<TokenName>,
     pub access: Access,
     pub token_hash: String,
     pub prefix: String,
@@ -163,7 +165,7 @@ pub async fn get<C: ConnectionTrait>(conn: &C, scope: ReadScope, id: Uuid) -> Re
 pub async fn create(tx: &Tx, new: NewToken) -> Result<ApiToken, StoreError> {
     let t = ApiToken {
         id: Uuid::now_v7(),
-        name: new.name,
+        name: new.name.into_inner().0,
         role: new.access.role(),
         municipality_id: new.access.municipality_id(),
         organisation_id: new.access.organisation_id(),
@@ -202,11 +204,11 @@ pub async fn create(tx: &Tx, new: NewToken) -> Result<ApiToken, StoreError> {
 pub async fn update(
     tx: &Tx,
     current: &ApiToken,
-    name: String,
+    name: Parsed<TokenName>,
     expires_at: Option<DateTime<Utc>>,
     expected_revision: i64,
 ) -> Result<ApiToken, StoreError> {
-    let changed = ApiToken { name, expires_at, revision: current.revision + 1, ..current.clone() };
+    let changed = ApiToken { name: name.into_inner().0, expires_at, revision: current.revision + 1, ..current.clone() };
     store_change(tx, current, &changed, expected_revision).await?;
     tx.record(change(AuditOnlyAction::ApiTokenUpdated, &changed, Some(current), Some(&changed))?).await?;
     Ok(changed)

@@ -2,18 +2,17 @@
 //! given another expiry, and revoked. The secret exists only in the answer to the issue.
 
 use chrono::{DateTime, Utc};
-use domain::Principal;
 use domain::access::{self, ReadScope};
-use domain::field_errors::check_text;
 use domain::principal::Access;
 use domain::token::{
-    self, IssueRefusal, StaysExpired, TokenRequest, check_expiry, may_change_expiry, may_issue, requested_access,
+    IssueRefusal, StaysExpired, TokenName, TokenRequest, check_expiry, may_change_expiry, may_issue, requested_access,
 };
+use domain::{Parsed, Principal};
 use persistence::api_tokens::{self as store, ApiToken, TokenFilter};
 use persistence::{ConnectionTrait, Page, StoreError, Tx};
 use uuid::Uuid;
 
-use super::{BasedOn, Error, Result};
+use super::{BasedOn, Error, Result, parsed_with};
 use crate::tokens;
 
 /// A token just issued, with its secret: the only time the secret is known outside its hash.
@@ -66,7 +65,7 @@ pub async fn issue(tx: &Tx, p: &Principal, request: TokenRequest, expires_at: Op
     let token = store::create(
         tx,
         store::NewToken {
-            name: request.name.trim().to_owned(),
+            name: Parsed::parse(TokenName(request.name))?,
             access,
             token_hash: tokens::hash_secret(&secret),
             prefix: tokens::display_prefix(&secret),
@@ -122,19 +121,18 @@ pub async fn update(tx: &Tx, p: &Principal, id: Uuid, based_on: &BasedOn, change
     access::may_manage_tokens(p)?;
     let current = store::get(tx.conn(), ReadScope::of(p), id).await?;
     let expected = based_on.check(current.revision)?;
-    let name = change.name.unwrap_or(current.name.clone());
+    let name = Parsed::parse(TokenName(change.name.unwrap_or(current.name.clone())));
     let expires_at = change.expires_at.unwrap_or(current.expires_at);
     let mut errors = domain::FieldErrors::new();
-    check_text(&mut errors, "name", &name, token::NAME_MAX);
     // Only a new expiry is checked: a token whose expiry has passed may still be renamed.
     if change.expires_at.is_some() {
         check_expiry(&mut errors, expires_at, tx.now());
     }
-    errors.into_result(())?;
+    let name = parsed_with(name, errors)?;
     may_change_expiry(current.expires_at, expires_at, tx.now()).map_err(|StaysExpired| {
         Error::Conflict("The token has expired, and an expired token stays expired; issue a new one instead.".into())
     })?;
-    Ok(store::update(tx, &current, name.trim().to_owned(), expires_at, expected).await?)
+    Ok(store::update(tx, &current, name, expires_at, expected).await?)
 }
 
 /// Revokes a token. It stops working at once, and stays listed for the audit trail.
