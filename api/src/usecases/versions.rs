@@ -5,6 +5,7 @@
 use chrono::{DateTime, Utc};
 use domain::Principal;
 use domain::access::ReadScope;
+use domain::clock::dutch_date;
 use domain::content::Content;
 use domain::lifecycle::{self, NOTE_MAX, TransitionError, VersionAction, VersionStatus};
 use domain::rules::Readiness;
@@ -148,14 +149,16 @@ pub async fn transition(
     lifecycle::may_act(p, action, doc.municipality_id, doc.area_id)?;
     let current = store::get_version(tx.conn(), scope, &doc, number).await?;
     based_on.check(current.summary.revision)?;
-    let to = lifecycle::transition(current.summary.status, action, note.as_deref()).map_err(transition_error)?;
     if action == VersionAction::Adopt {
+        // The readiness rules decide, the version's status among them, so that readiness and adoption agree.
         let parsed = content::stored_content(doc.kind, &current.content)?;
-        let readiness = content::readiness(tx.conn(), &doc, &parsed).await?;
+        let today = dutch_date(tx.now());
+        let readiness = content::readiness(tx.conn(), &doc, current.summary.status, &parsed, today).await?;
         if !readiness.is_ready() {
             return Err(Error::RulesBroken(readiness.blocking));
         }
     }
+    let to = lifecycle::transition(current.summary.status, action, note.as_deref()).map_err(transition_error)?;
     Ok(store::transition(tx, &doc, &current, action, to, note).await?)
 }
 
@@ -187,9 +190,12 @@ pub async fn readiness<C: ConnectionTrait>(
     let doc = store::get(conn, scope, document_id).await?;
     let v = store::get_version(conn, scope, &doc, number).await?;
     let parsed: Content = content::stored_content(doc.kind, &v.content)?;
+    let status = v.summary.status;
     match scope.scope {
-        ReadScope::PartnerOrganisation(_) => content::partner_readiness(conn, scope, &doc, &parsed).await,
-        ReadScope::All | ReadScope::Municipality(_) => content::readiness(conn, &doc, &parsed).await,
+        ReadScope::PartnerOrganisation(_) => content::partner_readiness(conn, scope, &doc, status, &parsed).await,
+        ReadScope::All | ReadScope::Municipality(_) => {
+            content::readiness(conn, &doc, status, &parsed, dutch_date(now)).await
+        }
     }
 }
 

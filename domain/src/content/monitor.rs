@@ -137,6 +137,27 @@ impl MonitorContent {
         e
     }
 
+    /// Contributions assessed here that are not contributions to an agenda of the monitor's area (`known` holds
+    /// those that are); the caller looks them up.
+    pub fn unknown_contributions(&self, known: &[Uuid]) -> FieldErrors {
+        let mut e = FieldErrors::new();
+        for (i, a) in self.contribution_assessments.iter().enumerate() {
+            if !known.contains(&a.contribution_id) {
+                e.push(
+                    format!("contributionAssessments[{i}].contributionId"),
+                    "unknown_contribution",
+                    format!("there is no contribution {} to an agenda of this area", a.contribution_id),
+                );
+            }
+        }
+        e
+    }
+
+    /// The ids of the contributions assessed here.
+    pub fn contribution_ids(&self) -> Vec<Uuid> {
+        self.contribution_assessments.iter().map(|a| a.contribution_id).collect()
+    }
+
     /// Goals, results and measures assessed here that the agenda in force or the adopted plan lack. A value may
     /// only be given for a result of the goal it is listed under, so that a result is never reported twice.
     /// Without an agenda or a plan (the caller found none) there is nothing to check against.
@@ -324,5 +345,21 @@ mod tests {
         assert!(serde_json::from_value::<MonitorContent>(unknown).is_err());
         let bad_verdict = serde_json::json!({ "goalAssessments": [{ "goalKey": "G1", "verdict": "done" }] });
         assert!(serde_json::from_value::<MonitorContent>(bad_verdict).is_err());
+    }
+
+    #[test]
+    fn a_contribution_of_another_area_or_none_at_all_is_unknown() {
+        let m = MonitorContent {
+            contribution_assessments: vec![contribution(1), contribution(2), contribution(3)],
+            ..Default::default()
+        };
+        assert_eq!(m.contribution_ids(), [1, 2, 3].map(Uuid::from_u128));
+        let found: Vec<_> =
+            m.unknown_contributions(&[Uuid::from_u128(2)]).iter().map(|e| (e.name.clone(), e.code)).collect();
+        let expected = [
+            ("contributionAssessments[0].contributionId", "unknown_contribution"),
+            ("contributionAssessments[2].contributionId", "unknown_contribution"),
+        ];
+        assert_eq!(found, expected.map(|(n, c)| (n.to_owned(), c)));
     }
 }

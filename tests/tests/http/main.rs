@@ -18,5 +18,6 @@ mod permissions;
 mod published_limits;
 mod token_scope;
 mod tokens;
+mod version_rules;
 mod webhooks;
 mod whole_input;
