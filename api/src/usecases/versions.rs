@@ -7,6 +7,7 @@ use domain::Principal;
 use domain::access::ReadScope;
 use domain::clock::dutch_date;
 use domain::content::Content;
+use domain::content::diff::KeyedDiff;
 use domain::lifecycle::{self, NOTE_MAX, TransitionError, VersionAction, VersionStatus};
 use domain::rules::Readiness;
 use persistence::documents::{self as store, Document, Transition, Version};
@@ -208,6 +209,34 @@ pub async fn pair<C: ConnectionTrait>(
     number: i32,
     against: i32,
 ) -> Result<(Version, Version)> {
+    let (_, from, to) = document_pair(conn, p, now, document_id, number, against).await?;
+    Ok((from, to))
+}
+
+/// What changed from version `against` to version `number` of one document, by key
+/// ([`domain::content::diff`]).
+pub async fn keyed_diff<C: ConnectionTrait>(
+    conn: &C,
+    p: &Principal,
+    now: DateTime<Utc>,
+    document_id: Uuid,
+    number: i32,
+    against: i32,
+) -> Result<KeyedDiff> {
+    let (doc, from, to) = document_pair(conn, p, now, document_id, number, against).await?;
+    let (from, to) =
+        (content::stored_content(doc.kind, &from.content)?, content::stored_content(doc.kind, &to.content)?);
+    Ok(domain::content::diff::keyed_diff(&from, &to))
+}
+
+async fn document_pair<C: ConnectionTrait>(
+    conn: &C,
+    p: &Principal,
+    now: DateTime<Utc>,
+    document_id: Uuid,
+    number: i32,
+    against: i32,
+) -> Result<(Document, Version, Version)> {
     let scope = scope_at(p, now);
     let doc = store::get(conn, scope, document_id).await?;
     let to = store::get_version(conn, scope, &doc, number).await?;
@@ -215,5 +244,5 @@ pub async fn pair<C: ConnectionTrait>(
         StoreError::NotFound => Error::invalid("against", "unknown", format!("the document has no version {against}")),
         other => other.into(),
     })?;
-    Ok((from, to))
+    Ok((doc, from, to))
 }

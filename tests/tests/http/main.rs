@@ -18,6 +18,7 @@ mod permissions;
 mod published_limits;
 mod token_scope;
 mod tokens;
+mod version_diff;
 mod version_rules;
 mod webhooks;
 mod whole_input;
