@@ -1,5 +1,6 @@
 //! Black-box tests over HTTP against the real application, on SQLite or (with TEST_DATABASE_URL) PostgreSQL.
 
+mod agenda_copy;
 mod areas;
 mod audit;
 mod concurrency;
