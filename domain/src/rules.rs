@@ -118,11 +118,11 @@ pub fn check(content: &Content, status: VersionStatus, year: i32, facts: &AreaFa
                 )),
                 Some(plan) => {
                     for key in plan.measure_keys() {
-                        if !monitor.measure_assessments.iter().any(|a| a.measure_key == key) {
+                        if !monitor.measure_assessments.iter().any(|a| a.measure_key == key && a.verdict.is_some()) {
                             r.blocking.push(
                                 RuleProblem::new(
                                     "monitor_measure_unassessed",
-                                    format!("measure {key} of the plan is not assessed"),
+                                    format!("measure {key} of the plan is not assessed (no verdict)"),
                                 )
                                 .at("content.measureAssessments".into()),
                             );
@@ -137,16 +137,27 @@ pub fn check(content: &Content, status: VersionStatus, year: i32, facts: &AreaFa
                 )),
                 Some(agenda) => {
                     for key in agenda.goal_keys() {
-                        if !monitor.goal_assessments.iter().any(|a| a.goal_key == key) {
+                        if !monitor.goal_assessments.iter().any(|a| a.goal_key == key && a.verdict.is_some()) {
                             r.blocking.push(
                                 RuleProblem::new(
                                     "monitor_goal_unassessed",
-                                    format!("goal {key} of the agenda is not assessed"),
+                                    format!("goal {key} of the agenda is not assessed (no verdict)"),
                                 )
                                 .at("content.goalAssessments".into()),
                             );
                         }
                     }
+                }
+            }
+            for (i, a) in monitor.contribution_assessments.iter().enumerate() {
+                if a.verdict.is_none() {
+                    r.blocking.push(
+                        RuleProblem::new(
+                            "monitor_contribution_unassessed",
+                            format!("contribution {} is listed without a verdict", a.contribution_id),
+                        )
+                        .at(format!("content.contributionAssessments[{i}].verdict")),
+                    );
                 }
             }
             warn_verdicts_unlike_status(&mut r, monitor, &facts.assessed_contributions);
@@ -223,7 +234,8 @@ fn warn_verdicts_unlike_status(
     use ContributionStatus as S;
     for (i, a) in monitor.contribution_assessments.iter().enumerate() {
         let Some((_, status)) = statuses.iter().find(|(id, _)| *id == a.contribution_id) else { continue };
-        let says_delivered = matches!(a.verdict, ContributionVerdict::Delivered | ContributionVerdict::PartlyDelivered);
+        let Some(verdict) = a.verdict else { continue };
+        let says_delivered = matches!(verdict, ContributionVerdict::Delivered | ContributionVerdict::PartlyDelivered);
         if says_delivered && !matches!(status, S::Delivered | S::PartiallyDelivered) {
             r.warnings.push(
                 RuleProblem::new(
@@ -231,7 +243,7 @@ fn warn_verdicts_unlike_status(
                     format!(
                         "contribution {} is assessed as {} but its status is {}",
                         a.contribution_id,
-                        verdict_name(a.verdict),
+                        verdict_name(verdict),
                         status.as_str()
                     ),
                 )
@@ -555,5 +567,25 @@ mod tests {
             [("contribution_verdict_unlike_status", Some("content.contributionAssessments[0].verdict"))]
         );
         assert!(r.warnings[0].message.contains("in_progress"));
+    }
+
+    #[test]
+    fn an_assessment_without_a_verdict_is_no_assessment() {
+        let agenda = agenda();
+        let plan = plan(&["G1"], true);
+        let facts = AreaFacts { agenda_in_force: Some(&agenda), adopted_plan: Some(&plan), ..Default::default() };
+        let filled =
+            MonitorContent::default().with_assessments_to_fill(Some(&agenda), Some(&plan), &[uuid::Uuid::from_u128(1)]);
+        let r = check(&Content::Monitor(filled), VersionStatus::Submitted, 2027, &facts);
+        assert_eq!(
+            rules(&r),
+            [
+                "monitor_measure_unassessed",
+                "monitor_goal_unassessed",
+                "monitor_goal_unassessed",
+                "monitor_contribution_unassessed"
+            ]
+        );
+        assert_eq!(r.blocking[3].path.as_deref(), Some("content.contributionAssessments[0].verdict"));
     }
 }

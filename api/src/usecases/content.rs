@@ -11,6 +11,7 @@ use persistence::ConnectionTrait;
 use persistence::documents::{self, Document};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+use uuid::Uuid;
 
 use super::{Error, Result};
 use crate::serde_errors::field_error;
@@ -131,6 +132,32 @@ async fn agenda_and_plan<C: ConnectionTrait>(
         None => None,
     };
     Ok((agenda, plan))
+}
+
+/// `base` with an empty assessment added for every goal (and result) of the agenda in force for `year` in the
+/// area, every measure of the adopted plan of `year` and every contribution to that agenda that is not
+/// withdrawn, where `base` lacks one: what a new monitor version starts from.
+pub async fn monitor_to_fill<C: ConnectionTrait>(
+    conn: &C,
+    area_id: Uuid,
+    year: i32,
+    base: MonitorContent,
+) -> Result<MonitorContent> {
+    let (agenda, contributions) = match documents::in_force_covering(conn, area_id, DocumentKind::Agenda, year).await? {
+        Some((doc, v)) => match stored_content(DocumentKind::Agenda, &v.content)? {
+            Content::Agenda(a) => (Some(a), persistence::contributions::live_ids_of_agenda(conn, doc.id).await?),
+            _ => (None, vec![]),
+        },
+        None => (None, vec![]),
+    };
+    let plan = match documents::in_force_covering(conn, area_id, DocumentKind::Plan, year).await? {
+        Some((_, v)) => match stored_content(DocumentKind::Plan, &v.content)? {
+            Content::Plan(p) => Some(p),
+            _ => None,
+        },
+        None => None,
+    };
+    Ok(base.with_assessments_to_fill(agenda.as_ref(), plan.as_ref(), &contributions))
 }
 
 /// References to goals, results and measures that do not resolve against the agenda in force and the adopted

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use domain::access::ReadScope;
 use domain::calendar::document_period;
-use domain::content::{AgendaContent, Content, DocumentKind, Goal};
+use domain::content::{AgendaContent, Content, DocumentKind, Goal, MonitorContent};
 use domain::lifecycle::{self, VersionStatus};
 use domain::{FieldErrors, Principal};
 use persistence::documents::{self as store, Document, DocumentFilter, Version, VersionSummary};
@@ -25,9 +25,10 @@ pub struct NewDocument {
     pub copy_from: Option<Uuid>,
 }
 
-/// Creates the document and its first version (area editors of the area, its coordinator): an empty draft,
-/// or for an agenda with `copy_from` a draft with the goals of that agenda's version in force, keys kept, so
-/// that contributions and monitors of one period compare with the next.
+/// Creates the document and its first version (area editors of the area, its coordinator): an empty draft;
+/// for an agenda with `copy_from` a draft with the goals of that agenda's version in force, keys kept, so
+/// that contributions and monitors of one period compare with the next; for a monitor a draft listing what
+/// it must assess, without verdicts ([`content::monitor_to_fill`]).
 pub async fn create(tx: &Tx, p: &Principal, new: NewDocument) -> Result<(Document, Version)> {
     let mut errors = FieldErrors::new();
     let found = persistence::areas::get(tx.conn(), scope_at(p, tx.now()), new.area_id).await;
@@ -54,9 +55,12 @@ pub async fn create(tx: &Tx, p: &Principal, new: NewDocument) -> Result<(Documen
     };
     let (Some(area), Some((start, end))) = (area, period) else { return Err(errors.into()) };
     errors.into_result(())?;
-    let first = match copied {
-        Some(goals) => Content::Agenda(AgendaContent { goals, ..Default::default() }),
-        None => Content::empty(new.kind),
+    let first = match (copied, new.kind) {
+        (Some(goals), _) => Content::Agenda(AgendaContent { goals, ..Default::default() }),
+        (None, DocumentKind::Monitor) => {
+            Content::Monitor(content::monitor_to_fill(tx.conn(), area.id, start, MonitorContent::default()).await?)
+        }
+        (None, kind) => Content::empty(kind),
     };
     Ok(store::create(tx, &area, new.kind, start, end, content::content_json(&first)?).await?)
 }

@@ -62,8 +62,9 @@ pub async fn list<C: ConnectionTrait>(
     Ok(store::list_versions(conn, scope, &doc, after, limit).await?)
 }
 
-/// Starts a new draft as a copy of version `based_on`, by default the one in force, else the latest. Refused
-/// while the document has an open version.
+/// Starts a new draft as a copy of version `based_on`, by default the one in force, else the latest; a
+/// monitor's copy also lists, without verdicts, what it must assess and does not yet
+/// ([`content::monitor_to_fill`]). Refused while the document has an open version.
 pub async fn create(tx: &Tx, p: &Principal, document_id: Uuid, based_on: Option<i32>) -> Result<Version> {
     let doc = writable(tx, p, document_id).await?;
     let source = match based_on {
@@ -78,6 +79,11 @@ pub async fn create(tx: &Tx, p: &Principal, document_id: Uuid, based_on: Option<
             store::get_version(tx.conn(), ReadScope::All, &doc, n).await?
         }
     };
+    let mut source = source;
+    if let Content::Monitor(base) = content::stored_content(doc.kind, &source.content)? {
+        let filled = content::monitor_to_fill(tx.conn(), doc.area_id, doc.period_start, base).await?;
+        source.content = content::content_json(&Content::Monitor(filled))?;
+    }
     Ok(store::create_version(tx, &doc, &source).await?)
 }
 

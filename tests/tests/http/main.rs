@@ -11,6 +11,7 @@ mod documents;
 mod event_catalogue;
 mod events;
 mod hardening;
+mod monitor_prefill;
 mod municipalities;
 mod organisations;
 mod partner_scope;
