@@ -54,7 +54,7 @@ analysis (gebiedsanalyse), a four-yearly agenda (gebiedsagenda) with what each p
         check_ins::list, check_ins::create, check_ins::get,
     ),
     components(schemas(
-        crate::error::Problem, crate::error::InvalidParam, events::EventType,
+        crate::error::Problem, crate::error::InvalidParam, events::EventType, versions::DiffFormat,
         domain::content::AnalysisContent, domain::content::AgendaContent,
         domain::content::PlanContent, domain::content::MonitorContent,
     )),

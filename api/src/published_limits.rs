@@ -32,6 +32,7 @@ pub fn apply(doc: &mut OpenApi) {
             }
             (Schema::Object(o), Bound::Minimum(min)) => o.minimum = Some(Number::Float(*min)),
             (Schema::Array(a), Bound::MaxItems(max)) => a.max_items = Some(*max),
+            (Schema::Array(a), Bound::MinItems(min)) => a.min_items = Some(*min),
             (_, bound) => panic!("{schema}.{property} cannot take {bound:?}"),
         }
     }

@@ -231,6 +231,45 @@ pub async fn goal_statuses<C: ConnectionTrait>(
     rows.into_iter().map(|(key, status)| Ok((key, status_of(&status)?))).collect()
 }
 
+/// The status of each of `ids` that is a contribution to an agenda of area `area_id`; an id missing from the
+/// answer is no contribution of that area (a monitor may only assess its own area's).
+pub async fn statuses_in_area<C: ConnectionTrait>(
+    conn: &C,
+    area_id: Uuid,
+    ids: &[Uuid],
+) -> Result<Vec<(Uuid, ContributionStatus)>, StoreError> {
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    let rows: Vec<(Uuid, String)> = contribution::Entity::find()
+        .select_only()
+        .column(contribution::Column::Id)
+        .column(contribution::Column::Status)
+        .filter(contribution::Column::AreaId.eq(area_id))
+        .filter(contribution::Column::Id.is_in(ids.iter().copied()))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    rows.into_iter().map(|(id, status)| Ok((id, status_of(&status)?))).collect()
+}
+
+/// The ids of every contribution to an agenda document that is not withdrawn, oldest first: what a monitor
+/// of that agenda assesses.
+pub async fn live_ids_of_agenda<C: ConnectionTrait>(
+    conn: &C,
+    agenda_document_id: Uuid,
+) -> Result<Vec<Uuid>, StoreError> {
+    Ok(contribution::Entity::find()
+        .select_only()
+        .column(contribution::Column::Id)
+        .filter(contribution::Column::AgendaDocumentId.eq(agenda_document_id))
+        .filter(contribution::Column::Status.ne(ContributionStatus::Withdrawn.as_str()))
+        .order_by_asc(contribution::Column::Id)
+        .into_tuple()
+        .all(conn)
+        .await?)
+}
+
 /// Whether an organisation has any contribution, which keeps it from being deleted.
 pub async fn any_of_organisation<C: ConnectionTrait>(conn: &C, organisation_id: Uuid) -> Result<bool, StoreError> {
     let n = contribution::Entity::find()

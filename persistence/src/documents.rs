@@ -680,7 +680,13 @@ async fn open_version(tx: &Tx, doc: &Document) -> Result<Option<i32>, StoreError
 }
 
 /// Starts a new draft as a copy of `source`. Refused while another version is open.
-pub async fn create_version(tx: &Tx, doc: &Document, source: &Version) -> Result<Version, StoreError> {
+/// Starts version `last + 1` from `source`: with `content` when given, else with the source's content as stored.
+pub async fn create_version(
+    tx: &Tx,
+    doc: &Document,
+    source: &Version,
+    content: Option<&Parsed<Content>>,
+) -> Result<Version, StoreError> {
     if let Some(open) = open_version(tx, doc).await? {
         return Err(StoreError::Conflict(format!(
             "version {open} is still open (draft or submitted); a document has one open version at a time"
@@ -688,7 +694,11 @@ pub async fn create_version(tx: &Tx, doc: &Document, source: &Version) -> Result
     }
     let number = doc.last_number + 1;
     bump_document(tx, doc, number, VersionStatus::Draft).await?;
-    insert_version(tx, doc, number, source.content.clone(), Some(source.summary.number), None).await
+    let content = match content {
+        Some(content) => serde_json::to_value(&**content)?,
+        None => source.content.clone(),
+    };
+    insert_version(tx, doc, number, content, Some(source.summary.number), None).await
 }
 
 /// Saves new content into a draft, based on the revision the client read.

@@ -118,6 +118,21 @@ pub async fn get<C: ConnectionTrait>(
     from_row(row)
 }
 
+/// Which of `ids` are organisations in the registry, whoever may read them: a reference from a document's
+/// content is checked against the registry, not against the writer's view of it.
+pub async fn existing<C: ConnectionTrait>(conn: &C, ids: &[Uuid]) -> Result<Vec<Uuid>, StoreError> {
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    Ok(organisation::Entity::find()
+        .select_only()
+        .column(organisation::Column::Id)
+        .filter(organisation::Column::Id.is_in(ids.iter().copied()))
+        .into_tuple()
+        .all(conn)
+        .await?)
+}
+
 pub async fn create(tx: &Tx, profile: Parsed<OrganisationProfile>) -> Result<Organisation, StoreError> {
     let profile = profile.into_inner();
     let o = Organisation {

@@ -6,7 +6,7 @@ use domain::access::ScopeOn;
 use domain::area::Partnership;
 use domain::event::EventType;
 use sea_orm::ActiveValue::Set;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -91,6 +91,33 @@ pub async fn takes_part<C: ConnectionTrait>(
         .count(conn)
         .await?;
     Ok(n > 0)
+}
+
+/// Which of `organisation_ids` take part in an area at some time from `first` to `last` (a plan's year): a
+/// partnership that starts or ends within the span counts.
+pub async fn taking_part_during<C: ConnectionTrait>(
+    conn: &C,
+    area_id: Uuid,
+    organisation_ids: &[Uuid],
+    first: NaiveDate,
+    last: NaiveDate,
+) -> Result<Vec<Uuid>, StoreError> {
+    use area_partner::Column;
+    if organisation_ids.is_empty() {
+        return Ok(vec![]);
+    }
+    let overlaps = sea_orm::Condition::all()
+        .add(sea_orm::Condition::any().add(Column::Since.is_null()).add(Column::Since.lte(last)))
+        .add(sea_orm::Condition::any().add(Column::Until.is_null()).add(Column::Until.gte(first)));
+    Ok(area_partner::Entity::find()
+        .select_only()
+        .column(Column::OrganisationId)
+        .filter(Column::AreaId.eq(area_id))
+        .filter(Column::OrganisationId.is_in(organisation_ids.iter().copied()))
+        .filter(overlaps)
+        .into_tuple()
+        .all(conn)
+        .await?)
 }
 
 /// Whether an organisation takes part in any area of a municipality.

@@ -63,7 +63,7 @@ impl Writer<'_> {
         let source = all.iter().find(|v| v.status == VersionStatus::Adopted).or(all.last()).context("no version")?;
         let source = documents::get_version(self.db.conn(), ReadScope::All, &doc, source.number).await?;
         let tx = self.db.begin(Actor::system("demo data")).await?;
-        let v = documents::create_version(&tx, &doc, &source).await?;
+        let v = documents::create_version(&tx, &doc, &source, None).await?;
         tx.commit().await?;
         Ok(v.summary.number)
     }

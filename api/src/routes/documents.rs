@@ -75,8 +75,8 @@ pub struct CreatedDocument {
     pub version: VersionBody,
 }
 
-/// `{areaId, kind, year}` for an analysis, plan or monitor; `{areaId, kind: "agenda", periodStart, periodEnd?}`
-/// for an agenda (periodEnd defaults to the municipality's agenda period length).
+/// `{areaId, kind, year}` for an analysis, plan or monitor; `{areaId, kind: "agenda", periodStart, periodEnd?,
+/// copyFrom?}` for an agenda (periodEnd defaults to the municipality's agenda period length).
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CreateDocument {
@@ -88,6 +88,9 @@ pub struct CreateDocument {
     pub period_start: Option<i32>,
     #[schema(minimum = 2000, maximum = 2100)]
     pub period_end: Option<i32>,
+    /// For an agenda: the id of another agenda document of the same area whose goals (those of its version in
+    /// force, keys kept) the first version starts with, to carry them into the next period.
+    pub copy_from: Option<Uuid>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -162,7 +165,8 @@ pub async fn get(
     Ok(respond::resource(&req, doc.revision, &body))
 }
 
-/// Create a document with its first version, an empty draft (area editors of the area, its coordinator).
+/// Create a document with its first version, an empty draft (area editors of the area, its coordinator); an
+/// agenda may start with the goals of another agenda of the area (`copyFrom`).
 #[utoipa::path(operation_id = "createDocument", post, path = "/api/v1/documents", tag = "documents", request_body = CreateDocument,
     responses((status = 201, description = "The document and its first version", body = CreatedDocument)))]
 pub async fn create(
@@ -179,6 +183,7 @@ pub async fn create(
         year: input.year,
         period_start: input.period_start,
         period_end: input.period_end,
+        copy_from: input.copy_from,
     };
     respond::create(&state, &req, &p, key, &body.raw, async |tx| {
         let (doc, version) = documents::create(tx, &p, new).await?;

@@ -4,6 +4,7 @@
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
+use domain::content::diff::KeyedDiff;
 use domain::lifecycle::VersionAction;
 use persistence::documents::{self as store, Transition};
 use serde::{Deserialize, Serialize};
@@ -159,6 +160,18 @@ pub struct DiffQuery {
     /// The version to compare with; the patch turns its content into this version's.
     #[param(minimum = 1)]
     pub against: i32,
+    /// `patch` (default): an RFC 6902 JSON Patch; `keyed`: goals, results, measures and assessments added,
+    /// removed or changed, by key, with the changed fields' old and new values.
+    pub format: Option<DiffFormat>,
+}
+
+/// How a diff is written.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DiffFormat {
+    #[default]
+    Patch,
+    Keyed,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -327,19 +340,26 @@ pub struct PatchOperation {
     pub value: Option<serde_json::Value>,
 }
 
-/// What changed between two versions (the yearly adjustment of an agenda, say), as an RFC 6902 JSON Patch
-/// that turns version `against` into version `n`.
+/// What changed between two versions (the yearly adjustment of an agenda, say), from version `against` to
+/// version `n`: an RFC 6902 JSON Patch, or with `format=keyed` the goals, results, measures and assessments
+/// added, removed or changed, named by key, which people can read.
 #[utoipa::path(operation_id = "diffVersions", get, path = "/api/v1/documents/{id}/versions/{n}/diff", tag = "documents",
     params(("id" = Uuid, Path, description = "Document id"), ("n" = i32, Path, minimum = 1, description = "Version number"), DiffQuery),
-    responses((status = 200, description = "The JSON Patch", body = Vec<PatchOperation>, content_type = "application/json-patch+json")))]
+    responses((status = 200, description = "The JSON Patch (`application/json-patch+json`), or with `format=keyed` the keyed diff (`application/json`)", content(
+        (Vec<PatchOperation> = "application/json-patch+json"),
+        (KeyedDiff = "application/json")))))]
 pub async fn diff(
     state: web::Data<AppState>,
     Auth(p): Auth,
     path: VersionPath,
     Query(q): Query<DiffQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let (from, to) =
-        versions::pair(state.db.conn(), &p, state.db.clock().now(), path.document_id, path.number, q.against).await?;
+    let now = state.db.clock().now();
+    if q.format.unwrap_or_default() == DiffFormat::Keyed {
+        let diff = versions::keyed_diff(state.db.conn(), &p, now, path.document_id, path.number, q.against).await?;
+        return Ok(HttpResponse::Ok().json(diff));
+    }
+    let (from, to) = versions::pair(state.db.conn(), &p, now, path.document_id, path.number, q.against).await?;
     let patch = json_patch::diff(&from.content, &to.content);
     Ok(HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, "application/json-patch+json"))

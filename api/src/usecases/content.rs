@@ -1,14 +1,17 @@
 //! The content of versions: parsing what a writer sends (with every problem under `content.`), reading stored
 //! content back into its typed form, and looking up the facts the cross-stage rules and references need.
 
+use chrono::NaiveDate;
 use domain::access::{ReadScope, ScopeOn};
 use domain::content::{AgendaContent, AnalysisContent, Content, DocumentKind, MonitorContent, PlanContent};
+use domain::lifecycle::VersionStatus;
 use domain::rules::{self, Readiness};
 use domain::{FieldErrors, Parsed};
 use persistence::ConnectionTrait;
 use persistence::documents::{self, Document};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+use uuid::Uuid;
 
 use super::{Error, Result};
 use crate::serde_errors::field_error;
@@ -127,23 +130,82 @@ async fn agenda_and_plan<C: ConnectionTrait>(
     Ok((agenda, plan))
 }
 
-/// References to goals, results, measures and contributions that do not resolve against the agenda in force
-/// and the adopted plan, when those exist; a draft written before they are adopted is checked at adoption.
+/// `base` with an empty assessment added for every goal (and result) of the agenda in force for `year` in the
+/// area, every measure of the adopted plan of `year` and every contribution to that agenda that is not
+/// withdrawn, where `base` lacks one: what a new monitor version starts from.
+pub async fn monitor_to_fill<C: ConnectionTrait>(
+    conn: &C,
+    area_id: Uuid,
+    year: i32,
+    base: MonitorContent,
+) -> Result<MonitorContent> {
+    let (agenda, contributions) = match documents::in_force_covering(conn, area_id, DocumentKind::Agenda, year).await? {
+        Some((doc, v)) => match stored_content(DocumentKind::Agenda, &v.content)? {
+            Content::Agenda(a) => (Some(a), persistence::contributions::live_ids_of_agenda(conn, doc.id).await?),
+            _ => (None, vec![]),
+        },
+        None => (None, vec![]),
+    };
+    let plan = match documents::in_force_covering(conn, area_id, DocumentKind::Plan, year).await? {
+        Some((_, v)) => match stored_content(DocumentKind::Plan, &v.content)? {
+            Content::Plan(p) => Some(p),
+            _ => None,
+        },
+        None => None,
+    };
+    Ok(base.with_assessments_to_fill(agenda.as_ref(), plan.as_ref(), &contributions))
+}
+
+/// References to goals, results and measures that do not resolve against the agenda in force and the adopted
+/// plan, when those exist (a draft written before they are adopted is checked at adoption); owners of measures
+/// that are no partner of the area in the plan's year; assessed contributions that are not the area's.
 async fn dangling_references<C: ConnectionTrait>(conn: &C, doc: &Document, content: &Content) -> Result<FieldErrors> {
     let (agenda, plan) = match content {
         Content::Plan(_) | Content::Monitor(_) => agenda_and_plan(conn, doc).await?,
         _ => return Ok(FieldErrors::new()),
     };
     Ok(match content {
-        Content::Plan(p) => agenda.as_ref().map(|a| p.dangling_goal_keys(a)).unwrap_or_default(),
-        Content::Monitor(m) => m.dangling_references(agenda.as_ref(), plan.as_ref()),
+        Content::Plan(p) => {
+            let mut e = agenda.as_ref().map(|a| p.dangling_goal_keys(a)).unwrap_or_default();
+            e.merge(owner_problems(conn, doc, p).await?);
+            e
+        }
+        Content::Monitor(m) => {
+            let mut e = m.dangling_references(agenda.as_ref(), plan.as_ref());
+            let known = persistence::contributions::statuses_in_area(conn, doc.area_id, &m.contribution_ids()).await?;
+            let known: Vec<_> = known.into_iter().map(|(id, _)| id).collect();
+            e.merge(m.unknown_contributions(&known));
+            e
+        }
         _ => FieldErrors::new(),
     })
 }
 
-/// The cross-stage rules for adopting `content` of `doc` (SPEC §3, rules 1 to 4), over every contribution:
-/// what the adoption checks and the municipality is shown.
-pub async fn readiness<C: ConnectionTrait>(conn: &C, doc: &Document, content: &Content) -> Result<Readiness> {
+/// The plan's owners checked against the registry and the area's partners during the plan's year.
+async fn owner_problems<C: ConnectionTrait>(conn: &C, doc: &Document, plan: &PlanContent) -> Result<FieldErrors> {
+    let owners = plan.owner_ids();
+    if owners.is_empty() {
+        return Ok(FieldErrors::new());
+    }
+    let existing = persistence::organisations::existing(conn, &owners).await?;
+    let first = NaiveDate::from_ymd_opt(doc.period_start, 1, 1);
+    let last = NaiveDate::from_ymd_opt(doc.period_end, 12, 31);
+    let (Some(first), Some(last)) = (first, last) else {
+        return Err(Error::Internal(format!("document {} has no calendar period", doc.id)));
+    };
+    let partners = persistence::partners::taking_part_during(conn, doc.area_id, &existing, first, last).await?;
+    Ok(plan.owner_problems(&existing, &partners, doc.period_start))
+}
+
+/// The rules for adopting version `status` with `content` of `doc` (its status, its substance and SPEC §3,
+/// rules 1 to 4, over every contribution) on `today`: what the adoption checks and the municipality is shown.
+pub async fn readiness<C: ConnectionTrait>(
+    conn: &C,
+    doc: &Document,
+    status: VersionStatus,
+    content: &Content,
+    today: NaiveDate,
+) -> Result<Readiness> {
     let (agenda, plan) = agenda_and_plan(conn, doc).await?;
     let analysis_years = match content {
         Content::Agenda(_) => {
@@ -155,13 +217,21 @@ pub async fn readiness<C: ConnectionTrait>(conn: &C, doc: &Document, content: &C
         Content::Agenda(_) => persistence::contributions::goal_statuses(conn, ReadScope::All, doc.id).await?,
         _ => vec![],
     };
+    let assessed_contributions = match content {
+        Content::Monitor(m) => {
+            persistence::contributions::statuses_in_area(conn, doc.area_id, &m.contribution_ids()).await?
+        }
+        _ => vec![],
+    };
     let facts = rules::AreaFacts {
         adopted_analysis_years: analysis_years,
         agenda_in_force: agenda.as_ref(),
         adopted_plan: plan.as_ref(),
         contributions,
+        assessed_contributions,
+        today,
     };
-    Ok(rules::check(content, doc.period_start, &facts))
+    Ok(rules::check(content, status, doc.period_start, &facts))
 }
 
 /// Readiness as a partner reading with `scope` is shown it: rule 4 over the contributions that scope reaches,
@@ -170,11 +240,12 @@ pub async fn partner_readiness<C: ConnectionTrait>(
     conn: &C,
     scope: ScopeOn,
     doc: &Document,
+    status: VersionStatus,
     content: &Content,
 ) -> Result<Readiness> {
     let own = match content {
         Content::Agenda(_) => persistence::contributions::goal_statuses(conn, scope, doc.id).await?,
         _ => vec![],
     };
-    Ok(rules::check_for_partner(content, &own))
+    Ok(rules::check_for_partner(content, status, &own))
 }

@@ -170,8 +170,8 @@ async fn compute<C: ConnectionTrait>(
         if let Some(m) = monitor {
             let content: MonitorContent = serde_json::from_value(m.content.clone())
                 .map_err(|e| Error::Internal(format!("stored monitor content unreadable: {e}")))?;
-            for assessment in &content.goal_assessments {
-                goals.count(assessment.verdict);
+            for verdict in content.goal_assessments.iter().filter_map(|a| a.verdict) {
+                goals.count(verdict);
             }
         }
         totals.goals.add(&goals);

@@ -4,14 +4,14 @@
 use chrono::{DateTime, Utc};
 use domain::access::ReadScope;
 use domain::calendar::document_period;
-use domain::content::{Content, DocumentKind};
-use domain::lifecycle;
+use domain::content::{AgendaContent, Content, DocumentKind, Goal, MonitorContent};
+use domain::lifecycle::{self, VersionStatus};
 use domain::{FieldErrors, Parsed, Principal};
 use persistence::documents::{self as store, Document, DocumentFilter, Version, VersionSummary};
 use persistence::{ConnectionTrait, Page, Tx};
 use uuid::Uuid;
 
-use super::{Result, reference, scope_at};
+use super::{Error, Result, content, reference, scope_at};
 
 /// A new document: `year` for an analysis, plan or monitor; `period_start` (and optionally `period_end`) for
 /// an agenda.
@@ -21,9 +21,14 @@ pub struct NewDocument {
     pub year: Option<i32>,
     pub period_start: Option<i32>,
     pub period_end: Option<i32>,
+    /// For an agenda: another agenda of the area whose goals in force the first version starts with.
+    pub copy_from: Option<Uuid>,
 }
 
-/// Creates the document and its first version, an empty draft (area editors of the area, its coordinator).
+/// Creates the document and its first version (area editors of the area, its coordinator): an empty draft;
+/// for an agenda with `copy_from` a draft with the goals of that agenda's version in force, keys kept, so
+/// that contributions and monitors of one period compare with the next; for a monitor a draft listing what
+/// it must assess, without verdicts ([`content::monitor_to_fill`]).
 pub async fn create(tx: &Tx, p: &Principal, new: NewDocument) -> Result<(Document, Version)> {
     let mut errors = FieldErrors::new();
     let found = persistence::areas::get(tx.conn(), scope_at(p, tx.now()), new.area_id).await;
@@ -44,9 +49,57 @@ pub async fn create(tx: &Tx, p: &Principal, new: NewDocument) -> Result<(Documen
     let period = document_period(new.kind, new.year, new.period_start, new.period_end, agenda_years)
         .map_err(|e| errors.merge(e))
         .ok();
+    let copied = match new.copy_from {
+        Some(source) => goals_to_copy(tx, p, &mut errors, new.kind, new.area_id, source).await?,
+        None => None,
+    };
     let (Some(area), Some((start, end))) = (area, period) else { return Err(errors.into()) };
-    let empty = Parsed::parse(Content::empty(new.kind))?;
-    Ok(store::create(tx, &area, new.kind, start, end, &empty).await?)
+    errors.into_result(())?;
+    let first = match (copied, new.kind) {
+        (Some(goals), _) => Content::Agenda(AgendaContent { goals, ..Default::default() }),
+        (None, DocumentKind::Monitor) => {
+            Content::Monitor(content::monitor_to_fill(tx.conn(), area.id, start, MonitorContent::default()).await?)
+        }
+        (None, kind) => Content::empty(kind),
+    };
+    // What the service composes from stored, adopted content passes the rules; if it did not, that is a
+    // fault of the service, not of the request.
+    let first = Parsed::parse(first).map_err(|e| Error::Internal(format!("the first version's content: {e}")))?;
+    Ok(store::create(tx, &area, new.kind, start, end, &first).await?)
+}
+
+/// The goals of the version in force of agenda `source`, which must be an agenda of `area_id` that the
+/// principal may read; otherwise a problem of `copyFrom` in `errors` and `None`.
+async fn goals_to_copy(
+    tx: &Tx,
+    p: &Principal,
+    errors: &mut FieldErrors,
+    kind: DocumentKind,
+    area_id: Uuid,
+    source: Uuid,
+) -> Result<Option<Vec<Goal>>> {
+    if kind != DocumentKind::Agenda {
+        errors.push("copyFrom", "not_allowed", "only an agenda copies the goals of another agenda");
+        return Ok(None);
+    }
+    let scope = scope_at(p, tx.now());
+    let found = store::get(tx.conn(), scope, source).await;
+    let Some(doc) = reference(errors, "copyFrom", "no such document", found)? else { return Ok(None) };
+    if doc.kind != DocumentKind::Agenda || doc.area_id != area_id {
+        let reason = format!("document {source} is not an agenda of this area");
+        errors.push("copyFrom", "not_an_agenda_of_the_area", reason);
+        return Ok(None);
+    }
+    let versions = store::summaries(tx.conn(), scope, &[&doc]).await?;
+    let Some(in_force) = versions.iter().find(|v| v.status == VersionStatus::Adopted) else {
+        errors.push("copyFrom", "not_in_force", format!("agenda {source} has no version in force to copy"));
+        return Ok(None);
+    };
+    let version = store::get_version(tx.conn(), scope, &doc, in_force.number).await?;
+    match content::stored_content(DocumentKind::Agenda, &version.content)? {
+        Content::Agenda(agenda) => Ok(Some(agenda.goals)),
+        _ => Ok(None),
+    }
 }
 
 /// A document and the summaries of its versions that the principal may see at `now`, in number order.

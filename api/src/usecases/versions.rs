@@ -3,11 +3,13 @@
 //! and withdrawing; readiness for adoption and the difference between two versions.
 
 use chrono::{DateTime, Utc};
-use domain::Principal;
 use domain::access::ReadScope;
+use domain::clock::dutch_date;
 use domain::content::Content;
+use domain::content::diff::KeyedDiff;
 use domain::lifecycle::{self, NOTE_MAX, TransitionError, VersionAction, VersionStatus};
 use domain::rules::Readiness;
+use domain::{Parsed, Principal};
 use persistence::documents::{self as store, Document, Transition, Version};
 use persistence::{ConnectionTrait, Page, StoreError, Tx};
 use serde_json::Value;
@@ -60,8 +62,9 @@ pub async fn list<C: ConnectionTrait>(
     Ok(store::list_versions(conn, scope, &doc, after, limit).await?)
 }
 
-/// Starts a new draft as a copy of version `based_on`, by default the one in force, else the latest. Refused
-/// while the document has an open version.
+/// Starts a new draft as a copy of version `based_on`, by default the one in force, else the latest; a
+/// monitor's copy also lists, without verdicts, what it must assess and does not yet
+/// ([`content::monitor_to_fill`]). Refused while the document has an open version.
 pub async fn create(tx: &Tx, p: &Principal, document_id: Uuid, based_on: Option<i32>) -> Result<Version> {
     let doc = writable(tx, p, document_id).await?;
     let source = match based_on {
@@ -76,7 +79,14 @@ pub async fn create(tx: &Tx, p: &Principal, document_id: Uuid, based_on: Option<
             store::get_version(tx.conn(), ReadScope::All, &doc, n).await?
         }
     };
-    Ok(store::create_version(tx, &doc, &source).await?)
+    // A copy of stored content is copied as stored. A monitor's copy is composed anew; should the
+    // composition break a rule (content stored under older rules, say), the plain copy is the safe draft.
+    let mut filled = None;
+    if let Content::Monitor(base) = content::stored_content(doc.kind, &source.content)? {
+        let monitor = content::monitor_to_fill(tx.conn(), doc.area_id, doc.period_start, base).await?;
+        filled = Parsed::parse(Content::Monitor(monitor)).ok();
+    }
+    Ok(store::create_version(tx, &doc, &source, filled.as_ref()).await?)
 }
 
 /// What a writer saves: the whole content, as sent, and an optional note on what changed.
@@ -148,14 +158,16 @@ pub async fn transition(
     lifecycle::may_act(p, action, doc.municipality_id, doc.area_id)?;
     let current = store::get_version(tx.conn(), scope, &doc, number).await?;
     based_on.check(current.summary.revision)?;
-    let to = lifecycle::transition(current.summary.status, action, note.as_deref()).map_err(transition_error)?;
     if action == VersionAction::Adopt {
+        // The readiness rules decide, the version's status among them, so that readiness and adoption agree.
         let parsed = content::stored_content(doc.kind, &current.content)?;
-        let readiness = content::readiness(tx.conn(), &doc, &parsed).await?;
+        let today = dutch_date(tx.now());
+        let readiness = content::readiness(tx.conn(), &doc, current.summary.status, &parsed, today).await?;
         if !readiness.is_ready() {
             return Err(Error::RulesBroken(readiness.blocking));
         }
     }
+    let to = lifecycle::transition(current.summary.status, action, note.as_deref()).map_err(transition_error)?;
     Ok(store::transition(tx, &doc, &current, action, to, note).await?)
 }
 
@@ -187,9 +199,12 @@ pub async fn readiness<C: ConnectionTrait>(
     let doc = store::get(conn, scope, document_id).await?;
     let v = store::get_version(conn, scope, &doc, number).await?;
     let parsed: Content = content::stored_content(doc.kind, &v.content)?;
+    let status = v.summary.status;
     match scope.scope {
-        ReadScope::PartnerOrganisation(_) => content::partner_readiness(conn, scope, &doc, &parsed).await,
-        ReadScope::All | ReadScope::Municipality(_) => content::readiness(conn, &doc, &parsed).await,
+        ReadScope::PartnerOrganisation(_) => content::partner_readiness(conn, scope, &doc, status, &parsed).await,
+        ReadScope::All | ReadScope::Municipality(_) => {
+            content::readiness(conn, &doc, status, &parsed, dutch_date(now)).await
+        }
     }
 }
 
@@ -202,6 +217,34 @@ pub async fn pair<C: ConnectionTrait>(
     number: i32,
     against: i32,
 ) -> Result<(Version, Version)> {
+    let (_, from, to) = document_pair(conn, p, now, document_id, number, against).await?;
+    Ok((from, to))
+}
+
+/// What changed from version `against` to version `number` of one document, by key
+/// ([`domain::content::diff`]).
+pub async fn keyed_diff<C: ConnectionTrait>(
+    conn: &C,
+    p: &Principal,
+    now: DateTime<Utc>,
+    document_id: Uuid,
+    number: i32,
+    against: i32,
+) -> Result<KeyedDiff> {
+    let (doc, from, to) = document_pair(conn, p, now, document_id, number, against).await?;
+    let (from, to) =
+        (content::stored_content(doc.kind, &from.content)?, content::stored_content(doc.kind, &to.content)?);
+    Ok(domain::content::diff::keyed_diff(&from, &to))
+}
+
+async fn document_pair<C: ConnectionTrait>(
+    conn: &C,
+    p: &Principal,
+    now: DateTime<Utc>,
+    document_id: Uuid,
+    number: i32,
+    against: i32,
+) -> Result<(Document, Version, Version)> {
     let scope = scope_at(p, now);
     let doc = store::get(conn, scope, document_id).await?;
     let to = store::get_version(conn, scope, &doc, number).await?;
@@ -209,5 +252,5 @@ pub async fn pair<C: ConnectionTrait>(
         StoreError::NotFound => Error::invalid("against", "unknown", format!("the document has no version {against}")),
         other => other.into(),
     })?;
-    Ok((from, to))
+    Ok((doc, from, to))
 }

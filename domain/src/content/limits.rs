@@ -28,6 +28,8 @@ pub enum Bound {
     Key,
     /// A list of at most this many items.
     MaxItems(usize),
+    /// A list of at least this many items.
+    MinItems(usize),
     /// A number from..to, both included.
     Range(f64, f64),
     /// A number of at least this.
@@ -77,6 +79,7 @@ pub const PUBLISHED: &[(&str, &str, Bound)] = {
         ("Measure", "title", RequiredText(SHORT_TEXT_MAX)),
         ("Measure", "description", MaxLength(LONG_TEXT_MAX)),
         ("Measure", "goalKeys", MaxItems(GOAL_KEYS_PER_MEASURE_MAX)),
+        ("Measure", "goalKeys", MinItems(1)),
         ("Measure", "budgetEuros", Minimum(0.0)),
         ("MonitorContent", "approachChanges", MaxLength(LONG_TEXT_MAX)),
         ("MonitorContent", "goalAssessments", MaxItems(GOAL_ASSESSMENTS_MAX)),

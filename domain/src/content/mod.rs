@@ -6,6 +6,7 @@
 
 mod agenda;
 mod analysis;
+pub mod diff;
 pub mod limits;
 mod monitor;
 mod plan;

@@ -46,7 +46,9 @@ pub enum ContributionVerdict {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ResultValue {
     pub result_key: String,
-    pub value: f64,
+    /// Empty until measured: a new monitor lists every result of the goal without values.
+    #[serde(default)]
+    pub value: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -54,7 +56,9 @@ pub struct ResultValue {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct GoalAssessment {
     pub goal_key: String,
-    pub verdict: GoalVerdict,
+    /// Empty until the goal is assessed: a new monitor lists every goal without a verdict.
+    #[serde(default)]
+    pub verdict: Option<GoalVerdict>,
     #[serde(default)]
     pub evidence: String,
     #[serde(default)]
@@ -66,7 +70,9 @@ pub struct GoalAssessment {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct MeasureAssessment {
     pub measure_key: String,
-    pub verdict: MeasureVerdict,
+    /// Empty until the measure is assessed.
+    #[serde(default)]
+    pub verdict: Option<MeasureVerdict>,
     #[serde(default)]
     pub note: String,
 }
@@ -76,7 +82,9 @@ pub struct MeasureAssessment {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ContributionAssessment {
     pub contribution_id: Uuid,
-    pub verdict: ContributionVerdict,
+    /// Empty until the contribution is assessed.
+    #[serde(default)]
+    pub verdict: Option<ContributionVerdict>,
 }
 
 /// Content of a gebiedsmonitor.
@@ -113,7 +121,7 @@ impl MonitorContent {
                     let mut results = HashSet::new();
                     for (j, v) in a.result_values.iter().enumerate() {
                         check::key(&mut e, &format!("{p}.resultValues[{j}].resultKey"), &v.result_key, &mut results);
-                        check::finite(&mut e, &format!("{p}.resultValues[{j}].value"), Some(v.value));
+                        check::finite(&mut e, &format!("{p}.resultValues[{j}].value"), v.value);
                     }
                 }
             }
@@ -135,6 +143,77 @@ impl MonitorContent {
             }
         }
         e
+    }
+
+    /// This monitor with an empty assessment added for everything it must assess and does not yet: every goal
+    /// of the agenda in force with each of its results, every measure of the adopted plan and every contribution
+    /// to the agenda (`contributions`, as many as a monitor holds). The writer then fills in verdicts instead of
+    /// copying keys; what is already assessed stays as it is.
+    pub fn with_assessments_to_fill(
+        mut self,
+        agenda: Option<&AgendaContent>,
+        plan: Option<&PlanContent>,
+        contributions: &[Uuid],
+    ) -> MonitorContent {
+        for goal in agenda.map(|a| a.goals.as_slice()).unwrap_or_default() {
+            let i = match self.goal_assessments.iter().position(|a| a.goal_key == goal.key) {
+                Some(i) => i,
+                None if self.goal_assessments.len() < GOAL_ASSESSMENTS_MAX => {
+                    self.goal_assessments.push(GoalAssessment {
+                        goal_key: goal.key.clone(),
+                        verdict: None,
+                        evidence: String::new(),
+                        result_values: vec![],
+                    });
+                    self.goal_assessments.len() - 1
+                }
+                None => continue,
+            };
+            let values = &mut self.goal_assessments[i].result_values;
+            for result in &goal.results {
+                if values.len() < RESULT_VALUES_MAX && !values.iter().any(|v| v.result_key == result.key) {
+                    values.push(ResultValue { result_key: result.key.clone(), value: None });
+                }
+            }
+        }
+        for key in plan.map(PlanContent::measure_keys).unwrap_or_default() {
+            let assessed = self.measure_assessments.iter().any(|a| a.measure_key == key);
+            if !assessed && self.measure_assessments.len() < MEASURE_ASSESSMENTS_MAX {
+                self.measure_assessments.push(MeasureAssessment {
+                    measure_key: key.to_owned(),
+                    verdict: None,
+                    note: String::new(),
+                });
+            }
+        }
+        for id in contributions {
+            let assessed = self.contribution_assessments.iter().any(|a| a.contribution_id == *id);
+            if !assessed && self.contribution_assessments.len() < CONTRIBUTION_ASSESSMENTS_MAX {
+                self.contribution_assessments.push(ContributionAssessment { contribution_id: *id, verdict: None });
+            }
+        }
+        self
+    }
+
+    /// Contributions assessed here that are not contributions to an agenda of the monitor's area (`known` holds
+    /// those that are); the caller looks them up.
+    pub fn unknown_contributions(&self, known: &[Uuid]) -> FieldErrors {
+        let mut e = FieldErrors::new();
+        for (i, a) in self.contribution_assessments.iter().enumerate() {
+            if !known.contains(&a.contribution_id) {
+                e.push(
+                    format!("contributionAssessments[{i}].contributionId"),
+                    "unknown_contribution",
+                    format!("there is no contribution {} to an agenda of this area", a.contribution_id),
+                );
+            }
+        }
+        e
+    }
+
+    /// The ids of the contributions assessed here.
+    pub fn contribution_ids(&self) -> Vec<Uuid> {
+        self.contribution_assessments.iter().map(|a| a.contribution_id).collect()
     }
 
     /// Goals, results and measures assessed here that the agenda in force or the adopted plan lack. A value may
@@ -188,9 +267,9 @@ mod tests {
     fn assessment(goal: &str, results: &[&str]) -> GoalAssessment {
         GoalAssessment {
             goal_key: goal.into(),
-            verdict: GoalVerdict::Achieved,
+            verdict: Some(GoalVerdict::Achieved),
             evidence: String::new(),
-            result_values: results.iter().map(|r| ResultValue { result_key: (*r).into(), value: 1.0 }).collect(),
+            result_values: results.iter().map(|r| ResultValue { result_key: (*r).into(), value: Some(1.0) }).collect(),
         }
     }
 
@@ -232,7 +311,7 @@ mod tests {
             goal_assessments: vec![assessment("G1", &["G2.R1"]), assessment("G9", &[])],
             measure_assessments: vec![MeasureAssessment {
                 measure_key: "M9".into(),
-                verdict: MeasureVerdict::Cancelled,
+                verdict: Some(MeasureVerdict::Cancelled),
                 note: String::new(),
             }],
             ..Default::default()
@@ -257,17 +336,17 @@ mod tests {
     }
 
     fn measure(key: &str) -> MeasureAssessment {
-        MeasureAssessment { measure_key: key.into(), verdict: MeasureVerdict::Executed, note: String::new() }
+        MeasureAssessment { measure_key: key.into(), verdict: Some(MeasureVerdict::Executed), note: String::new() }
     }
 
     fn contribution(id: u128) -> ContributionAssessment {
-        ContributionAssessment { contribution_id: Uuid::from_u128(id), verdict: ContributionVerdict::Delivered }
+        ContributionAssessment { contribution_id: Uuid::from_u128(id), verdict: Some(ContributionVerdict::Delivered) }
     }
 
     #[test]
     fn every_repetition_in_a_monitor_is_a_duplicate_at_its_second_use() {
         let mut nan = assessment("G2", &["G2.R1"]);
-        nan.result_values[0].value = f64::NAN;
+        nan.result_values[0].value = Some(f64::NAN);
         let m = MonitorContent {
             goal_assessments: vec![assessment("G1", &["G1.R1", "G1.R1"]), nan],
             measure_assessments: vec![measure("M1"), measure("M2"), measure("M1")],
@@ -288,7 +367,7 @@ mod tests {
     fn over_long_texts_and_over_full_lists_of_a_monitor_are_reported() {
         let mut a = assessment("G1", &[]);
         a.evidence = "e".repeat(10_001);
-        a.result_values = (0..21).map(|i| ResultValue { result_key: format!("R{i}"), value: 0.0 }).collect();
+        a.result_values = (0..21).map(|i| ResultValue { result_key: format!("R{i}"), value: Some(0.0) }).collect();
         let m = MonitorContent {
             goal_assessments: vec![a],
             contribution_assessments: (0..501).map(contribution).collect(),
@@ -315,7 +394,7 @@ mod tests {
                                           "verdict": "partly_delivered" }]
         });
         let m: MonitorContent = serde_json::from_value(minimal).unwrap();
-        assert_eq!(m.goal_assessments[0].verdict, GoalVerdict::PartlyAchieved);
+        assert_eq!(m.goal_assessments[0].verdict, Some(GoalVerdict::PartlyAchieved));
         assert!(!m.agenda_revision_recommended);
         assert!(m.validate().is_empty());
         assert!(m.dangling_references(Some(&agenda()), None).is_empty());
@@ -324,5 +403,62 @@ mod tests {
         assert!(serde_json::from_value::<MonitorContent>(unknown).is_err());
         let bad_verdict = serde_json::json!({ "goalAssessments": [{ "goalKey": "G1", "verdict": "done" }] });
         assert!(serde_json::from_value::<MonitorContent>(bad_verdict).is_err());
+    }
+
+    #[test]
+    fn a_contribution_of_another_area_or_none_at_all_is_unknown() {
+        let m = MonitorContent {
+            contribution_assessments: vec![contribution(1), contribution(2), contribution(3)],
+            ..Default::default()
+        };
+        assert_eq!(m.contribution_ids(), [1, 2, 3].map(Uuid::from_u128));
+        let found: Vec<_> =
+            m.unknown_contributions(&[Uuid::from_u128(2)]).iter().map(|e| (e.name.clone(), e.code)).collect();
+        let expected = [
+            ("contributionAssessments[0].contributionId", "unknown_contribution"),
+            ("contributionAssessments[2].contributionId", "unknown_contribution"),
+        ];
+        assert_eq!(found, expected.map(|(n, c)| (n.to_owned(), c)));
+    }
+
+    #[test]
+    fn a_new_monitor_lists_every_goal_result_measure_and_contribution_to_assess_without_verdicts() {
+        let plan: PlanContent = serde_json::from_value(serde_json::json!({"measures": [
+            {"key": "M1", "title": "a", "kind": "activity", "goalKeys": ["G1"]},
+            {"key": "M2", "title": "b", "kind": "activity", "goalKeys": ["G2"]}]}))
+        .unwrap();
+        let m = MonitorContent::default().with_assessments_to_fill(Some(&agenda()), Some(&plan), &[Uuid::from_u128(7)]);
+        let goals: Vec<_> = m.goal_assessments.iter().map(|a| (a.goal_key.as_str(), a.verdict)).collect();
+        assert_eq!(goals, [("G1", None), ("G2", None)]);
+        assert_eq!(m.goal_assessments[1].result_values, [ResultValue { result_key: "G2.R1".into(), value: None }]);
+        assert_eq!(m.measure_assessments.iter().map(|a| a.measure_key.as_str()).collect::<Vec<_>>(), ["M1", "M2"]);
+        assert_eq!(
+            m.contribution_assessments,
+            [ContributionAssessment { contribution_id: Uuid::from_u128(7), verdict: None }]
+        );
+        assert!(m.validate().is_empty());
+        assert!(m.dangling_references(Some(&agenda()), Some(&plan)).is_empty());
+    }
+
+    #[test]
+    fn filling_in_keeps_what_is_assessed_and_adds_only_what_is_missing() {
+        let assessed = MonitorContent {
+            goal_assessments: vec![assessment("G2", &["G2.R1"])],
+            measure_assessments: vec![measure("M1")],
+            ..Default::default()
+        };
+        let plan: PlanContent = serde_json::from_value(
+            serde_json::json!({"measures": [{"key": "M1", "title": "a", "kind": "activity", "goalKeys": ["G1"]}]}),
+        )
+        .unwrap();
+        let m = assessed.clone().with_assessments_to_fill(Some(&agenda()), Some(&plan), &[]);
+        assert_eq!(
+            m.goal_assessments[0], assessed.goal_assessments[0],
+            "an assessed goal keeps its verdict and values"
+        );
+        assert_eq!(m.goal_assessments[1].goal_key, "G1");
+        assert_eq!(m.measure_assessments, assessed.measure_assessments);
+        let nothing = MonitorContent::default().with_assessments_to_fill(None, None, &[]);
+        assert_eq!(nothing, MonitorContent::default());
     }
 }

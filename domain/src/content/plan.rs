@@ -75,7 +75,9 @@ impl PlanContent {
             check::key(&mut e, &format!("{p}.key"), &m.key, &mut keys);
             check::title(&mut e, &format!("{p}.title"), &m.title);
             check::long(&mut e, &format!("{p}.description"), &m.description);
-            if check::list(&mut e, &format!("{p}.goalKeys"), &m.goal_keys, GOAL_KEYS_PER_MEASURE_MAX) {
+            if m.goal_keys.is_empty() {
+                e.push(format!("{p}.goalKeys"), "empty", "a measure works towards at least one goal of the agenda");
+            } else if check::list(&mut e, &format!("{p}.goalKeys"), &m.goal_keys, GOAL_KEYS_PER_MEASURE_MAX) {
                 let mut seen = HashSet::new();
                 for (j, k) in m.goal_keys.iter().enumerate() {
                     check::key(&mut e, &format!("{p}.goalKeys[{j}]"), k, &mut seen);
@@ -90,6 +92,38 @@ impl PlanContent {
                 Some(b) if !b.is_finite() => check::finite(&mut e, &format!("{p}.budgetEuros"), Some(b)),
                 Some(b) if b < 0.0 => e.push(format!("{p}.budgetEuros"), "out_of_range", "must not be negative"),
                 _ => {}
+            }
+        }
+        e
+    }
+
+    /// The owners the measures name, each once.
+    pub fn owner_ids(&self) -> Vec<Uuid> {
+        let mut ids: Vec<Uuid> = self.measures.iter().filter_map(|m| m.owner_organisation_id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    }
+
+    /// Owners that are no organisation (`existing` holds the ids that are) or that do not take part in the
+    /// area during the plan's year (`partners` holds those that do): a measure is carried out by a partner of
+    /// the area, or the plan promises what nobody will do. Kept apart from `validate` because only the caller
+    /// knows the registry and the area's partners.
+    pub fn owner_problems(&self, existing: &[Uuid], partners: &[Uuid], year: i32) -> FieldErrors {
+        let mut e = FieldErrors::new();
+        for (i, m) in self.measures.iter().enumerate() {
+            let Some(owner) = m.owner_organisation_id else { continue };
+            let path = format!("measures[{i}].ownerOrganisationId");
+            if !existing.contains(&owner) {
+                e.push(path, "unknown", format!("there is no organisation {owner}"));
+            } else if !partners.contains(&owner) {
+                e.push(
+                    path,
+                    "not_a_partner",
+                    format!(
+                        "organisation {owner} does not take part in the area in {year}; add it as an area partner first"
+                    ),
+                );
             }
         }
         e
@@ -150,7 +184,7 @@ mod tests {
     fn duplicate_measures_goals_and_negative_budgets_are_all_reported() {
         let mut m = measure("M1", &["G1", "G1"]);
         m.budget_euros = Some(-1.0);
-        let p = PlanContent { measures: vec![measure("M1", &[]), m], ..Default::default() };
+        let p = PlanContent { measures: vec![measure("M1", &["G1"]), m], ..Default::default() };
         assert_eq!(names(p.validate()), ["measures[1].key", "measures[1].goalKeys[1]", "measures[1].budgetEuros"]);
     }
 
@@ -174,7 +208,7 @@ mod tests {
 
     #[test]
     fn a_measure_may_end_on_the_day_it_starts() {
-        let mut m = measure("M1", &[]);
+        let mut m = measure("M1", &["G1"]);
         m.start = NaiveDate::from_ymd_opt(2027, 5, 1);
         m.end = m.start;
         assert!(PlanContent { measures: vec![m], ..Default::default() }.validate().is_empty());
@@ -182,7 +216,7 @@ mod tests {
 
     #[test]
     fn an_infinite_budget_is_not_finite_and_a_negative_one_out_of_range() {
-        let (mut inf, mut neg, mut zero) = (measure("M1", &[]), measure("M2", &[]), measure("M3", &[]));
+        let (mut inf, mut neg, mut zero) = (measure("M1", &["G1"]), measure("M2", &["G1"]), measure("M3", &["G1"]));
         inf.budget_euros = Some(f64::NEG_INFINITY);
         neg.budget_euros = Some(-0.01);
         zero.budget_euros = Some(0.0);
@@ -202,7 +236,7 @@ mod tests {
         let many: Vec<String> = (0..21).map(|i| format!("G{i}")).collect();
         let many: Vec<&str> = many.iter().map(String::as_str).collect();
         let p = PlanContent {
-            measures: vec![measure("M1", &["G 1"]), measure("M2", &many), measure("", &[])],
+            measures: vec![measure("M1", &["G 1"]), measure("M2", &many), measure("", &["G1"])],
             ..Default::default()
         };
         let found: Vec<_> = p.validate().iter().map(|e| (e.name.clone(), e.code)).collect();
@@ -218,7 +252,7 @@ mod tests {
 
     #[test]
     fn too_many_measures_is_one_error_at_the_list() {
-        let p = PlanContent { measures: (0..201).map(|_| measure("M1", &[])).collect(), ..Default::default() };
+        let p = PlanContent { measures: (0..201).map(|_| measure("M1", &["G1"])).collect(), ..Default::default() };
         assert_eq!(names(p.validate()), ["measures"]);
     }
 
@@ -236,5 +270,38 @@ mod tests {
             serde_json::json!({ "measures": [{ "key": "M1", "title": "t", "kind": "measure", "budget": 1 }] });
         assert!(serde_json::from_value::<PlanContent>(unknown).is_err());
         assert!(serde_json::from_value::<PlanContent>(serde_json::json!({ "lessons": "" })).is_err());
+    }
+
+    #[test]
+    fn a_measure_without_goals_is_refused() {
+        let p = PlanContent { measures: vec![measure("M1", &["G1"]), measure("M2", &[])], ..Default::default() };
+        let found: Vec<_> = p.validate().iter().map(|e| (e.name.clone(), e.code)).collect();
+        assert_eq!(found, [("measures[1].goalKeys".to_owned(), "empty")]);
+    }
+
+    #[test]
+    fn an_owner_must_exist_and_take_part_in_the_area() {
+        let (partner, outsider, ghost) = (Uuid::from_u128(1), Uuid::from_u128(2), Uuid::from_u128(3));
+        let owned = |key: &str, owner: Option<Uuid>| Measure { owner_organisation_id: owner, ..measure(key, &["G1"]) };
+        let p = PlanContent {
+            measures: vec![
+                owned("M1", Some(partner)),
+                owned("M2", Some(outsider)),
+                owned("M3", Some(ghost)),
+                owned("M4", None),
+            ],
+            ..Default::default()
+        };
+        assert_eq!(p.owner_ids(), [partner, outsider, ghost]);
+        let e = p.owner_problems(&[partner, outsider], &[partner], 2027);
+        let found: Vec<_> = e.iter().map(|e| (e.name.clone(), e.code)).collect();
+        assert_eq!(
+            found,
+            [
+                ("measures[1].ownerOrganisationId".to_owned(), "not_a_partner"),
+                ("measures[2].ownerOrganisationId".to_owned(), "unknown"),
+            ]
+        );
+        assert!(e.iter().next().unwrap().reason.contains("2027"));
     }
 }

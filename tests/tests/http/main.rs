@@ -1,5 +1,6 @@
 //! Black-box tests over HTTP against the real application, on SQLite or (with TEST_DATABASE_URL) PostgreSQL.
 
+mod agenda_copy;
 mod areas;
 mod audit;
 mod concurrency;
@@ -10,6 +11,7 @@ mod documents;
 mod event_catalogue;
 mod events;
 mod hardening;
+mod monitor_prefill;
 mod municipalities;
 mod organisations;
 mod partner_scope;
@@ -18,5 +20,7 @@ mod permissions;
 mod published_limits;
 mod token_scope;
 mod tokens;
+mod version_diff;
+mod version_rules;
 mod webhooks;
 mod whole_input;

@@ -25,9 +25,11 @@ fn probe_site(schema: &str) -> Option<Site> {
                               "municipalityRole": "direct", "results": [o]}]})
         }),
         "PlanContent" => ("plan", json!({}), |o| o),
-        "Measure" => {
-            ("plan", json!({"key": "M1", "title": "Schouw", "kind": "activity"}), |o| json!({"measures": [o]}))
-        }
+        "Measure" => (
+            "plan",
+            json!({"key": "M1", "title": "Schouw", "kind": "activity", "goalKeys": ["G1"]}),
+            |o| json!({"measures": [o]}),
+        ),
         "MonitorContent" => ("monitor", json!({}), |o| o),
         "GoalAssessment" => ("monitor", assessment, |o| json!({"goalAssessments": [o]})),
         "ResultValue" => (
