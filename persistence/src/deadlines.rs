@@ -5,6 +5,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::access::ScopeOn;
+use domain::contribution::check_in::Confidence;
 use domain::contribution::lifecycle::ContributionStatus;
 use domain::deadline::{ContributionDue, Deadline, StageDocument};
 use sea_orm::ActiveValue::Set;
@@ -15,7 +16,7 @@ use uuid::Uuid;
 use crate::contributions;
 use crate::documents::kind_of;
 use crate::entity::{contribution, deadline_notice, document, version};
-use crate::error::StoreError;
+use crate::error::{StoreError, stored};
 use crate::tx::{Change, Tx};
 
 /// `SELECT id FROM documents WHERE area_id IN (…) AND the period overlaps from..=to`.
@@ -92,6 +93,8 @@ pub struct ContributionFact {
     pub status: ContributionStatus,
     pub updated_at: DateTime<Utc>,
     pub withdrawn_after_commitment: bool,
+    /// The confidence of its latest check-in, if it has one.
+    pub confidence: Option<Confidence>,
 }
 
 impl ContributionFact {
@@ -133,6 +136,7 @@ pub async fn contribution_facts<C: ConnectionTrait>(
             Column::UpdatedAt,
             Column::WithdrawnAfterCommitment,
         ])
+        .expr(Expr::cust(contributions::latest_check_in_sql("confidence", r#""contributions"."id""#)))
         .filter(contributions::contribution_scope(scope.into()))
         .filter(Column::AreaId.is_in(selection.area_ids.iter().copied()));
     if let Some(from) = selection.due_from {
@@ -144,10 +148,10 @@ pub async fn contribution_facts<C: ConnectionTrait>(
     if let Some(ids) = &selection.agenda_document_ids {
         select = select.filter(Column::AgendaDocumentId.is_in(ids.iter().copied()));
     }
-    type Row = (Uuid, Uuid, Uuid, Uuid, Option<NaiveDate>, String, DateTime<Utc>, bool);
+    type Row = (Uuid, Uuid, Uuid, Uuid, Option<NaiveDate>, String, DateTime<Utc>, bool, Option<String>);
     let rows: Vec<Row> = select.into_tuple().all(conn).await?;
     rows.into_iter()
-        .map(|(id, municipality_id, area_id, organisation_id, due_date, status, updated_at, broken)| {
+        .map(|(id, municipality_id, area_id, organisation_id, due_date, status, updated_at, broken, confidence)| {
             Ok(ContributionFact {
                 id,
                 municipality_id,
@@ -157,6 +161,7 @@ pub async fn contribution_facts<C: ConnectionTrait>(
                 status: contributions::status_of(&status)?,
                 updated_at,
                 withdrawn_after_commitment: broken,
+                confidence: confidence.as_deref().map(stored).transpose()?,
             })
         })
         .collect()

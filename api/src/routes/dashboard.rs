@@ -60,6 +60,10 @@ pub struct ContributionCounts {
     /// Past their due date without an outcome: the deadline list's `overdue` contribution deadlines.
     pub overdue: u32,
     pub withdrawn_after_commitment: u32,
+    /// Under way (committed or in progress) with a latest check-in (voortgangsmelding) that says `at_risk`.
+    pub at_risk: u32,
+    /// Under way with a latest check-in that says `off_track`.
+    pub off_track: u32,
 }
 
 /// Goals (doelen) by the verdict of the latest adopted monitor (gebiedsmonitor) up to the year.
@@ -157,6 +161,8 @@ impl From<&tally::ContributionCounts> for ContributionCounts {
             withdrawn: c.withdrawn,
             overdue: c.overdue,
             withdrawn_after_commitment: c.withdrawn_after_commitment,
+            at_risk: c.at_risk,
+            off_track: c.off_track,
         }
     }
 }

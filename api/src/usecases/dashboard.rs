@@ -163,6 +163,7 @@ async fn compute<C: ConnectionTrait>(
         for fact in contributions.iter().filter(|c| c.area_id == area.id) {
             let due = fact.due();
             counts.count(fact.status, due.as_ref(), fact.withdrawn_after_commitment, today, calendar.due_soon_days);
+            counts.count_confidence(fact.status, fact.confidence);
         }
         totals.contributions.add(&counts);
         let monitor = monitors.iter().find(|m| m.area_id == area.id);

@@ -15,6 +15,7 @@ mod organisations;
 mod partner_scope;
 mod partners;
 mod permissions;
+mod promises_at_risk;
 mod published_limits;
 mod token_scope;
 mod tokens;
