@@ -11,7 +11,7 @@ mod query;
 
 pub use auth::Auth;
 pub use body::Body;
-pub use conditional::{IfMatch, etag_of, not_modified};
+pub use conditional::{IfMatch, etag_of, not_modified, not_modified_as};
 pub use csv_body::CsvBody;
 pub use idempotency::IdempotencyKey;
 pub use path::{PathId, PathIds};

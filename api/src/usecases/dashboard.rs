@@ -26,9 +26,10 @@ use super::deadlines::stage_documents_from;
 use super::{Error, Result, unknown_reference};
 use crate::view_cache::{ViewCache, ViewKey};
 
-/// Whose dashboard, and of which cycle year (this year when left out).
+/// Whose dashboard (the token's own municipality when left out), and of which cycle year (this year when
+/// left out).
 pub struct DashboardQuery {
-    pub municipality_id: Uuid,
+    pub municipality_id: Option<Uuid>,
     pub year: Option<i32>,
 }
 
@@ -98,15 +99,21 @@ pub async fn get<C: ConnectionTrait, V: Clone>(
     let year = query.year.unwrap_or_else(|| today.year());
     let mut problems = domain::FieldErrors::new();
     check_cycle_year(&mut problems, "year", year);
-    problems.into_result(())?;
+    // A token bound to one municipality means that one; an administrator's (or a partner's issued by one)
+    // reaches several, so it says which.
+    let municipality_id = query.municipality_id.or(p.access.municipality_id());
+    if municipality_id.is_none() {
+        problems.push("municipalityId", "required", "your token is not bound to one municipality; say which one");
+    }
+    let municipality_id = problems.into_result(municipality_id)?.unwrap_or_default();
     let scope = ReadScope::of(p);
     // Read before computing: a change committed meanwhile moves the counter past the one stored with the view.
-    let stamp = persistence::stamps::current(conn, query.municipality_id).await?;
-    let key = ViewKey { municipality_id: query.municipality_id, years: (year, year), scope, today };
+    let stamp = persistence::stamps::current(conn, municipality_id).await?;
+    let key = ViewKey { municipality_id, years: (year, year), scope, today };
     if let Some(view) = views.get(&key, stamp) {
         return Ok(view);
     }
-    let dashboard = compute(conn, scope, query.municipality_id, year, today).await?;
+    let dashboard = compute(conn, scope, municipality_id, year, today).await?;
     let view = render(dashboard)?;
     views.put(key, stamp, view.clone());
     Ok(view)

@@ -466,8 +466,8 @@ async fn the_dashboard_agrees_with_the_deadline_and_contribution_lists() {
     let unknown =
         w.app.get(&format!("/api/v1/dashboard?municipalityId={}", uuid::Uuid::now_v7()), &w.coordinator).await;
     assert_eq!(unknown.problem(400), ["municipalityId"]);
-    let missing = w.app.get("/api/v1/dashboard", &w.coordinator).await;
-    assert_eq!(missing.problem(400), ["municipalityId"]);
+    let missing = w.app.get("/api/v1/dashboard", &w.app.admin).await;
+    assert_eq!(missing.problem(400), ["municipalityId"], "an administrator's token has no municipality");
 }
 
 async fn deadline_events(app: &TestApp) -> (i64, i64, i64) {

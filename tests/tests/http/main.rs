@@ -5,6 +5,7 @@ mod audit;
 mod concurrency;
 mod contributions;
 mod conventions;
+mod dashboard;
 mod deadlines;
 mod documents;
 mod event_catalogue;
