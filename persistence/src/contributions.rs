@@ -10,7 +10,7 @@ use domain::contribution::lifecycle::Parties;
 use domain::contribution::{ContributionAction, ContributionKind, ContributionStatus, Side, Terms};
 use domain::event::EventType;
 use sea_orm::ActiveValue::Set;
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, IntoColumnRef, Order, Query};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
@@ -112,12 +112,26 @@ pub struct ContributionFilter {
 }
 
 /// The latest check-in's `column` of the contribution whose id is `outer`: the latest date, and of one date
-/// the one recorded last (ids are time-ordered). Correlated, so a list or a tally reads it in its own
-/// statement through the index on `contribution_id`.
-pub(crate) fn latest_check_in_sql(column: &str, outer: &str) -> String {
-    format!(
-        r#"(SELECT "l"."{column}" FROM "check_ins" AS "l" WHERE "l"."contribution_id" = {outer} ORDER BY "l"."date" DESC, "l"."id" DESC LIMIT 1)"#
-    )
+/// the one recorded last (ids are time-ordered); with `recorded_by`, of those recorded by then (time travel).
+/// Correlated, so a list or a tally reads it in its own statement through the index on `contribution_id`.
+pub(crate) fn latest_check_in(
+    column: check_in::Column,
+    outer: impl IntoColumnRef,
+    recorded_by: Option<DateTime<Utc>>,
+) -> Expr {
+    let l = Alias::new("l");
+    let mut latest = Query::select()
+        .column((l.clone(), column))
+        .from_as(check_in::Entity, l.clone())
+        .and_where(Expr::col((l.clone(), check_in::Column::ContributionId)).equals(outer))
+        .order_by((l.clone(), check_in::Column::Date), Order::Desc)
+        .order_by((l.clone(), check_in::Column::Id), Order::Desc)
+        .limit(1)
+        .to_owned();
+    if let Some(at) = recorded_by {
+        latest.and_where(Expr::col((l, check_in::Column::CreatedAt)).lte(at));
+    }
+    Expr::SubQuery(None, Box::new(latest.into()))
 }
 
 pub fn path(id: Uuid) -> String {
@@ -200,8 +214,8 @@ fn filtered(scope: ScopeOn, filter: &ContributionFilter) -> sea_orm::Select<cont
         select = select.filter(Column::WithdrawnAfterCommitment.eq(w));
     }
     if let Some(c) = filter.confidence {
-        let latest = latest_check_in_sql("confidence", r#""contributions"."id""#);
-        select = select.filter(Expr::cust(latest).eq(c.as_str()));
+        let latest = latest_check_in(check_in::Column::Confidence, (contribution::Entity, Column::Id), None);
+        select = select.filter(latest.eq(c.as_str()));
     }
     select
 }
@@ -214,10 +228,10 @@ async fn with_latest_check_ins<C: ConnectionTrait>(
     if items.is_empty() {
         return Ok(items);
     }
-    let latest = latest_check_in_sql("id", r#""check_ins"."contribution_id""#);
+    let latest = latest_check_in(check_in::Column::Id, (check_in::Entity, check_in::Column::ContributionId), None);
     let rows = check_in::Entity::find()
         .filter(check_in::Column::ContributionId.is_in(items.iter().map(|c| c.id)))
-        .filter(Expr::cust(format!(r#""check_ins"."id" = {latest}"#)))
+        .filter(Expr::col((check_in::Entity, check_in::Column::Id)).eq(latest))
         .all(conn)
         .await?;
     for row in rows {
@@ -437,6 +451,28 @@ pub async fn transition(
     .await?;
     tx.record(change(action.event_type(), &changed, Some(current), Some(&changed))?).await?;
     Ok(changed)
+}
+
+/// The lifecycle steps (contribution, time, status after) of these contributions, in the order taken, for
+/// rebuilding their statuses at an earlier moment. One statement.
+pub async fn steps_of<C: ConnectionTrait>(
+    conn: &C,
+    ids: &[Uuid],
+) -> Result<Vec<(Uuid, DateTime<Utc>, ContributionStatus)>, StoreError> {
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    use contribution_transition::Column;
+    let rows: Vec<(Uuid, DateTime<Utc>, String)> = contribution_transition::Entity::find()
+        .select_only()
+        .columns([Column::ContributionId, Column::At, Column::ToStatus])
+        .filter(Column::ContributionId.is_in(ids.iter().copied()))
+        .order_by_asc(Column::At)
+        .order_by_asc(Column::Id)
+        .into_tuple()
+        .all(conn)
+        .await?;
+    rows.into_iter().map(|(id, at, to)| Ok((id, at, status_of(&to)?))).collect()
 }
 
 pub async fn transitions<C: ConnectionTrait>(conn: &C, id: Uuid) -> Result<Vec<ContributionTransition>, StoreError> {

@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 use crate::contributions;
 use crate::documents::kind_of;
-use crate::entity::{contribution, deadline_notice, document, version};
+use crate::entity::{check_in, contribution, deadline_notice, document, version};
 use crate::error::{StoreError, stored};
 use crate::tx::{Change, Tx};
 
@@ -80,6 +80,9 @@ pub struct ContributionSelection {
     pub due_until: Option<NaiveDate>,
     /// Only the contributions to these agenda documents.
     pub agenda_document_ids: Option<Vec<Uuid>>,
+    /// Time travel: only the contributions proposed by then, with the confidence of the check-ins recorded by
+    /// then.
+    pub as_of: Option<DateTime<Utc>>,
 }
 
 /// A contribution as the deadline list and the dashboard count it.
@@ -95,6 +98,7 @@ pub struct ContributionFact {
     pub withdrawn_after_commitment: bool,
     /// The confidence of its latest check-in, if it has one.
     pub confidence: Option<Confidence>,
+    pub created_at: DateTime<Utc>,
 }
 
 impl ContributionFact {
@@ -135,8 +139,13 @@ pub async fn contribution_facts<C: ConnectionTrait>(
             Column::Status,
             Column::UpdatedAt,
             Column::WithdrawnAfterCommitment,
+            Column::CreatedAt,
         ])
-        .expr(Expr::cust(contributions::latest_check_in_sql("confidence", r#""contributions"."id""#)))
+        .expr(contributions::latest_check_in(
+            check_in::Column::Confidence,
+            (contribution::Entity, Column::Id),
+            selection.as_of,
+        ))
         .filter(contributions::contribution_scope(scope.into()))
         .filter(Column::AreaId.is_in(selection.area_ids.iter().copied()));
     if let Some(from) = selection.due_from {
@@ -148,22 +157,39 @@ pub async fn contribution_facts<C: ConnectionTrait>(
     if let Some(ids) = &selection.agenda_document_ids {
         select = select.filter(Column::AgendaDocumentId.is_in(ids.iter().copied()));
     }
-    type Row = (Uuid, Uuid, Uuid, Uuid, Option<NaiveDate>, String, DateTime<Utc>, bool, Option<String>);
+    if let Some(at) = selection.as_of {
+        select = select.filter(Column::CreatedAt.lte(at));
+    }
+    type Row = (Uuid, Uuid, Uuid, Uuid, Option<NaiveDate>, String, DateTime<Utc>, bool, DateTime<Utc>, Option<String>);
     let rows: Vec<Row> = select.into_tuple().all(conn).await?;
     rows.into_iter()
-        .map(|(id, municipality_id, area_id, organisation_id, due_date, status, updated_at, broken, confidence)| {
-            Ok(ContributionFact {
+        .map(
+            |(
                 id,
                 municipality_id,
                 area_id,
                 organisation_id,
                 due_date,
-                status: contributions::status_of(&status)?,
+                status,
                 updated_at,
-                withdrawn_after_commitment: broken,
-                confidence: confidence.as_deref().map(stored).transpose()?,
-            })
-        })
+                broken,
+                created_at,
+                confidence,
+            )| {
+                Ok(ContributionFact {
+                    id,
+                    municipality_id,
+                    area_id,
+                    organisation_id,
+                    due_date,
+                    status: contributions::status_of(&status)?,
+                    updated_at,
+                    withdrawn_after_commitment: broken,
+                    confidence: confidence.as_deref().map(stored).transpose()?,
+                    created_at,
+                })
+            },
+        )
         .collect()
 }
 

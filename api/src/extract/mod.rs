@@ -6,6 +6,7 @@ pub(crate) mod body;
 mod conditional;
 mod csv_body;
 mod idempotency;
+pub mod moment;
 mod path;
 mod query;
 

@@ -4,7 +4,7 @@
 use actix_web::http::header::{self, ContentType};
 use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, web};
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use domain::dashboard as tally;
 use domain::deadline::DeadlineState;
 use serde::{Deserialize, Serialize};
@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use crate::bodies::{Kind, Status};
 use crate::error::ApiError;
-use crate::extract::{Auth, Query, not_modified_as};
+use crate::extract::{Auth, Query, moment, not_modified_as};
 use crate::startup::AppState;
 use crate::usecases;
 use crate::usecases::dashboard::{self, Dashboard};
@@ -29,6 +29,11 @@ pub struct DashboardQuery {
     /// Cycle year (cyclusjaar); this year when left out.
     #[param(minimum = 2000, maximum = 2100)]
     pub year: Option<i32>,
+    /// Answer as the data stood at this moment (RFC 3339): documents, versions, contributions and check-ins as
+    /// they were then, deadline states for that day (and the cycle year of that day when `year` is left out).
+    /// The calendar and the areas are today's.
+    #[serde(default, deserialize_with = "moment::at")]
+    pub at: Option<DateTime<Utc>>,
 }
 
 /// One stage of an area's year on the dashboard.
@@ -146,6 +151,9 @@ pub struct DashboardBody {
     pub year: i32,
     /// The Dutch calendar date the deadline states were computed for.
     pub today: NaiveDate,
+    /// With `?at=`: the moment the data is shown as of.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub as_of: Option<DateTime<Utc>>,
     pub areas: Vec<AreaRow>,
     pub totals: Totals,
 }
@@ -234,7 +242,14 @@ impl From<&Dashboard> for DashboardBody {
             contributions: (&d.totals.contributions).into(),
             goals: (&d.totals.goals).into(),
         };
-        DashboardBody { municipality_id: d.municipality_id, year: d.year, today: d.today, areas, totals }
+        DashboardBody {
+            municipality_id: d.municipality_id,
+            year: d.year,
+            today: d.today,
+            as_of: d.as_of,
+            areas,
+            totals,
+        }
     }
 }
 
@@ -255,7 +270,7 @@ pub async fn get(
     Auth(p): Auth,
     Query(q): Query<DashboardQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let query = dashboard::DashboardQuery { municipality_id: q.municipality_id, year: q.year };
+    let query = dashboard::DashboardQuery { municipality_id: q.municipality_id, year: q.year, at: q.at };
     let render = |d: Dashboard| {
         let body =
             serde_json::to_vec(&DashboardBody::from(&d)).map_err(|e| usecases::Error::Internal(e.to_string()))?;

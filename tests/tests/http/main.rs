@@ -18,6 +18,7 @@ mod partners;
 mod permissions;
 mod promises_at_risk;
 mod published_limits;
+mod time_travel;
 mod token_scope;
 mod tokens;
 mod webhooks;
