@@ -1,11 +1,14 @@
 //! JSON bodies that more than one resource of the API shows: who did something, a document's kind, a
-//! version's status, a version with and without its content, and a domain event (the feed's item and a
+//! version's status, a version with and without its content, a contribution's check-in (shown on its own and as
+//! the contribution's latest), and a domain event (the feed's item and a
 //! webhook's body). Kept apart from the route modules so that none of
 //! them imports another.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use domain::content::DocumentKind;
+use domain::contribution::check_in;
 use domain::lifecycle::VersionStatus;
+use persistence::contributions::CheckInRecord;
 use persistence::documents::{ActorRef, Version, VersionSummary};
 use persistence::events::Event;
 use serde::{Deserialize, Serialize};
@@ -200,6 +203,70 @@ impl EventResponse {
             resource_type: e.resource_type.clone(),
             resource_id: e.resource_id,
             resource_url: format!("{base_url}{}", e.resource_path),
+        }
+    }
+}
+
+/// How the reporter judges the chance of delivering: op koers (on_track), risico (at_risk), uit koers
+/// (off_track).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Confidence {
+    OnTrack,
+    AtRisk,
+    OffTrack,
+}
+
+impl From<Confidence> for check_in::Confidence {
+    fn from(c: Confidence) -> Self {
+        match c {
+            Confidence::OnTrack => check_in::Confidence::OnTrack,
+            Confidence::AtRisk => check_in::Confidence::AtRisk,
+            Confidence::OffTrack => check_in::Confidence::OffTrack,
+        }
+    }
+}
+
+impl From<check_in::Confidence> for Confidence {
+    fn from(c: check_in::Confidence) -> Self {
+        match c {
+            check_in::Confidence::OnTrack => Confidence::OnTrack,
+            check_in::Confidence::AtRisk => Confidence::AtRisk,
+            check_in::Confidence::OffTrack => Confidence::OffTrack,
+        }
+    }
+}
+
+/// A progress report (voortgangsmelding) on a contribution.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CheckInBody {
+    pub id: Uuid,
+    pub contribution_id: Uuid,
+    /// The day the report is about.
+    pub date: NaiveDate,
+    #[schema(minimum = 0, maximum = 100, example = 40)]
+    pub progress_percent: i32,
+    /// The value reached so far, in the contribution's unit.
+    pub current_value: Option<f64>,
+    pub confidence: Confidence,
+    pub note: String,
+    pub created_at: DateTime<Utc>,
+    pub created_by: ActorBody,
+}
+
+impl From<&CheckInRecord> for CheckInBody {
+    fn from(c: &CheckInRecord) -> Self {
+        CheckInBody {
+            id: c.id,
+            contribution_id: c.contribution_id,
+            date: c.date,
+            progress_percent: c.progress_percent,
+            current_value: c.current_value,
+            confidence: c.confidence.into(),
+            note: c.note.clone(),
+            created_at: c.created_at,
+            created_by: (&c.created_by).into(),
         }
     }
 }

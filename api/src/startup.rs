@@ -35,8 +35,8 @@ pub struct AppState {
     pub metrics: Metrics,
     /// The OpenAPI document, rendered once.
     pub openapi_json: String,
-    /// Dashboards as last computed, served while their municipality has not changed.
-    pub dashboards: crate::view_cache::ViewCache<actix_web::web::Bytes>,
+    /// Dashboards as last rendered, with their ETags, served while their municipality has not changed.
+    pub dashboards: crate::view_cache::ViewCache<(actix_web::web::Bytes, String)>,
     /// A municipality's deadlines as last computed, under the same rule.
     pub deadlines: crate::view_cache::ViewCache<std::sync::Arc<Vec<domain::deadline::Deadline>>>,
     /// Sends pings; the worker has its own.

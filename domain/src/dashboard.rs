@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 
 use crate::content::GoalVerdict;
 use crate::contribution::ContributionStatus;
+use crate::contribution::check_in::Confidence;
 use crate::deadline::{ContributionDue, DeadlineState, contribution_deadline};
 
 /// Contributions (bijdragen) by status, with those overdue and those withdrawn after they were agreed to.
@@ -21,6 +22,10 @@ pub struct ContributionCounts {
     pub withdrawn: u32,
     pub overdue: u32,
     pub withdrawn_after_commitment: u32,
+    /// Under way (agreed to or in progress) with a latest check-in that says `at_risk`.
+    pub at_risk: u32,
+    /// Under way with a latest check-in that says `off_track`.
+    pub off_track: u32,
 }
 
 impl ContributionCounts {
@@ -50,6 +55,19 @@ impl ContributionCounts {
         self.withdrawn_after_commitment += u32::from(withdrawn_after_commitment);
     }
 
+    /// Counts a promise at risk: only while it is under way, since a closed contribution's last report says
+    /// nothing about what is still to come.
+    pub fn count_confidence(&mut self, status: ContributionStatus, latest: Option<Confidence>) {
+        if !status.is_committed() {
+            return;
+        }
+        match latest {
+            Some(Confidence::AtRisk) => self.at_risk += 1,
+            Some(Confidence::OffTrack) => self.off_track += 1,
+            Some(Confidence::OnTrack) | None => {}
+        }
+    }
+
     pub fn add(&mut self, o: &ContributionCounts) {
         self.total += o.total;
         self.proposed += o.proposed;
@@ -61,6 +79,8 @@ impl ContributionCounts {
         self.withdrawn += o.withdrawn;
         self.overdue += o.overdue;
         self.withdrawn_after_commitment += o.withdrawn_after_commitment;
+        self.at_risk += o.at_risk;
+        self.off_track += o.off_track;
     }
 }
 
@@ -186,6 +206,18 @@ mod tests {
         h.count(GoalVerdict::NotAssessable);
         g.add(&h);
         assert_eq!(g, GoalCounts { assessed: 2, achieved: 1, not_assessable: 1, ..Default::default() });
+    }
+
+    #[test]
+    fn a_promise_is_at_risk_or_off_track_by_its_latest_check_in_only_while_it_is_under_way() {
+        let mut counts = ContributionCounts::default();
+        counts.count_confidence(ContributionStatus::Committed, Some(Confidence::AtRisk));
+        counts.count_confidence(ContributionStatus::InProgress, Some(Confidence::OffTrack));
+        counts.count_confidence(ContributionStatus::InProgress, Some(Confidence::OnTrack));
+        counts.count_confidence(ContributionStatus::InProgress, None);
+        counts.count_confidence(ContributionStatus::Delivered, Some(Confidence::OffTrack));
+        counts.count_confidence(ContributionStatus::Withdrawn, Some(Confidence::AtRisk));
+        assert_eq!((counts.at_risk, counts.off_track), (1, 1));
     }
 
     #[test]

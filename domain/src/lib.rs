@@ -7,6 +7,7 @@
 
 pub mod access;
 pub mod area;
+pub mod as_of;
 pub mod calendar;
 pub mod clock;
 pub mod content;

@@ -11,6 +11,7 @@ use domain::contribution::lifecycle::Parties;
 use domain::contribution::{ContributionAction, ContributionKind, ContributionStatus, Side, Terms};
 use domain::event::EventType;
 use sea_orm::ActiveValue::Set;
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, IntoColumnRef, Order, Query};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
@@ -47,6 +48,10 @@ pub struct Contribution {
     pub created_by: ActorRef,
     pub updated_at: DateTime<Utc>,
     pub revision: i64,
+    /// The check-in of the latest date (of those, the one recorded last); read with the contribution, and
+    /// not part of its audit record, which the check-in has its own of.
+    #[serde(skip)]
+    pub latest_check_in: Option<CheckInRecord>,
 }
 
 impl Contribution {
@@ -103,6 +108,31 @@ pub struct ContributionFilter {
     /// Due strictly before this date.
     pub due_before: Option<NaiveDate>,
     pub withdrawn_after_commitment: Option<bool>,
+    /// The confidence of the latest check-in (none matches a contribution without one).
+    pub confidence: Option<Confidence>,
+}
+
+/// The latest check-in's `column` of the contribution whose id is `outer`: the latest date, and of one date
+/// the one recorded last (ids are time-ordered); with `recorded_by`, of those recorded by then (time travel).
+/// Correlated, so a list or a tally reads it in its own statement through the index on `contribution_id`.
+pub(crate) fn latest_check_in(
+    column: check_in::Column,
+    outer: impl IntoColumnRef,
+    recorded_by: Option<DateTime<Utc>>,
+) -> Expr {
+    let l = Alias::new("l");
+    let mut latest = Query::select()
+        .column((l.clone(), column))
+        .from_as(check_in::Entity, l.clone())
+        .and_where(Expr::col((l.clone(), check_in::Column::ContributionId)).equals(outer))
+        .order_by((l.clone(), check_in::Column::Date), Order::Desc)
+        .order_by((l.clone(), check_in::Column::Id), Order::Desc)
+        .limit(1)
+        .to_owned();
+    if let Some(at) = recorded_by {
+        latest.and_where(Expr::col((l, check_in::Column::CreatedAt)).lte(at));
+    }
+    Expr::SubQuery(None, Box::new(latest.into()))
 }
 
 pub fn path(id: Uuid) -> String {
@@ -139,6 +169,7 @@ fn from_row(row: contribution::Model) -> Result<Contribution, StoreError> {
         created_by: ActorRef { token_id: row.created_by_token, name: row.created_by_name },
         updated_at: row.updated_at,
         revision: row.revision,
+        latest_check_in: None,
     })
 }
 
@@ -183,7 +214,34 @@ fn filtered(scope: ScopeOn, filter: &ContributionFilter) -> sea_orm::Select<cont
     if let Some(w) = filter.withdrawn_after_commitment {
         select = select.filter(Column::WithdrawnAfterCommitment.eq(w));
     }
+    if let Some(c) = filter.confidence {
+        let latest = latest_check_in(check_in::Column::Confidence, (contribution::Entity, Column::Id), None);
+        select = select.filter(latest.eq(c.as_str()));
+    }
     select
+}
+
+/// Fills in the latest check-in of each contribution: one statement whatever their number.
+async fn with_latest_check_ins<C: ConnectionTrait>(
+    conn: &C,
+    mut items: Vec<Contribution>,
+) -> Result<Vec<Contribution>, StoreError> {
+    if items.is_empty() {
+        return Ok(items);
+    }
+    let latest = latest_check_in(check_in::Column::Id, (check_in::Entity, check_in::Column::ContributionId), None);
+    let rows = check_in::Entity::find()
+        .filter(check_in::Column::ContributionId.is_in(items.iter().map(|c| c.id)))
+        .filter(Expr::col((check_in::Entity, check_in::Column::Id)).eq(latest))
+        .all(conn)
+        .await?;
+    for row in rows {
+        let record = check_in_from(row)?;
+        if let Some(c) = items.iter_mut().find(|c| c.id == record.contribution_id) {
+            c.latest_check_in = Some(record);
+        }
+    }
+    Ok(items)
 }
 
 pub async fn list<C: ConnectionTrait>(
@@ -195,7 +253,10 @@ pub async fn list<C: ConnectionTrait>(
 ) -> Result<Page<Contribution>, StoreError> {
     let rows = keyset(filtered(scope.into(), filter), contribution::Column::Id, after, limit).all(conn).await?;
     let rows = rows.into_iter().map(from_row).collect::<Result<Vec<_>, _>>()?;
-    Ok(finish(rows, limit, |c| c.id))
+    let page = finish(rows, limit, |c| c.id);
+    let next_after = page.next_after;
+    let items = with_latest_check_ins(conn, page.items).await?;
+    Ok(Page { items, next_after })
 }
 
 pub async fn get<C: ConnectionTrait>(
@@ -208,7 +269,8 @@ pub async fn get<C: ConnectionTrait>(
         .one(conn)
         .await?
         .ok_or(StoreError::NotFound)?;
-    from_row(row)
+    let mut one = with_latest_check_ins(conn, vec![from_row(row)?]).await?;
+    one.pop().ok_or(StoreError::NotFound)
 }
 
 /// The goal key and status of every contribution to an agenda document that the scope may see, for agenda
@@ -337,6 +399,7 @@ pub async fn create(
         created_by: ActorRef { token_id: tx.actor().token_id, name: tx.actor().name.clone() },
         updated_at: now,
         revision: 1,
+        latest_check_in: None,
     };
     active_model(&c).insert_into(tx.conn()).await?;
     tx.record(change(EventType::ContributionProposed, &c, None, Some(&c))?).await?;
@@ -432,6 +495,28 @@ pub async fn transition(
     Ok(changed)
 }
 
+/// The lifecycle steps (contribution, time, status after) of these contributions, in the order taken, for
+/// rebuilding their statuses at an earlier moment. One statement.
+pub async fn steps_of<C: ConnectionTrait>(
+    conn: &C,
+    ids: &[Uuid],
+) -> Result<Vec<(Uuid, DateTime<Utc>, ContributionStatus)>, StoreError> {
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    use contribution_transition::Column;
+    let rows: Vec<(Uuid, DateTime<Utc>, String)> = contribution_transition::Entity::find()
+        .select_only()
+        .columns([Column::ContributionId, Column::At, Column::ToStatus])
+        .filter(Column::ContributionId.is_in(ids.iter().copied()))
+        .order_by_asc(Column::At)
+        .order_by_asc(Column::Id)
+        .into_tuple()
+        .all(conn)
+        .await?;
+    rows.into_iter().map(|(id, at, to)| Ok((id, at, status_of(&to)?))).collect()
+}
+
 pub async fn transitions<C: ConnectionTrait>(conn: &C, id: Uuid) -> Result<Vec<ContributionTransition>, StoreError> {
     let rows = contribution_transition::Entity::find()
         .filter(contribution_transition::Column::ContributionId.eq(id))
@@ -520,6 +605,12 @@ pub async fn add_check_in(tx: &Tx, c: &Contribution, report: Parsed<CheckIn>) ->
     }
     .insert_into(tx.conn())
     .await?;
+    // The contribution's body shows its latest check-in, so its ETag (the revision) moves with a report.
+    contribution::Entity::update_many()
+        .col_expr(contribution::Column::Revision, Expr::col(contribution::Column::Revision).add(1))
+        .filter(contribution::Column::Id.eq(c.id))
+        .exec(tx.conn())
+        .await?;
     let path = check_in_path(c.id, record.id);
     let change = Change::of(EventType::CheckinCreated, record.id, path, None, Some(&record))?
         .in_municipality(c.municipality_id)

@@ -5,6 +5,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::access::ScopeOn;
+use domain::contribution::check_in::Confidence;
 use domain::contribution::lifecycle::ContributionStatus;
 use domain::deadline::{ContributionDue, Deadline, StageDocument};
 use sea_orm::ActiveValue::Set;
@@ -14,8 +15,8 @@ use uuid::Uuid;
 
 use crate::contributions;
 use crate::documents::kind_of;
-use crate::entity::{contribution, document, version};
-use crate::error::StoreError;
+use crate::entity::{check_in, contribution, document, version};
+use crate::error::{StoreError, stored};
 use crate::tx::{Change, Tx};
 
 /// `SELECT id FROM documents WHERE area_id IN (…) AND the period overlaps from..=to`.
@@ -79,6 +80,9 @@ pub struct ContributionSelection {
     pub due_until: Option<NaiveDate>,
     /// Only the contributions to these agenda documents.
     pub agenda_document_ids: Option<Vec<Uuid>>,
+    /// Time travel: only the contributions proposed by then, with the confidence of the check-ins recorded by
+    /// then.
+    pub as_of: Option<DateTime<Utc>>,
 }
 
 /// A contribution as the deadline list and the dashboard count it.
@@ -92,6 +96,9 @@ pub struct ContributionFact {
     pub status: ContributionStatus,
     pub updated_at: DateTime<Utc>,
     pub withdrawn_after_commitment: bool,
+    /// The confidence of its latest check-in, if it has one.
+    pub confidence: Option<Confidence>,
+    pub created_at: DateTime<Utc>,
 }
 
 impl ContributionFact {
@@ -132,7 +139,13 @@ pub async fn contribution_facts<C: ConnectionTrait>(
             Column::Status,
             Column::UpdatedAt,
             Column::WithdrawnAfterCommitment,
+            Column::CreatedAt,
         ])
+        .expr(contributions::latest_check_in(
+            check_in::Column::Confidence,
+            (contribution::Entity, Column::Id),
+            selection.as_of,
+        ))
         .filter(contributions::contribution_scope(scope.into()))
         .filter(Column::AreaId.is_in(selection.area_ids.iter().copied()));
     if let Some(from) = selection.due_from {
@@ -144,21 +157,39 @@ pub async fn contribution_facts<C: ConnectionTrait>(
     if let Some(ids) = &selection.agenda_document_ids {
         select = select.filter(Column::AgendaDocumentId.is_in(ids.iter().copied()));
     }
-    type Row = (Uuid, Uuid, Uuid, Uuid, Option<NaiveDate>, String, DateTime<Utc>, bool);
+    if let Some(at) = selection.as_of {
+        select = select.filter(Column::CreatedAt.lte(at));
+    }
+    type Row = (Uuid, Uuid, Uuid, Uuid, Option<NaiveDate>, String, DateTime<Utc>, bool, DateTime<Utc>, Option<String>);
     let rows: Vec<Row> = select.into_tuple().all(conn).await?;
     rows.into_iter()
-        .map(|(id, municipality_id, area_id, organisation_id, due_date, status, updated_at, broken)| {
-            Ok(ContributionFact {
+        .map(
+            |(
                 id,
                 municipality_id,
                 area_id,
                 organisation_id,
                 due_date,
-                status: contributions::status_of(&status)?,
+                status,
                 updated_at,
-                withdrawn_after_commitment: broken,
-            })
-        })
+                broken,
+                created_at,
+                confidence,
+            )| {
+                Ok(ContributionFact {
+                    id,
+                    municipality_id,
+                    area_id,
+                    organisation_id,
+                    due_date,
+                    status: contributions::status_of(&status)?,
+                    updated_at,
+                    withdrawn_after_commitment: broken,
+                    confidence: confidence.as_deref().map(stored).transpose()?,
+                    created_at,
+                })
+            },
+        )
         .collect()
 }
 

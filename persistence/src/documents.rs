@@ -102,6 +102,8 @@ pub struct DocumentFilter {
     /// Documents covering this year.
     pub year: Option<i32>,
     pub latest_status: Option<VersionStatus>,
+    /// Only documents created by then (time travel).
+    pub existing_at: Option<DateTime<Utc>>,
 }
 
 pub(crate) fn kind_of(text: &str) -> Result<DocumentKind, StoreError> {
@@ -249,17 +251,65 @@ fn documents_with_status(statuses: &[VersionStatus]) -> sea_orm::sea_query::Sele
 }
 
 /// A partner reads adopted (and formerly adopted) versions, and submitted agenda versions; never drafts.
+/// What a partner reads of a document's versions: what was adopted, and of an agenda also what is put to it
+/// before adoption.
+fn partner_statuses(kind: DocumentKind) -> Vec<VersionStatus> {
+    let mut visible = vec![VersionStatus::Adopted, VersionStatus::Superseded];
+    if kind == DocumentKind::Agenda {
+        visible.push(VersionStatus::Submitted);
+    }
+    visible
+}
+
 fn version_visibility(scope: ReadScope, kind: DocumentKind) -> Condition {
     match scope {
-        ReadScope::PartnerOrganisation(_) => {
-            let mut visible = vec![VersionStatus::Adopted.as_str(), VersionStatus::Superseded.as_str()];
-            if kind == DocumentKind::Agenda {
-                visible.push(VersionStatus::Submitted.as_str());
-            }
-            Condition::all().add(version::Column::Status.is_in(visible))
-        }
+        ReadScope::PartnerOrganisation(_) => Condition::all()
+            .add(version::Column::Status.is_in(partner_statuses(kind).into_iter().map(VersionStatus::as_str))),
         _ => Condition::all(),
     }
+}
+
+/// Whether the scope reads a version of `kind` in `status`: for a version as it stood at an earlier moment,
+/// whose status then is not the one stored.
+pub fn version_visible(scope: ReadScope, kind: DocumentKind, status: VersionStatus) -> bool {
+    match scope {
+        ReadScope::PartnerOrganisation(_) => partner_statuses(kind).contains(&status),
+        _ => true,
+    }
+}
+
+/// One step in a version's lifecycle, for rebuilding its status at an earlier moment.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VersionStep {
+    pub document_id: Uuid,
+    pub version_number: i32,
+    pub at: DateTime<Utc>,
+    pub to: VersionStatus,
+}
+
+/// The lifecycle steps of these documents' versions, in the order they were taken. One statement.
+pub async fn version_steps<C: ConnectionTrait>(
+    conn: &C,
+    document_ids: &[Uuid],
+) -> Result<Vec<VersionStep>, StoreError> {
+    if document_ids.is_empty() {
+        return Ok(vec![]);
+    }
+    use version_transition::Column;
+    let rows: Vec<(Uuid, i32, DateTime<Utc>, String)> = version_transition::Entity::find()
+        .select_only()
+        .columns([Column::DocumentId, Column::VersionNumber, Column::At, Column::ToStatus])
+        .filter(Column::DocumentId.is_in(document_ids.iter().copied()))
+        .order_by_asc(Column::At)
+        .order_by_asc(Column::Id)
+        .into_tuple()
+        .all(conn)
+        .await?;
+    rows.into_iter()
+        .map(|(document_id, version_number, at, to)| {
+            Ok(VersionStep { document_id, version_number, at, to: status_of(&to)? })
+        })
+        .collect()
 }
 
 pub async fn list<C: ConnectionTrait>(
@@ -284,6 +334,9 @@ pub async fn list<C: ConnectionTrait>(
     }
     if let Some(s) = filter.latest_status {
         select = select.filter(document::Column::LatestStatus.eq(s.as_str()));
+    }
+    if let Some(at) = filter.existing_at {
+        select = select.filter(document::Column::CreatedAt.lte(at));
     }
     let rows = keyset(select, document::Column::Id, after, limit).all(conn).await?;
     let rows = rows.into_iter().map(document_from).collect::<Result<Vec<_>, _>>()?;

@@ -1,10 +1,11 @@
 //! The latest adopted monitor (jaarlijkse monitor) of each area, for the dashboard's goal verdicts.
 
+use chrono::{DateTime, Utc};
 use domain::access::ScopeOn;
 use domain::content::DocumentKind;
 use domain::lifecycle::VersionStatus;
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -22,13 +23,31 @@ pub struct LatestMonitor {
     pub content: Value,
 }
 
-/// For each of these areas, the monitor in force of the latest year up to `year` that has one. Two
-/// statements whatever the number of areas: the candidate documents, then the content of the chosen ones.
+/// A version in force: now the adopted one; at an earlier moment the one adopted by then and not yet
+/// superseded.
+fn in_force(at: Option<DateTime<Utc>>) -> Condition {
+    let (adopted_at, superseded_at) = (
+        Expr::col((version::Entity, version::Column::AdoptedAt)),
+        Expr::col((version::Entity, version::Column::SupersededAt)),
+    );
+    match at {
+        None => Condition::all()
+            .add(Expr::col((version::Entity, version::Column::Status)).eq(VersionStatus::Adopted.as_str())),
+        Some(at) => Condition::all()
+            .add(adopted_at.lte(at))
+            .add(Condition::any().add(superseded_at.clone().is_null()).add(superseded_at.gt(at))),
+    }
+}
+
+/// For each of these areas, the monitor in force (at `at`, or now) of the latest year up to `year` that has
+/// one. Two statements whatever the number of areas: the candidate documents, then the content of the chosen
+/// ones.
 pub async fn latest_up_to<C: ConnectionTrait>(
     conn: &C,
     scope: impl Into<ScopeOn>,
     area_ids: &[Uuid],
     year: i32,
+    at: Option<DateTime<Utc>>,
 ) -> Result<Vec<LatestMonitor>, StoreError> {
     if area_ids.is_empty() {
         return Ok(vec![]);
@@ -41,7 +60,7 @@ pub async fn latest_up_to<C: ConnectionTrait>(
         .and_where(
             Expr::col((version::Entity, version::Column::DocumentId)).equals((document::Entity, document::Column::Id)),
         )
-        .and_where(Expr::col((version::Entity, version::Column::Status)).eq(VersionStatus::Adopted.as_str()))
+        .cond_where(in_force(at))
         .to_owned();
     let candidates: Vec<(Uuid, Uuid, i32)> = document::Entity::find()
         .select_only()
@@ -66,7 +85,7 @@ pub async fn latest_up_to<C: ConnectionTrait>(
     let contents: Vec<(Uuid, Value)> = version::Entity::find()
         .select_only()
         .columns([version::Column::DocumentId, version::Column::Content])
-        .filter(version::Column::Status.eq(VersionStatus::Adopted.as_str()))
+        .filter(in_force(at))
         .filter(version::Column::DocumentId.is_in(latest.iter().map(|(d, _, _)| *d)))
         .into_tuple()
         .all(conn)

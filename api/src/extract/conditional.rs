@@ -52,11 +52,16 @@ fn parse_if_match(value: &str) -> Option<BasedOn> {
 
 /// `If-None-Match` on a GET: the 304 response when the client already holds this revision.
 pub fn not_modified(req: &HttpRequest, revision: i64) -> Option<HttpResponse> {
+    not_modified_as(req, &etag_of(revision))
+}
+
+/// `If-None-Match` on a GET of a view that has no revision of its own (the dashboard): the 304 response
+/// when the client already holds the entity tag `current` (quoted).
+pub fn not_modified_as(req: &HttpRequest, current: &str) -> Option<HttpResponse> {
     let value = req.headers().get(header::IF_NONE_MATCH)?.to_str().ok()?;
     let tags = parse_tags(value);
-    let current = etag_of(revision);
-    (tags.iter().any(|t| t == "*" || *t == current))
-        .then(|| HttpResponse::NotModified().insert_header((header::ETAG, current)).finish())
+    (tags.iter().any(|t| t == "*" || t == current))
+        .then(|| HttpResponse::NotModified().insert_header((header::ETAG, current.to_owned())).finish())
 }
 
 /// The required `If-Match` of a change: 428 when absent, 400 when it is not a list of entity tags.

@@ -6,12 +6,13 @@ pub(crate) mod body;
 mod conditional;
 mod csv_body;
 mod idempotency;
+pub mod moment;
 mod path;
 mod query;
 
 pub use auth::Auth;
 pub use body::Body;
-pub use conditional::{IfMatch, etag_of, not_modified};
+pub use conditional::{IfMatch, etag_of, not_modified, not_modified_as};
 pub use csv_body::CsvBody;
 pub use idempotency::IdempotencyKey;
 pub use path::{PathId, PathIds};

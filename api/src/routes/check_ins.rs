@@ -2,66 +2,19 @@
 //! append-only (SPEC §6).
 
 use actix_web::{HttpRequest, HttpResponse, web};
-use chrono::{DateTime, NaiveDate, Utc};
-use domain::contribution::check_in::{self as dc, CheckIn};
-use persistence::contributions::{self as store, CheckInRecord};
-use serde::{Deserialize, Serialize};
+use chrono::NaiveDate;
+use domain::contribution::check_in::CheckIn;
+use persistence::contributions as store;
+use serde::Deserialize;
 use utoipa::ToSchema;
-use uuid::Uuid;
 
-use crate::bodies::ActorBody;
+use crate::bodies::{CheckInBody, Confidence};
 use crate::error::ApiError;
 use crate::extract::{Auth, Body, IdempotencyKey, PathId, PathIds, Query};
 use crate::pagination::{ListResponse, PageQuery, list_response, page_params};
 use crate::respond::{self, Created};
 use crate::startup::AppState;
 use crate::usecases::check_ins;
-
-/// How the reporter judges the chance of delivering: op koers (on_track), risico (at_risk), uit koers
-/// (off_track).
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum Confidence {
-    OnTrack,
-    AtRisk,
-    OffTrack,
-}
-
-mirror!(Confidence, dc::Confidence, [OnTrack, AtRisk, OffTrack]);
-
-/// A progress report (voortgangsmelding) on a contribution.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct CheckInBody {
-    pub id: Uuid,
-    pub contribution_id: Uuid,
-    /// The day the report is about.
-    pub date: NaiveDate,
-    #[schema(minimum = 0, maximum = 100, example = 40)]
-    pub progress_percent: i32,
-    /// The value reached so far, in the contribution's unit.
-    pub current_value: Option<f64>,
-    pub confidence: Confidence,
-    pub note: String,
-    pub created_at: DateTime<Utc>,
-    pub created_by: ActorBody,
-}
-
-impl From<&CheckInRecord> for CheckInBody {
-    fn from(c: &CheckInRecord) -> Self {
-        CheckInBody {
-            id: c.id,
-            contribution_id: c.contribution_id,
-            date: c.date,
-            progress_percent: c.progress_percent,
-            current_value: c.current_value,
-            confidence: c.confidence.into(),
-            note: c.note.clone(),
-            created_at: c.created_at,
-            created_by: (&c.created_by).into(),
-        }
-    }
-}
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]

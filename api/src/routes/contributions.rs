@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::bodies::ActorBody;
+use crate::bodies::{ActorBody, CheckInBody, Confidence};
 use crate::contribution_csv;
 use crate::error::ApiError;
 use crate::extract::{Auth, Body, IdempotencyKey, IfMatch, PathId, Query};
@@ -112,6 +112,9 @@ pub struct ContributionBody {
     pub created_at: DateTime<Utc>,
     pub created_by: ActorBody,
     pub updated_at: DateTime<Utc>,
+    /// The latest progress report (voortgangsmelding): the one of the latest date, of those the one recorded
+    /// last; null before the first.
+    pub latest_check_in: Option<CheckInBody>,
 }
 
 impl From<&Contribution> for ContributionBody {
@@ -136,6 +139,7 @@ impl From<&Contribution> for ContributionBody {
             created_at: c.created_at,
             created_by: (&c.created_by).into(),
             updated_at: c.updated_at,
+            latest_check_in: c.latest_check_in.as_ref().map(Into::into),
         }
     }
 }
@@ -203,6 +207,9 @@ pub struct ContributionQuery {
     pub due_before: Option<NaiveDate>,
     /// Only contributions withdrawn after they were agreed to (or only the others).
     pub withdrawn_after_commitment: Option<bool>,
+    /// Only contributions whose latest check-in (voortgangsmelding) says this; one without a check-in
+    /// matches none.
+    pub confidence: Option<Confidence>,
     /// Results per page, 1 to 200 (default 50); a CSV export (`Accept: text/csv`) takes 1 to 10000 (default
     /// 10000) beyond this schema's maximum, which is the JSON list's.
     #[param(minimum = 1, maximum = 200)]
@@ -305,6 +312,7 @@ pub async fn list(
         status: q.status.map(Into::into),
         due_before: q.due_before,
         withdrawn_after_commitment: q.withdrawn_after_commitment,
+        confidence: q.confidence.map(Into::into),
     };
     let page = contributions::list(state.db.conn(), &p, state.db.clock().now(), &filter, after, limit).await?;
     if csv {

@@ -3,13 +3,13 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::deadline::DeadlineState;
-use serde::Serialize;
-use utoipa::ToSchema;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use crate::bodies::{Kind, VersionSummaryBody};
 use crate::error::ApiError;
-use crate::extract::Auth;
+use crate::extract::{Auth, Query, moment};
 use crate::startup::AppState;
 use crate::usecases::boards::{self, Board, BoardStage};
 
@@ -46,6 +46,19 @@ pub struct CycleBody {
     pub area_id: Uuid,
     pub year: i32,
     pub stages: Vec<StageBody>,
+    /// With `?at=`: the moment the board is shown as of.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub as_of: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct BoardQuery {
+    /// Answer as the area's documents stood at this moment (RFC 3339): their versions and statuses then, and
+    /// the deadline states for that day.
+    #[serde(default, deserialize_with = "moment::at")]
+    pub at: Option<DateTime<Utc>>,
 }
 
 impl From<&BoardStage> for StageBody {
@@ -68,7 +81,7 @@ impl From<&BoardStage> for StageBody {
 
 impl From<&Board> for CycleBody {
     fn from(b: &Board) -> Self {
-        CycleBody { area_id: b.area_id, year: b.year, stages: b.stages.iter().map(Into::into).collect() }
+        CycleBody { area_id: b.area_id, year: b.year, stages: b.stages.iter().map(Into::into).collect(), as_of: None }
     }
 }
 
@@ -96,10 +109,15 @@ fn parse_path(req: &HttpRequest) -> Result<(Uuid, i32), ApiError> {
 /// The cycle board (gebiedscyclus-overzicht) of an area for one year: analysis, agenda (the one whose period
 /// covers the year), plan and monitor, each with its latest and in-force version and its deadline.
 #[utoipa::path(operation_id = "getCycle", get, path = "/api/v1/areas/{id}/cycles/{year}", tag = "areas",
-    params(("id" = Uuid, Path, description = "Area id"), ("year" = i32, Path, minimum = 2000, maximum = 2100, description = "Cycle year")),
+    params(("id" = Uuid, Path, description = "Area id"), ("year" = i32, Path, minimum = 2000, maximum = 2100, description = "Cycle year"), BoardQuery),
     responses((status = 200, description = "The cycle board", body = CycleBody)))]
-pub async fn get(req: HttpRequest, state: web::Data<AppState>, Auth(p): Auth) -> Result<HttpResponse, ApiError> {
+pub async fn get(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Auth(p): Auth,
+    Query(q): Query<BoardQuery>,
+) -> Result<HttpResponse, ApiError> {
     let (area_id, year) = parse_path(&req)?;
-    let board = boards::get(state.db.conn(), &p, state.db.clock().now(), area_id, year).await?;
-    Ok(HttpResponse::Ok().json(CycleBody::from(&board)))
+    let board = boards::get(state.db.conn(), &p, state.db.clock().now(), area_id, year, q.at).await?;
+    Ok(HttpResponse::Ok().json(CycleBody { as_of: q.at, ..CycleBody::from(&board) }))
 }

@@ -1,19 +1,20 @@
 //! `/api/v1/dashboard`: one municipality's year at a glance (SPEC §5), rendered once per change of the
 //! municipality and then served as the stored body.
 
-use actix_web::http::header::ContentType;
+use actix_web::http::header::{self, ContentType};
 use actix_web::web::Bytes;
-use actix_web::{HttpResponse, web};
-use chrono::NaiveDate;
+use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::{DateTime, NaiveDate, Utc};
 use domain::dashboard as tally;
 use domain::deadline::DeadlineState;
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use crate::bodies::{Kind, Status};
 use crate::error::ApiError;
-use crate::extract::{Auth, Query};
+use crate::extract::{Auth, Query, moment, not_modified_as};
 use crate::startup::AppState;
 use crate::usecases;
 use crate::usecases::dashboard::{self, Dashboard};
@@ -22,11 +23,17 @@ use crate::usecases::dashboard::{self, Dashboard};
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct DashboardQuery {
-    /// The municipality (gemeente).
-    pub municipality_id: Uuid,
+    /// The municipality (gemeente); the token's own when left out (an administrator's token has none, so it
+    /// must say which).
+    pub municipality_id: Option<Uuid>,
     /// Cycle year (cyclusjaar); this year when left out.
     #[param(minimum = 2000, maximum = 2100)]
     pub year: Option<i32>,
+    /// Answer as the data stood at this moment (RFC 3339): documents, versions, contributions and check-ins as
+    /// they were then, deadline states for that day (and the cycle year of that day when `year` is left out).
+    /// The calendar and the areas are today's.
+    #[serde(default, deserialize_with = "moment::at")]
+    pub at: Option<DateTime<Utc>>,
 }
 
 /// One stage of an area's year on the dashboard.
@@ -60,6 +67,10 @@ pub struct ContributionCounts {
     /// Past their due date without an outcome: the deadline list's `overdue` contribution deadlines.
     pub overdue: u32,
     pub withdrawn_after_commitment: u32,
+    /// Under way (committed or in progress) with a latest check-in (voortgangsmelding) that says `at_risk`.
+    pub at_risk: u32,
+    /// Under way with a latest check-in that says `off_track`.
+    pub off_track: u32,
 }
 
 /// Goals (doelen) by the verdict of the latest adopted monitor (gebiedsmonitor) up to the year.
@@ -140,6 +151,9 @@ pub struct DashboardBody {
     pub year: i32,
     /// The Dutch calendar date the deadline states were computed for.
     pub today: NaiveDate,
+    /// With `?at=`: the moment the data is shown as of.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub as_of: Option<DateTime<Utc>>,
     pub areas: Vec<AreaRow>,
     pub totals: Totals,
 }
@@ -157,6 +171,8 @@ impl From<&tally::ContributionCounts> for ContributionCounts {
             withdrawn: c.withdrawn,
             overdue: c.overdue,
             withdrawn_after_commitment: c.withdrawn_after_commitment,
+            at_risk: c.at_risk,
+            off_track: c.off_track,
         }
     }
 }
@@ -226,29 +242,45 @@ impl From<&Dashboard> for DashboardBody {
             contributions: (&d.totals.contributions).into(),
             goals: (&d.totals.goals).into(),
         };
-        DashboardBody { municipality_id: d.municipality_id, year: d.year, today: d.today, areas, totals }
+        DashboardBody {
+            municipality_id: d.municipality_id,
+            year: d.year,
+            today: d.today,
+            as_of: d.as_of,
+            areas,
+            totals,
+        }
     }
 }
 
 /// The municipality's dashboard (gemeentelijk overzicht) for a cycle year: per area each stage's latest
-/// status, version in force and deadline state; contributions by status, overdue and withdrawn after
-/// commitment; goals by the latest monitor's verdict; and the municipality's totals. A partner sees only
-/// its areas, its own contributions and no analyses.
+/// status, version in force and deadline state; contributions by status, overdue, withdrawn after
+/// commitment, at risk and off track; goals by the latest monitor's verdict; and the municipality's totals.
+/// A partner sees only its areas, its own contributions and no analyses. Its ETag is a digest of the body,
+/// which names the day its deadline states are for, so it changes with anything the dashboard shows and a
+/// polling client gets 304 while nothing did.
 #[utoipa::path(operation_id = "getDashboard", get, path = "/api/v1/dashboard", tag = "deadlines",
     params(DashboardQuery),
-    responses((status = 200, description = "The dashboard (overzicht)", body = DashboardBody)))]
+    responses((status = 200, description = "The dashboard (overzicht)", body = DashboardBody,
+                headers(("ETag" = String, description = "Changes whenever the body does"))),
+              (status = 304, description = "Not modified since the ETag in If-None-Match")))]
 pub async fn get(
+    req: HttpRequest,
     state: web::Data<AppState>,
     Auth(p): Auth,
     Query(q): Query<DashboardQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let query = dashboard::DashboardQuery { municipality_id: q.municipality_id, year: q.year };
+    let query = dashboard::DashboardQuery { municipality_id: q.municipality_id, year: q.year, at: q.at };
     let render = |d: Dashboard| {
         let body =
             serde_json::to_vec(&DashboardBody::from(&d)).map_err(|e| usecases::Error::Internal(e.to_string()))?;
-        Ok(Bytes::from(body))
+        let etag = format!("\"{}\"", hex::encode(&Sha256::digest(&body)[..16]));
+        Ok((Bytes::from(body), etag))
     };
     let now = state.db.clock().now();
-    let body = dashboard::get(state.db.conn(), &p, now, query, &state.dashboards, render).await?;
-    Ok(HttpResponse::Ok().content_type(ContentType::json()).body(body))
+    let (body, etag) = dashboard::get(state.db.conn(), &p, now, query, &state.dashboards, render).await?;
+    if let Some(response) = not_modified_as(&req, &etag) {
+        return Ok(response);
+    }
+    Ok(HttpResponse::Ok().content_type(ContentType::json()).insert_header((header::ETAG, etag)).body(body))
 }

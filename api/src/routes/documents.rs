@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use crate::bodies::{Kind, Status, VersionBody, VersionSummaryBody};
 use crate::error::ApiError;
-use crate::extract::{Auth, Body, IdempotencyKey, PathId, Query};
+use crate::extract::{Auth, Body, IdempotencyKey, PathId, Query, moment};
 use crate::pagination::{ListResponse, list_response, page_params};
 use crate::respond::{self, Created};
 use crate::startup::AppState;
@@ -39,9 +39,12 @@ pub struct DocumentBody {
     pub open: Option<VersionSummaryBody>,
     /// The highest-numbered version the caller may see.
     pub latest: Option<VersionSummaryBody>,
-    /// With `?at=`: the moment `inForce` refers to.
+    /// With `?at=`: the moment the versions are shown as of.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub as_of: Option<DateTime<Utc>>,
+    /// With `?at=` on one document: the version then in force, with its content (null when none was).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub in_force_version: Option<Option<VersionBody>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -62,6 +65,7 @@ impl DocumentBody {
             open: mine.iter().find(|v| v.status.is_open()).map(|v| (*v).into()),
             latest: mine.last().map(|v| (*v).into()),
             as_of: None,
+            in_force_version: None,
             created_at: doc.created_at,
             updated_at: doc.updated_at,
         }
@@ -102,8 +106,12 @@ pub struct DocumentQuery {
     pub kind: Option<Kind>,
     /// Documents covering this year (an agenda covers every year of its period).
     pub year: Option<i32>,
-    /// Status of the document's latest version.
+    /// Status of the document's latest version (as it is now: not with `at`).
     pub status: Option<Status>,
+    /// Answer as the documents stood at this moment (RFC 3339): those created by then, each with the versions
+    /// and statuses it had then.
+    #[serde(default, deserialize_with = "moment::at")]
+    pub at: Option<DateTime<Utc>>,
     /// Results per page, 1 to 200 (default 50).
     #[param(minimum = 1, maximum = 200)]
     pub page_size: Option<u64>,
@@ -115,7 +123,9 @@ pub struct DocumentQuery {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct DocumentAt {
-    /// Answer as of this moment: `inForce` is the version that was in force then.
+    /// Answer as the document stood at this moment (RFC 3339): `inForce`, `open` and `latest` as they were
+    /// then, and `inForceVersion` with the content then in force.
+    #[serde(default, deserialize_with = "moment::at")]
     pub at: Option<DateTime<Utc>>,
 }
 
@@ -135,14 +145,15 @@ pub async fn list(
         kind: q.kind.map(Into::into),
         year: q.year,
         latest_status: q.status.map(Into::into),
+        existing_at: q.at,
     };
     let (page, versions) = documents::list(state.db.conn(), &p, state.db.clock().now(), &filter, after, limit).await?;
-    let page = page.map(|d| DocumentBody::new(&d, &versions));
+    let page = page.map(|d| DocumentBody { as_of: q.at, ..DocumentBody::new(&d, &versions) });
     Ok(HttpResponse::Ok().json(list_response(&req, page)))
 }
 
-/// Read one document, with the version in force, the open version and the latest; `?at=` answers which
-/// version was in force at that moment.
+/// Read one document, with the version in force, the open version and the latest; `?at=` answers them as
+/// they stood at that moment, with the content then in force (not found when the document did not exist yet).
 #[utoipa::path(operation_id = "getDocument", get, path = "/api/v1/documents/{id}", tag = "documents",
     params(("id" = Uuid, Path, description = "Document id"), DocumentAt),
     responses((status = 200, description = "The document", body = DocumentBody),
@@ -154,15 +165,18 @@ pub async fn get(
     PathId(id): PathId,
     Query(q): Query<DocumentAt>,
 ) -> Result<HttpResponse, ApiError> {
-    let (doc, versions) = documents::get(state.db.conn(), &p, state.db.clock().now(), id).await?;
-    let mut body = DocumentBody::new(&doc, &versions);
+    let now = state.db.clock().now();
     if let Some(at) = q.at {
-        let then = documents::in_force_at(state.db.conn(), &doc, &versions, at).await?;
-        body.in_force = then.as_ref().map(Into::into);
-        body.as_of = Some(at);
+        let (doc, versions, in_force) = documents::get_at(state.db.conn(), &p, now, id, at).await?;
+        let body = DocumentBody {
+            as_of: Some(at),
+            in_force_version: Some(in_force.as_ref().map(Into::into)),
+            ..DocumentBody::new(&doc, &versions)
+        };
         return Ok(HttpResponse::Ok().json(body));
     }
-    Ok(respond::resource(&req, doc.revision, &body))
+    let (doc, versions) = documents::get(state.db.conn(), &p, now, id).await?;
+    Ok(respond::resource(&req, doc.revision, &DocumentBody::new(&doc, &versions)))
 }
 
 /// Create a document with its first version, an empty draft (area editors of the area, its coordinator); an

@@ -13,7 +13,7 @@ use persistence::documents::{self as store, Document, VersionSummary};
 use uuid::Uuid;
 
 use super::deadlines::{calendars, stage_documents_from};
-use super::{Error, Result, scope_at};
+use super::{Error, Result, as_of, scope_at};
 
 /// The board of one area's cycle year.
 pub struct Board {
@@ -34,13 +34,15 @@ pub struct BoardStage {
     pub deadline: Option<Deadline>,
 }
 
-/// The board of area `area_id` for `year`, with the deadlines as they stand at `now`.
+/// The board of area `area_id` for `year`, with the deadlines as they stand at `now`; with `at`, the
+/// documents, versions and deadline states as they stood then (what the principal may see is decided now).
 pub async fn get<C: ConnectionTrait>(
     conn: &C,
     p: &Principal,
     now: DateTime<Utc>,
     area_id: Uuid,
     year: i32,
+    at: Option<DateTime<Utc>>,
 ) -> Result<Board> {
     let (min, max) = CYCLE_YEARS;
     if !(min..=max).contains(&year) {
@@ -51,8 +53,12 @@ pub async fn get<C: ConnectionTrait>(
     let docs = store::covering_year(conn, scope, &[area_id], year).await?;
     let refs: Vec<&Document> = docs.iter().collect();
     let versions = store::summaries(conn, scope, &refs).await?;
+    let (docs, versions) = match at {
+        Some(at) => as_of::documents_at(conn, scope.scope, docs, versions, at).await?,
+        None => (docs, versions),
+    };
     let calendars = calendars(conn, std::slice::from_ref(&area)).await?;
-    let today = dutch_date(now);
+    let today = dutch_date(at.unwrap_or(now));
     let visible = visible_stages(scope.scope);
     let stage_deadlines = match calendars.get(&area.municipality_id) {
         Some(calendar) => {

@@ -10,7 +10,7 @@
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use domain::Principal;
-use domain::access::ReadScope;
+use domain::access::{ReadScope, ScopeOn};
 use domain::calendar::check_cycle_year;
 use domain::clock::dutch_date;
 use domain::content::{DocumentKind, MonitorContent};
@@ -23,13 +23,17 @@ use persistence::documents::{self as store, Document, VersionSummary};
 use uuid::Uuid;
 
 use super::deadlines::stage_documents_from;
-use super::{Error, Result, unknown_reference};
+use super::{Error, Result, as_of, unknown_reference};
 use crate::view_cache::{ViewCache, ViewKey};
 
-/// Whose dashboard, and of which cycle year (this year when left out).
+/// Whose dashboard (the token's own municipality when left out), and of which cycle year (this year when
+/// left out).
 pub struct DashboardQuery {
-    pub municipality_id: Uuid,
+    pub municipality_id: Option<Uuid>,
     pub year: Option<i32>,
+    /// Time travel: the dashboard as the data stood then, its deadline states for that day (and the year
+    /// that moment's when left out).
+    pub at: Option<DateTime<Utc>>,
 }
 
 pub struct Dashboard {
@@ -37,6 +41,8 @@ pub struct Dashboard {
     pub year: i32,
     /// The Dutch calendar date the deadline states were computed for.
     pub today: NaiveDate,
+    /// Time travel: the moment the dashboard shows the data as of.
+    pub as_of: Option<DateTime<Utc>>,
     pub areas: Vec<AreaRow>,
     pub totals: Totals,
 }
@@ -94,34 +100,47 @@ pub async fn get<C: ConnectionTrait, V: Clone>(
     views: &ViewCache<V>,
     render: impl FnOnce(Dashboard) -> Result<V>,
 ) -> Result<V> {
-    let today = dutch_date(now);
+    let today = dutch_date(query.at.unwrap_or(now));
     let year = query.year.unwrap_or_else(|| today.year());
     let mut problems = domain::FieldErrors::new();
     check_cycle_year(&mut problems, "year", year);
-    problems.into_result(())?;
+    // A token bound to one municipality means that one; an administrator's (or a partner's issued by one)
+    // reaches several, so it says which.
+    let municipality_id = query.municipality_id.or(p.access.municipality_id());
+    if municipality_id.is_none() {
+        problems.push("municipalityId", "required", "your token is not bound to one municipality; say which one");
+    }
+    let municipality_id = problems.into_result(municipality_id)?.unwrap_or_default();
     let scope = ReadScope::of(p);
+    // A partner's areas are those where its partnership runs today, like everything else it reads, also when
+    // it looks back.
+    let scope_now = scope.on(dutch_date(now));
+    if let Some(at) = query.at {
+        // Looking back is not kept: the key of a view does not say the moment.
+        return render(compute(conn, scope_now, municipality_id, year, today, Some(at)).await?);
+    }
     // Read before computing: a change committed meanwhile moves the counter past the one stored with the view.
-    let stamp = persistence::stamps::current(conn, query.municipality_id).await?;
-    let key = ViewKey { municipality_id: query.municipality_id, years: (year, year), scope, today };
+    let stamp = persistence::stamps::current(conn, municipality_id).await?;
+    let key = ViewKey { municipality_id, years: (year, year), scope, today };
     if let Some(view) = views.get(&key, stamp) {
         return Ok(view);
     }
-    let dashboard = compute(conn, scope, query.municipality_id, year, today).await?;
+    let dashboard = compute(conn, scope_now, municipality_id, year, today, None).await?;
     let view = render(dashboard)?;
     views.put(key, stamp, view.clone());
     Ok(view)
 }
 
+/// The dashboard on `today`, of the data now or, with `at`, as it stood then (`today` is then that day).
 async fn compute<C: ConnectionTrait>(
     conn: &C,
-    scope: ReadScope,
+    scope: ScopeOn,
     municipality_id: Uuid,
     year: i32,
     today: NaiveDate,
+    at: Option<DateTime<Utc>>,
 ) -> Result<Dashboard> {
-    let visible = visible_stages(scope);
-    // A partner's areas are those where its partnership runs today, like everything else it reads.
-    let scope = scope.on(today);
+    let visible = visible_stages(scope.scope);
     let municipality = persistence::municipalities::get(conn, scope, municipality_id)
         .await
         .map_err(unknown_reference("municipalityId", "no municipality with this id in your scope"))?;
@@ -130,13 +149,21 @@ async fn compute<C: ConnectionTrait>(
     let area_ids: Vec<Uuid> = areas.iter().map(|a| a.id).collect();
     let docs = store::covering_year(conn, scope, &area_ids, year).await?;
     let versions = store::summaries(conn, scope, &docs.iter().collect::<Vec<_>>()).await?;
+    let (docs, versions) = match at {
+        Some(at) => as_of::documents_at(conn, scope.scope, docs, versions, at).await?,
+        None => (docs, versions),
+    };
     let selection = ContributionSelection {
         area_ids: area_ids.clone(),
         agenda_document_ids: Some(docs.iter().filter(|d| d.kind == DocumentKind::Agenda).map(|d| d.id).collect()),
+        as_of: at,
         ..Default::default()
     };
-    let contributions = persistence::deadlines::contribution_facts(conn, scope, &selection).await?;
-    let monitors = persistence::monitors::latest_up_to(conn, scope, &area_ids, year).await?;
+    let mut contributions = persistence::deadlines::contribution_facts(conn, scope, &selection).await?;
+    if let Some(at) = at {
+        as_of::contributions_at(conn, &mut contributions, at).await?;
+    }
+    let monitors = persistence::monitors::latest_up_to(conn, scope, &area_ids, year, at).await?;
 
     let documents = stage_documents_from(&docs, &versions);
     let mut totals = Totals {
@@ -163,6 +190,7 @@ async fn compute<C: ConnectionTrait>(
         for fact in contributions.iter().filter(|c| c.area_id == area.id) {
             let due = fact.due();
             counts.count(fact.status, due.as_ref(), fact.withdrawn_after_commitment, today, calendar.due_soon_days);
+            counts.count_confidence(fact.status, fact.confidence);
         }
         totals.contributions.add(&counts);
         let monitor = monitors.iter().find(|m| m.area_id == area.id);
@@ -187,7 +215,7 @@ async fn compute<C: ConnectionTrait>(
         });
     }
     totals.stages.retain(|t| visible.contains(&Stage::from(t.kind)));
-    Ok(Dashboard { municipality_id: municipality.id, year, today, areas: rows, totals })
+    Ok(Dashboard { municipality_id: municipality.id, year, today, as_of: at, areas: rows, totals })
 }
 
 fn stage_row(kind: DocumentKind, d: &Deadline, docs: &[Document], versions: &[VersionSummary]) -> StageRow {

@@ -163,6 +163,7 @@ pub(crate) async fn compute<C: ConnectionTrait>(
         due_from: NaiveDate::from_ymd_opt(from, 1, 1),
         due_until: NaiveDate::from_ymd_opt(to, 12, 31),
         agenda_document_ids: None,
+        as_of: None,
     };
     for fact in store::contribution_facts(conn, scope.on(today), &selection).await? {
         let (Some(due), Some(calendar)) = (fact.due(), calendars.get(&fact.municipality_id)) else { continue };

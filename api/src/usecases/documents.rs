@@ -11,7 +11,7 @@ use persistence::documents::{self as store, Document, DocumentFilter, Version, V
 use persistence::{ConnectionTrait, Page, Tx};
 use uuid::Uuid;
 
-use super::{Error, Result, content, reference, scope_at};
+use super::{Error, Result, as_of, content, reference, scope_at};
 
 /// A new document: `year` for an analysis, plan or monitor; `period_start` (and optionally `period_end`) for
 /// an agenda.
@@ -115,18 +115,31 @@ pub async fn get<C: ConnectionTrait>(
     Ok((doc, versions))
 }
 
-/// The version of `doc` that was in force at `at`, if the principal may see it.
-pub async fn in_force_at<C: ConnectionTrait>(
+/// A document as it stood at `at`: the summaries of its versions then, and the version in force then with
+/// its content, as far as the principal may see them now. Not found when it did not exist yet.
+pub async fn get_at<C: ConnectionTrait>(
     conn: &C,
-    doc: &Document,
-    visible: &[VersionSummary],
+    p: &Principal,
+    now: DateTime<Utc>,
+    id: Uuid,
     at: DateTime<Utc>,
-) -> Result<Option<VersionSummary>> {
-    let then = store::in_force_at(conn, doc, at).await?;
-    Ok(then.filter(|t| visible.iter().any(|v| v.number == t.number)))
+) -> Result<(Document, Vec<VersionSummary>, Option<Version>)> {
+    let scope = scope_at(p, now);
+    let (doc, versions) = get(conn, p, now, id).await?;
+    let (mut docs, versions) = as_of::documents_at(conn, scope.scope, vec![doc], versions, at).await?;
+    let doc = docs.pop().ok_or(Error::NotFound)?;
+    let in_force = match versions.iter().find(|v| v.status == VersionStatus::Adopted) {
+        Some(summary) => {
+            let version = store::get_version(conn, scope, &doc, summary.number).await?;
+            Some(Version { summary: summary.clone(), ..version })
+        }
+        None => None,
+    };
+    Ok((doc, versions, in_force))
 }
 
-/// A page of documents, with the summaries of their versions that the principal may see at `now`.
+/// A page of documents, with the summaries of their versions that the principal may see at `now`; with the
+/// filter's `existing_at`, the documents and versions as they stood then.
 pub async fn list<C: ConnectionTrait>(
     conn: &C,
     p: &Principal,
@@ -136,8 +149,19 @@ pub async fn list<C: ConnectionTrait>(
     limit: u64,
 ) -> Result<(Page<Document>, Vec<VersionSummary>)> {
     let scope = scope_at(p, now);
+    let at = filter.existing_at;
+    if at.is_some() && filter.latest_status.is_some() {
+        return Err(Error::invalid(
+            "status",
+            "not_with_at",
+            "filters on the latest version as it is now, so it cannot be combined with at; leave one out",
+        ));
+    }
     let page = store::list(conn, scope, filter, after, limit).await?;
     let docs: Vec<&Document> = page.items.iter().collect();
     let versions = store::summaries(conn, scope, &docs).await?;
+    let Some(at) = at else { return Ok((page, versions)) };
+    // The filter kept the documents created by then, so the page is unchanged: only the versions are rebuilt.
+    let (_, versions) = as_of::documents_at(conn, scope.scope, page.items.clone(), versions, at).await?;
     Ok((page, versions))
 }

@@ -12,6 +12,7 @@
 
 pub mod api_tokens;
 pub mod areas;
+mod as_of;
 pub mod audit;
 pub mod boards;
 pub mod check_ins;

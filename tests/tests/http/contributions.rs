@@ -10,7 +10,7 @@ use tests::{Reply, TestApp};
 /// token, and a second area where the police takes no part. Other test files build on it too.
 pub(crate) struct World {
     pub(crate) app: TestApp,
-    area: String,
+    pub(crate) area: String,
     pub(crate) agenda: String,
     pub(crate) police: String,
     pub(crate) coordinator: String,
@@ -112,7 +112,7 @@ impl World {
         TestApp::send(request.header("If-Match", etag).json(&body)).await
     }
 
-    async fn check_in(&self, token: &str, id: &str, body: Value) -> Reply {
+    pub(crate) async fn check_in(&self, token: &str, id: &str, body: Value) -> Reply {
         self.app.post(&format!("/api/v1/contributions/{id}/check-ins"), token, &body).await
     }
 

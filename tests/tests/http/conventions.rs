@@ -346,11 +346,13 @@ async fn a_query_parameter_an_operation_does_not_take_is_refused_on_every_operat
         let r = TestApp::send(request.header("If-Match", "*").json(&json!({}))).await;
         assert_eq!(r.problem(400), ["pageSise", "unknownFilter"], "{method} {path}: {}", r.text);
     }
-    // Time travel exists for a document, not for the cycle board: `at` there is refused, not ignored.
+    // Time travel exists for documents, the board and the dashboard, not for an area: `at` there is refused,
+    // not ignored.
     let m = app.municipality("Oldambt").await;
     let area = app.area(&m, "OL-NOORD").await;
-    let board = app.get(&format!("/api/v1/areas/{area}/cycles/2027?at=garbage"), &app.admin).await;
-    assert_eq!(board.problem(400), ["at"]);
+    let unknown = app.get(&format!("/api/v1/areas/{area}?at=2027-01-01T00:00:00Z"), &app.admin).await;
+    assert_eq!(unknown.problem(400), ["at"]);
+    assert_eq!(unknown.body["invalidParams"][0]["code"], "unknown_parameter");
 }
 
 #[tokio::test]
