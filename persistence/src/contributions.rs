@@ -7,6 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use domain::access::{ReadScope, ScopeOn};
 use domain::contribution::check_in::{CheckIn, Confidence};
 use domain::contribution::lifecycle::Parties;
+use domain::contribution::lifecycle::Step;
 use domain::contribution::{ContributionAction, ContributionKind, ContributionStatus, Side, Terms};
 use domain::event::EventType;
 use sea_orm::ActiveValue::Set;
@@ -69,7 +70,7 @@ impl Contribution {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ContributionTransition {
-    pub action: ContributionAction,
+    pub action: Step,
     pub from: ContributionStatus,
     pub to: ContributionStatus,
     pub note: Option<String>,
@@ -322,13 +323,15 @@ async fn save(
 }
 
 /// New terms, with the status and proposing side the domain decided (SPEC §6). A change that makes the
-/// contribution a proposal again is published as `contribution.proposed`.
+/// contribution a proposal again is published as `contribution.proposed`, and when it changes the status it
+/// is a step in the history too (`change_terms`, with `reason`), whichever way it came (PATCH or CSV).
 pub async fn update(
     tx: &Tx,
     current: &Contribution,
     terms: Terms,
     status: ContributionStatus,
     proposed_by: Side,
+    reason: String,
     expected_revision: i64,
 ) -> Result<Contribution, StoreError> {
     let changed = Contribution {
@@ -346,6 +349,9 @@ pub async fn update(
         ..current.clone()
     };
     save(tx, current, &changed, expected_revision).await?;
+    if status != current.status {
+        insert_step(tx, current.id, Step::ChangeTerms, current.status, status, Some(reason)).await?;
+    }
     let reproposed = status == ContributionStatus::Proposed
         && (current.status != ContributionStatus::Proposed || current.proposed_by != proposed_by);
     let action = if reproposed { EventType::ContributionProposed } else { EventType::ContributionUpdated };
@@ -365,7 +371,8 @@ pub async fn transition(
     let now = tx.now();
     let changed = Contribution {
         status: to,
-        committed_at: if to == ContributionStatus::Committed { Some(now) } else { current.committed_at },
+        // Agreeing again after a change of terms is a new commitment, also when it lands in progress.
+        committed_at: if action == ContributionAction::Agree { Some(now) } else { current.committed_at },
         // A promise broken after it was made is what the dashboard must show, so it is kept as a fact.
         withdrawn_after_commitment: to == ContributionStatus::Withdrawn && current.status.is_committed(),
         updated_at: now,
@@ -373,21 +380,50 @@ pub async fn transition(
         ..current.clone()
     };
     save(tx, current, &changed, expected_revision).await?;
+    insert_step(tx, current.id, action.into(), current.status, to, note).await?;
+    tx.record(change(action.event_type(), &changed, Some(current), Some(&changed))?).await?;
+    Ok(changed)
+}
+
+/// Keeps one step of the history, by the acting token, at the transaction's moment.
+async fn insert_step(
+    tx: &Tx,
+    contribution_id: Uuid,
+    step: Step,
+    from: ContributionStatus,
+    to: ContributionStatus,
+    note: Option<String>,
+) -> Result<(), StoreError> {
     contribution_transition::ActiveModel {
         id: Set(Uuid::now_v7()),
-        contribution_id: Set(current.id),
-        action: Set(action.as_str().to_owned()),
-        from_status: Set(current.status.as_str().to_owned()),
+        contribution_id: Set(contribution_id),
+        action: Set(step.as_str().to_owned()),
+        from_status: Set(from.as_str().to_owned()),
         to_status: Set(to.as_str().to_owned()),
         note: Set(note),
-        at: Set(now),
+        at: Set(tx.now()),
         actor_token_id: Set(tx.actor().token_id),
         actor_name: Set(tx.actor().name.clone()),
     }
     .insert_into(tx.conn())
-    .await?;
-    tx.record(change(action.event_type(), &changed, Some(current), Some(&changed))?).await?;
-    Ok(changed)
+    .await
+}
+
+/// Whether the work on a contribution ever started: it was in progress once, or has a check-in. Two
+/// statements of one row each.
+pub async fn has_started<C: ConnectionTrait>(conn: &C, id: Uuid) -> Result<bool, StoreError> {
+    let was_in_progress = contribution_transition::Entity::find()
+        .filter(contribution_transition::Column::ContributionId.eq(id))
+        .filter(contribution_transition::Column::ToStatus.eq(ContributionStatus::InProgress.as_str()))
+        .limit(1)
+        .count(conn)
+        .await?;
+    if was_in_progress > 0 {
+        return Ok(true);
+    }
+    let check_ins =
+        check_in::Entity::find().filter(check_in::Column::ContributionId.eq(id)).limit(1).count(conn).await?;
+    Ok(check_ins > 0)
 }
 
 pub async fn transitions<C: ConnectionTrait>(conn: &C, id: Uuid) -> Result<Vec<ContributionTransition>, StoreError> {

@@ -133,7 +133,8 @@ pub(crate) async fn revise(
         let agenda = persistence::documents::get(tx.conn(), ReadScope::All, current.agenda_document_id).await?;
         targets::check_target(tx.conn(), p, dutch_date(tx.now()), &agenda, None, Some(&terms.goal_key)).await?;
     }
-    Ok(store::update(tx, current, terms, status, proposed_by, expected).await?)
+    let reason = dc::terms_changed_note(&old, &terms);
+    Ok(store::update(tx, current, terms, status, proposed_by, reason, expected).await?)
 }
 
 fn transition_error(e: TransitionError) -> Error {
@@ -160,7 +161,8 @@ pub async fn transition(
     let current = store::get(tx.conn(), scope_at(p, tx.now()), id).await?;
     let side = lifecycle::may_act(p, &current.parties(), action)?;
     let expected = based_on.check(current.revision)?;
-    let to = lifecycle::transition(current.status, action, current.proposed_by, side, note.as_deref())
+    let started = action == ContributionAction::Agree && store::has_started(tx.conn(), current.id).await?;
+    let to = lifecycle::transition(current.status, started, action, current.proposed_by, side, note.as_deref())
         .map_err(transition_error)?;
     Ok(store::transition(tx, &current, action, to, note, expected).await?)
 }

@@ -10,13 +10,13 @@ use tests::{Reply, TestApp};
 /// token, and a second area where the police takes no part. Other test files build on it too.
 pub(crate) struct World {
     pub(crate) app: TestApp,
-    area: String,
+    pub(crate) area: String,
     pub(crate) agenda: String,
     pub(crate) police: String,
     pub(crate) coordinator: String,
     pub(crate) partner: String,
     other_agenda: String,
-    housing: String,
+    pub(crate) housing: String,
 }
 
 fn agenda_content(goals: &[&str]) -> Value {
@@ -151,7 +151,7 @@ impl World {
     }
 }
 
-fn id(r: &Reply) -> String {
+pub(crate) fn id(r: &Reply) -> String {
     r.body["id"].as_str().unwrap_or_else(|| panic!("no id in {}", r.text)).to_owned()
 }
 

@@ -3,6 +3,7 @@
 mod areas;
 mod audit;
 mod concurrency;
+mod contribution_history;
 mod contributions;
 mod conventions;
 mod deadlines;
