@@ -11,14 +11,15 @@ use domain::contribution::lifecycle::Step;
 use domain::contribution::{ContributionAction, ContributionKind, ContributionStatus, Side, Terms};
 use domain::event::EventType;
 use sea_orm::ActiveValue::Set;
+use sea_orm::sea_query::Query;
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::documents::{ActorRef, Document};
-use crate::entity::{check_in, contribution, contribution_transition};
+use crate::documents::{ActorRef, Document, document_scope};
+use crate::entity::{check_in, contribution, contribution_transition, document};
 use crate::error::{StoreError, stored};
 use crate::page::{Page, finish, keyset};
 use crate::scope;
@@ -152,8 +153,16 @@ pub(crate) fn contribution_scope(scope: ScopeOn) -> Condition {
         ReadScope::Municipality(m) => Condition::all().add(Column::MunicipalityId.eq(m)),
         ReadScope::PartnerOrganisation(o) => Condition::all()
             .add(Column::OrganisationId.eq(o.organisation_id))
-            .add(Column::AreaId.in_subquery(scope::areas_of_organisation(o, scope.day))),
+            .add(Column::AreaId.in_subquery(scope::areas_of_organisation(o, scope.day)))
+            // Never a promise to an agenda the partner cannot read (a draft): it would learn the draft's goals
+            // from it, and could agree blind (issue 17).
+            .add(Column::AgendaDocumentId.in_subquery(readable_documents(scope))),
     }
+}
+
+/// `SELECT id FROM documents WHERE <the scope may read it>`.
+fn readable_documents(scope: ScopeOn) -> sea_orm::sea_query::SelectStatement {
+    Query::select().column(document::Column::Id).from(document::Entity).cond_where(document_scope(scope)).to_owned()
 }
 
 fn filtered(scope: ScopeOn, filter: &ContributionFilter) -> sea_orm::Select<contribution::Entity> {

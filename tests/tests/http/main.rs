@@ -13,6 +13,7 @@ mod events;
 mod hardening;
 mod municipalities;
 mod organisations;
+mod partner_goals;
 mod partner_scope;
 mod partners;
 mod permissions;
