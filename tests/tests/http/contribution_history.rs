@@ -58,6 +58,7 @@ async fn a_change_of_terms_that_reopens_started_work_is_a_step_and_agreeing_agai
     assert_eq!(steps(&history(&w, &c).await)[3], step("agree", "proposed", "in_progress"));
     // Back in progress it is delivered as any started work is.
     assert_eq!(w.act(&w.partner, &c, "deliver", None).await.ok(200)["status"], "delivered");
+    tests::invariants::assert_hold(&w.app.db).await;
 }
 
 #[tokio::test]
@@ -92,6 +93,7 @@ async fn a_csv_import_that_reopens_a_contribution_with_check_ins_is_a_step_and_a
 
     let again = w.act(&w.partner, &c, "agree", None).await;
     assert_eq!(again.ok(200)["status"], "in_progress", "it had check-ins, so its work had started");
+    tests::invariants::assert_hold(&w.app.db).await;
 }
 
 #[tokio::test]
