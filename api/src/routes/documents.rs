@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use crate::bodies::{Kind, Status, VersionBody, VersionSummaryBody};
 use crate::error::ApiError;
-use crate::extract::{Auth, Body, IdempotencyKey, PathId, Query};
+use crate::extract::{Auth, Body, IdempotencyKey, IfMatch, PathId, Query};
 use crate::pagination::{ListResponse, list_response, page_params};
 use crate::respond::{self, Created};
 use crate::startup::AppState;
@@ -187,4 +187,21 @@ pub async fn create(
         Created::new(&created, store::path(doc.id), doc.revision)
     })
     .await
+}
+
+/// Remove a document that was never adopted (If-Match with the document's ETag), with its versions and their
+/// history; audited as `document.deleted`. Refused (409) once any version was adopted, or while contributions
+/// refer to the agenda. Whoever may create the area's documents may remove one.
+#[utoipa::path(operation_id = "deleteDocument", delete, path = "/api/v1/documents/{id}", tag = "documents",
+    params(("id" = Uuid, Path, description = "Document id")),
+    responses((status = 204, description = "Removed")))]
+pub async fn delete(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Auth(p): Auth,
+    PathId(id): PathId,
+    if_match: IfMatch,
+) -> Result<HttpResponse, ApiError> {
+    respond::in_transaction(&state, &req, &p, async |tx| Ok(documents::remove(tx, &p, id, &if_match.0).await?)).await?;
+    Ok(HttpResponse::NoContent().finish())
 }

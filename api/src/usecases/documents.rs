@@ -11,7 +11,7 @@ use persistence::documents::{self as store, Document, DocumentFilter, Version, V
 use persistence::{ConnectionTrait, Page, Tx};
 use uuid::Uuid;
 
-use super::{Result, content, reference, scope_at};
+use super::{BasedOn, Result, content, reference, scope_at};
 
 /// A new document: `year` for an analysis, plan or monitor; `period_start` (and optionally `period_end`) for
 /// an agenda.
@@ -47,6 +47,16 @@ pub async fn create(tx: &Tx, p: &Principal, new: NewDocument) -> Result<(Documen
     let (Some(area), Some((start, end))) = (area, period) else { return Err(errors.into()) };
     let empty = content::content_json(&Content::empty(new.kind))?;
     Ok(store::create(tx, &area, new.kind, start, end, empty).await?)
+}
+
+/// Removes a document that was never adopted (issue 17: a wrong period must not block an area for good).
+/// Whoever may create the area's documents may remove one, on the ETag they read; the store refuses, saying
+/// why, once any version was adopted or while contributions refer to it.
+pub async fn remove(tx: &Tx, p: &Principal, id: Uuid, based_on: &BasedOn) -> Result<()> {
+    let doc = store::get(tx.conn(), scope_at(p, tx.now()), id).await?;
+    lifecycle::may_write(p, doc.municipality_id, doc.area_id)?;
+    let expected = based_on.check(doc.revision)?;
+    Ok(store::remove(tx, &doc, expected).await?)
 }
 
 /// A document and the summaries of its versions that the principal may see at `now`, in number order.
