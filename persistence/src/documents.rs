@@ -80,6 +80,10 @@ pub struct Version {
     #[serde(skip)]
     pub kind: DocumentKind,
     pub content: Value,
+    /// Why it was last sent back to draft, if it ever was. Not part of the audit trail's record of the version:
+    /// the return itself is there, with its note, in the version's history.
+    #[serde(skip)]
+    pub return_note: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -187,6 +191,7 @@ fn select_summaries() -> sea_orm::Select<version::Entity> {
 
 fn version_from(row: version::Model, kind: DocumentKind) -> Result<Version, StoreError> {
     let content = row.content.clone();
+    let return_note = row.return_note.clone();
     let summary = summary_from(SummaryRow {
         id: row.id,
         document_id: row.document_id,
@@ -204,7 +209,7 @@ fn version_from(row: version::Model, kind: DocumentKind) -> Result<Version, Stor
         superseded_at: row.superseded_at,
         revision: row.revision,
     })?;
-    Ok(Version { summary, kind, content })
+    Ok(Version { summary, kind, content, return_note })
 }
 
 pub fn path(id: Uuid) -> String {
@@ -680,6 +685,7 @@ async fn insert_version(
         },
         kind: doc.kind,
         content,
+        return_note: None,
     };
     version::ActiveModel {
         id: Set(v.summary.id),
@@ -698,6 +704,7 @@ async fn insert_version(
         adopted_by_name: Set(None),
         superseded_at: Set(None),
         revision: Set(1),
+        return_note: Set(None),
     }
     .insert_into(tx.conn())
     .await?;
@@ -880,6 +887,9 @@ pub async fn transition(
         .col_expr(version::Column::Status, Expr::value(to.as_str()))
         .col_expr(version::Column::Revision, Expr::value(current.summary.revision + 1))
         .col_expr(version::Column::UpdatedAt, Expr::value(now));
+    if action == VersionAction::Return {
+        update = update.col_expr(version::Column::ReturnNote, Expr::value(note.clone()));
+    }
     if action == VersionAction::Adopt {
         update = update
             .col_expr(version::Column::AdoptedAt, Expr::value(now))

@@ -117,6 +117,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route(web::get().to(documents::get))
             .route(web::delete().to(documents::delete)),
     )
+    .service(web::resource("/api/v1/documents/{id}/history").route(web::get().to(documents::history)))
     .service(
         web::resource("/api/v1/documents/{id}/versions")
             .route(web::get().to(versions::list))

@@ -7,6 +7,7 @@ use domain::calendar::document_period;
 use domain::content::{Content, DocumentKind};
 use domain::lifecycle;
 use domain::{FieldErrors, Principal};
+use persistence::document_history::{self, HistoryEntry};
 use persistence::documents::{self as store, Document, DocumentFilter, Version, VersionSummary};
 use persistence::{ConnectionTrait, Page, Tx};
 use uuid::Uuid;
@@ -97,4 +98,19 @@ pub async fn list<C: ConnectionTrait>(
     let docs: Vec<&Document> = page.items.iter().collect();
     let versions = store::summaries(conn, scope, &docs).await?;
     Ok((page, versions))
+}
+
+/// The history of a document, oldest first: its creation and every change to its versions, with who, when,
+/// the version number and the note. Each entry about a version the principal may not read is left out (a
+/// partner sees the history of adopted versions and submitted agendas only), as is the document itself when it
+/// may not be read (404).
+pub async fn history<C: ConnectionTrait>(
+    conn: &C,
+    p: &Principal,
+    now: DateTime<Utc>,
+    id: Uuid,
+) -> Result<Vec<HistoryEntry>> {
+    let (doc, visible) = get(conn, p, now, id).await?;
+    let entries = document_history::history(conn, &doc).await?;
+    Ok(entries.into_iter().filter(|e| e.version_number.is_none_or(|n| visible.iter().any(|v| v.number == n))).collect())
 }

@@ -7,6 +7,7 @@ mod contribution_history;
 mod contributions;
 mod conventions;
 mod deadlines;
+mod document_history;
 mod document_removal;
 mod documents;
 mod event_catalogue;
