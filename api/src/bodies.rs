@@ -152,6 +152,9 @@ pub struct VersionBody {
     /// The content of the version: an analysis, agenda, plan or monitor, as `kind` says.
     #[schema(schema_with = crate::openapi::content_schema)]
     pub content: serde_json::Value,
+    /// Why the version was last sent back to draft (teruggestuurd), if it ever was; its whole history is under
+    /// `…/transitions` and the document's `…/history`.
+    pub return_note: Option<String>,
 }
 
 impl From<&Version> for VersionBody {
@@ -161,6 +164,7 @@ impl From<&Version> for VersionBody {
             kind: v.kind.into(),
             summary: (&v.summary).into(),
             content: v.content.clone(),
+            return_note: v.return_note.clone(),
         }
     }
 }

@@ -46,7 +46,7 @@ analysis (gebiedsanalyse), a four-yearly agenda (gebiedsagenda) with what each p
         subscriptions::list, subscriptions::create, subscriptions::get, subscriptions::update, subscriptions::delete,
         subscriptions::deliveries, subscriptions::ping,
         cycles::get, deadlines::list, dashboard::get,
-        documents::list, documents::create, documents::get,
+        documents::list, documents::create, documents::get, documents::delete, documents::history,
         versions::list, versions::create, versions::get, versions::save, versions::delete,
         versions::transition, versions::history, versions::readiness, versions::diff,
         contributions::list, contributions::create, contributions::get, contributions::update,

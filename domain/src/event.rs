@@ -72,6 +72,7 @@ catalogue! {
         AreaPartnerUpdated => ("area_partner.updated", "area_partner", "Gebiedspartner gewijzigd"),
         AreaPartnerRemoved => ("area_partner.removed", "area_partner", "Gebiedspartner uit een gebied verwijderd"),
         DocumentCreated => ("document.created", "document", "Document aangemaakt, met een eerste conceptversie"),
+        DocumentDeleted => ("document.deleted", "document", "Document verwijderd dat nooit is vastgesteld"),
         VersionCreated => ("version.created", "version", "Nieuwe conceptversie aangemaakt"),
         VersionUpdated => ("version.updated", "version", "Conceptversie gewijzigd"),
         VersionDeleted => ("version.deleted", "version", "Conceptversie verwijderd"),

@@ -142,11 +142,14 @@ proptest! {
                 proposed_by = side;
             }
             let before = status;
-            match cl::transition(status, action, proposed_by, side, note.then_some("reden")) {
+            match cl::transition(status, started, action, proposed_by, side, note.then_some("reden")) {
                 Ok(to) => {
                     prop_assert!(!before.is_closed());
                     if action == ContributionAction::Agree {
                         prop_assert_ne!(side, proposed_by);
+                        // Work once started is not un-started by renegotiating its terms.
+                        let expected = if started { ContributionStatus::InProgress } else { ContributionStatus::Committed };
+                        prop_assert_eq!(to, expected);
                         agreed = true;
                     }
                     if action == ContributionAction::Withdraw {

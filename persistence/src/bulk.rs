@@ -218,6 +218,7 @@ pub async fn write(db: &Db, batch: Batch) -> Result<(), StoreError> {
                 adopted_by_name: Set(v.adopted_at.map(|_| "data set generator".to_owned())),
                 superseded_at: Set(v.superseded_at),
                 revision: Set(1),
+                return_note: Set(None),
             });
         }
     }

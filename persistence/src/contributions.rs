@@ -8,6 +8,7 @@ use domain::Parsed;
 use domain::access::{ReadScope, ScopeOn};
 use domain::contribution::check_in::{CheckIn, Confidence};
 use domain::contribution::lifecycle::Parties;
+use domain::contribution::lifecycle::Step;
 use domain::contribution::{ContributionAction, ContributionKind, ContributionStatus, Side, Terms};
 use domain::event::EventType;
 use sea_orm::ActiveValue::Set;
@@ -18,8 +19,8 @@ use sea_orm::{
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::documents::{ActorRef, Document};
-use crate::entity::{check_in, contribution, contribution_transition};
+use crate::documents::{ActorRef, Document, document_scope};
+use crate::entity::{check_in, contribution, contribution_transition, document};
 use crate::error::{StoreError, stored};
 use crate::page::{Page, finish, keyset};
 use crate::scope;
@@ -75,7 +76,7 @@ impl Contribution {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ContributionTransition {
-    pub action: ContributionAction,
+    pub action: Step,
     pub from: ContributionStatus,
     pub to: ContributionStatus,
     pub note: Option<String>,
@@ -183,8 +184,16 @@ pub(crate) fn contribution_scope(scope: ScopeOn) -> Condition {
         ReadScope::Municipality(m) => Condition::all().add(Column::MunicipalityId.eq(m)),
         ReadScope::PartnerOrganisation(o) => Condition::all()
             .add(Column::OrganisationId.eq(o.organisation_id))
-            .add(Column::AreaId.in_subquery(scope::areas_of_organisation(o, scope.day))),
+            .add(Column::AreaId.in_subquery(scope::areas_of_organisation(o, scope.day)))
+            // Never a promise to an agenda the partner cannot read (a draft): it would learn the draft's goals
+            // from it, and could agree blind (issue 17).
+            .add(Column::AgendaDocumentId.in_subquery(readable_documents(scope))),
     }
+}
+
+/// `SELECT id FROM documents WHERE <the scope may read it>`.
+fn readable_documents(scope: ScopeOn) -> sea_orm::sea_query::SelectStatement {
+    Query::select().column(document::Column::Id).from(document::Entity).cond_where(document_scope(scope)).to_owned()
 }
 
 fn filtered(scope: ScopeOn, filter: &ContributionFilter) -> sea_orm::Select<contribution::Entity> {
@@ -426,13 +435,15 @@ async fn save(
 }
 
 /// New terms, with the status and proposing side the domain decided (SPEC §6). A change that makes the
-/// contribution a proposal again is published as `contribution.proposed`.
+/// contribution a proposal again is published as `contribution.proposed`, and when it changes the status it
+/// is a step in the history too (`change_terms`, with `reason`), whichever way it came (PATCH or CSV).
 pub async fn update(
     tx: &Tx,
     current: &Contribution,
     terms: Parsed<Terms>,
     status: ContributionStatus,
     proposed_by: Side,
+    reason: String,
     expected_revision: i64,
 ) -> Result<Contribution, StoreError> {
     let terms = terms.into_inner();
@@ -451,6 +462,9 @@ pub async fn update(
         ..current.clone()
     };
     save(tx, current, &changed, expected_revision).await?;
+    if status != current.status {
+        insert_step(tx, current.id, Step::ChangeTerms, current.status, status, Some(reason)).await?;
+    }
     let reproposed = status == ContributionStatus::Proposed
         && (current.status != ContributionStatus::Proposed || current.proposed_by != proposed_by);
     let action = if reproposed { EventType::ContributionProposed } else { EventType::ContributionUpdated };
@@ -470,7 +484,8 @@ pub async fn transition(
     let now = tx.now();
     let changed = Contribution {
         status: to,
-        committed_at: if to == ContributionStatus::Committed { Some(now) } else { current.committed_at },
+        // Agreeing again after a change of terms is a new commitment, also when it lands in progress.
+        committed_at: if action == ContributionAction::Agree { Some(now) } else { current.committed_at },
         // A promise broken after it was made is what the dashboard must show, so it is kept as a fact.
         withdrawn_after_commitment: to == ContributionStatus::Withdrawn && current.status.is_committed(),
         updated_at: now,
@@ -478,21 +493,50 @@ pub async fn transition(
         ..current.clone()
     };
     save(tx, current, &changed, expected_revision).await?;
+    insert_step(tx, current.id, action.into(), current.status, to, note).await?;
+    tx.record(change(action.event_type(), &changed, Some(current), Some(&changed))?).await?;
+    Ok(changed)
+}
+
+/// Keeps one step of the history, by the acting token, at the transaction's moment.
+async fn insert_step(
+    tx: &Tx,
+    contribution_id: Uuid,
+    step: Step,
+    from: ContributionStatus,
+    to: ContributionStatus,
+    note: Option<String>,
+) -> Result<(), StoreError> {
     contribution_transition::ActiveModel {
         id: Set(Uuid::now_v7()),
-        contribution_id: Set(current.id),
-        action: Set(action.as_str().to_owned()),
-        from_status: Set(current.status.as_str().to_owned()),
+        contribution_id: Set(contribution_id),
+        action: Set(step.as_str().to_owned()),
+        from_status: Set(from.as_str().to_owned()),
         to_status: Set(to.as_str().to_owned()),
         note: Set(note),
-        at: Set(now),
+        at: Set(tx.now()),
         actor_token_id: Set(tx.actor().token_id),
         actor_name: Set(tx.actor().name.clone()),
     }
     .insert_into(tx.conn())
-    .await?;
-    tx.record(change(action.event_type(), &changed, Some(current), Some(&changed))?).await?;
-    Ok(changed)
+    .await
+}
+
+/// Whether the work on a contribution ever started: it was in progress once, or has a check-in. Two
+/// statements of one row each.
+pub async fn has_started<C: ConnectionTrait>(conn: &C, id: Uuid) -> Result<bool, StoreError> {
+    let was_in_progress = contribution_transition::Entity::find()
+        .filter(contribution_transition::Column::ContributionId.eq(id))
+        .filter(contribution_transition::Column::ToStatus.eq(ContributionStatus::InProgress.as_str()))
+        .limit(1)
+        .count(conn)
+        .await?;
+    if was_in_progress > 0 {
+        return Ok(true);
+    }
+    let check_ins =
+        check_in::Entity::find().filter(check_in::Column::ContributionId.eq(id)).limit(1).count(conn).await?;
+    Ok(check_ins > 0)
 }
 
 /// The lifecycle steps (contribution, time, status after) of these contributions, in the order taken, for

@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 use domain::Parsed;
 use domain::access::{ReadScope, ScopeOn};
 use domain::content::{Content, DocumentKind};
+use domain::document::{self as rules, Holder, year_taken};
 use domain::event::EventType;
 use domain::lifecycle::{VersionAction, VersionStatus};
 use sea_orm::ActiveValue::Set;
@@ -22,7 +23,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use crate::areas::Area;
-use crate::entity::{document, document_year, version, version_transition};
+use crate::entity::{contribution, document, document_year, version, version_transition};
 use crate::error::{StoreError, stored};
 use crate::page::{Page, finish, keyset};
 use crate::scope;
@@ -80,6 +81,10 @@ pub struct Version {
     #[serde(skip)]
     pub kind: DocumentKind,
     pub content: Value,
+    /// Why it was last sent back to draft, if it ever was. Not part of the audit trail's record of the version:
+    /// the return itself is there, with its note, in the version's history.
+    #[serde(skip)]
+    pub return_note: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -189,6 +194,7 @@ fn select_summaries() -> sea_orm::Select<version::Entity> {
 
 fn version_from(row: version::Model, kind: DocumentKind) -> Result<Version, StoreError> {
     let content = row.content.clone();
+    let return_note = row.return_note.clone();
     let summary = summary_from(SummaryRow {
         id: row.id,
         document_id: row.document_id,
@@ -206,7 +212,7 @@ fn version_from(row: version::Model, kind: DocumentKind) -> Result<Version, Stor
         superseded_at: row.superseded_at,
         revision: row.revision,
     })?;
-    Ok(Version { summary, kind, content })
+    Ok(Version { summary, kind, content, return_note })
 }
 
 pub fn path(id: Uuid) -> String {
@@ -367,6 +373,7 @@ pub async fn covering_year<C: ConnectionTrait>(
         .filter(document::Column::AreaId.is_in(area_ids.iter().copied()))
         .filter(document::Column::PeriodStart.lte(year))
         .filter(document::Column::PeriodEnd.gte(year))
+        .filter(document::Column::Id.in_subquery(holding()))
         .all(conn)
         .await?;
     rows.into_iter().map(document_from).collect()
@@ -479,6 +486,7 @@ pub async fn in_force_covering<C: ConnectionTrait>(
         .filter(document::Column::Kind.eq(kind.as_str()))
         .filter(document::Column::PeriodStart.lte(year))
         .filter(document::Column::PeriodEnd.gte(year))
+        .filter(document::Column::Id.in_subquery(holding()))
         .one(conn)
         .await?
     else {
@@ -573,19 +581,6 @@ pub async fn create(
     content: &Parsed<Content>,
 ) -> Result<(Document, Version), StoreError> {
     let content = serde_json::to_value(&**content)?;
-    let taken = document_year::Entity::find()
-        .filter(document_year::Column::AreaId.eq(area.id))
-        .filter(document_year::Column::Kind.eq(kind.as_str()))
-        .filter(document_year::Column::Year.between(period_start, period_end))
-        .one(tx.conn())
-        .await?;
-    if let Some(taken) = taken {
-        let what = if kind == DocumentKind::Agenda { "an agenda whose period includes" } else { "a document for" };
-        return Err(StoreError::Conflict(format!(
-            "the area already has {what} {} (document {}); agenda periods of one area never overlap",
-            taken.year, taken.document_id
-        )));
-    }
     let now = tx.now();
     let doc = Document {
         id: Uuid::now_v7(),
@@ -614,20 +609,107 @@ pub async fn create(
     }
     .insert_into(tx.conn())
     .await?;
-    for year in period_start..=period_end {
+    claim_years(tx, &doc).await?;
+    tx.record(change(EventType::DocumentCreated, &doc, doc.id, path(doc.id), None, Some(&doc))?).await?;
+    let version = insert_version(tx, &doc, 1, content, None, None).await?;
+    Ok((doc, version))
+}
+
+/// Takes a row per covered year for `doc`; the unique index on (area, kind, year) keeps two documents from
+/// holding one year, also when two requests race. A year already held is told by its cause.
+async fn claim_years(tx: &Tx, doc: &Document) -> Result<(), StoreError> {
+    let taken = document_year::Entity::find()
+        .filter(document_year::Column::AreaId.eq(doc.area_id))
+        .filter(document_year::Column::Kind.eq(doc.kind.as_str()))
+        .filter(document_year::Column::Year.between(doc.period_start, doc.period_end))
+        .filter(document_year::Column::DocumentId.ne(doc.id))
+        .one(tx.conn())
+        .await?;
+    if let Some(taken) = taken {
+        let holder =
+            document::Entity::find_by_id(taken.document_id).one(tx.conn()).await?.ok_or(StoreError::NotFound)?;
+        let holder =
+            Holder { document_id: holder.id, period_start: holder.period_start, period_end: holder.period_end };
+        return Err(StoreError::Conflict(year_taken(doc.kind, doc.period_start, doc.period_end, &holder)));
+    }
+    for year in doc.period_start..=doc.period_end {
         document_year::ActiveModel {
             id: Set(Uuid::now_v7()),
             document_id: Set(doc.id),
-            area_id: Set(area.id),
-            kind: Set(kind.as_str().to_owned()),
+            area_id: Set(doc.area_id),
+            kind: Set(doc.kind.as_str().to_owned()),
             year: Set(year),
         }
         .insert_into(tx.conn())
         .await?;
     }
-    tx.record(change(EventType::DocumentCreated, &doc, doc.id, path(doc.id), None, Some(&doc))?).await?;
-    let version = insert_version(tx, &doc, 1, content, None, None).await?;
-    Ok((doc, version))
+    Ok(())
+}
+
+/// Whether `doc` holds its years now (it has its rows in `document_years`).
+async fn holding_years(tx: &Tx, doc: &Document) -> Result<bool, StoreError> {
+    let rows = document_year::Entity::find()
+        .filter(document_year::Column::DocumentId.eq(doc.id))
+        .limit(1)
+        .count(tx.conn())
+        .await?;
+    Ok(rows > 0)
+}
+
+/// `SELECT document_id FROM document_years`: the documents that hold their years. One whose every version
+/// was withdrawn gave them back and no longer stands for its stage in a year (board, dashboard, deadlines, the
+/// agenda or plan in force).
+pub(crate) fn holding() -> sea_orm::sea_query::SelectStatement {
+    Query::select().column(document_year::Column::DocumentId).from(document_year::Entity).to_owned()
+}
+
+/// The status of every version of `doc`, by number.
+async fn statuses(tx: &Tx, doc: &Document) -> Result<Vec<(i32, VersionStatus)>, StoreError> {
+    let rows: Vec<(i32, String)> = version::Entity::find()
+        .select_only()
+        .columns([version::Column::Number, version::Column::Status])
+        .filter(version::Column::DocumentId.eq(doc.id))
+        .order_by_asc(version::Column::Number)
+        .into_tuple()
+        .all(tx.conn())
+        .await?;
+    rows.into_iter().map(|(n, s)| Ok((n, status_of(&s)?))).collect()
+}
+
+/// Removes a document that was never adopted, with its versions and their history, on the revision the
+/// client read. Contributions to it keep it: they are a record of promises made.
+pub async fn remove(tx: &Tx, doc: &Document, expected_revision: i64) -> Result<(), StoreError> {
+    if doc.revision != expected_revision {
+        return Err(StoreError::Stale { current: doc.revision });
+    }
+    rules::may_remove(&statuses(tx, doc).await?).map_err(|e| StoreError::Conflict(e.to_string()))?;
+    let promises = contribution::Entity::find()
+        .filter(contribution::Column::AgendaDocumentId.eq(doc.id))
+        .limit(1)
+        .count(tx.conn())
+        .await?;
+    if promises > 0 {
+        return Err(StoreError::Conflict(
+            "contributions were made to this agenda and stay on record, so the agenda stays too; withdraw its open \
+             version instead"
+                .into(),
+        ));
+    }
+    version_transition::Entity::delete_many()
+        .filter(version_transition::Column::DocumentId.eq(doc.id))
+        .exec(tx.conn())
+        .await?;
+    version::Entity::delete_many().filter(version::Column::DocumentId.eq(doc.id)).exec(tx.conn()).await?;
+    document_year::Entity::delete_many().filter(document_year::Column::DocumentId.eq(doc.id)).exec(tx.conn()).await?;
+    let result = document::Entity::delete_many()
+        .filter(document::Column::Id.eq(doc.id))
+        .filter(document::Column::Revision.eq(expected_revision))
+        .exec(tx.conn())
+        .await?;
+    if result.rows_affected == 0 {
+        return Err(StoreError::Stale { current: doc.revision });
+    }
+    tx.record(change(EventType::DocumentDeleted, doc, doc.id, path(doc.id), Some(doc), None)?).await
 }
 
 async fn insert_version(
@@ -658,6 +740,7 @@ async fn insert_version(
         },
         kind: doc.kind,
         content,
+        return_note: None,
     };
     version::ActiveModel {
         id: Set(v.summary.id),
@@ -676,6 +759,7 @@ async fn insert_version(
         adopted_by_name: Set(None),
         superseded_at: Set(None),
         revision: Set(1),
+        return_note: Set(None),
     }
     .insert_into(tx.conn())
     .await?;
@@ -744,6 +828,11 @@ pub async fn create_version(
         return Err(StoreError::Conflict(format!(
             "version {open} is still open (draft or submitted); a document has one open version at a time"
         )));
+    }
+    // A document whose every version was withdrawn gave its years back; working on it again takes them again,
+    // if no other document took them meanwhile.
+    if !holding_years(tx, doc).await? {
+        claim_years(tx, doc).await?;
     }
     let number = doc.last_number + 1;
     bump_document(tx, doc, number, VersionStatus::Draft).await?;
@@ -863,6 +952,9 @@ pub async fn transition(
         .col_expr(version::Column::Status, Expr::value(to.as_str()))
         .col_expr(version::Column::Revision, Expr::value(current.summary.revision + 1))
         .col_expr(version::Column::UpdatedAt, Expr::value(now));
+    if action == VersionAction::Return {
+        update = update.col_expr(version::Column::ReturnNote, Expr::value(note.clone()));
+    }
     if action == VersionAction::Adopt {
         update = update
             .col_expr(version::Column::AdoptedAt, Expr::value(now))
@@ -893,6 +985,14 @@ pub async fn transition(
     }
     .insert_into(tx.conn())
     .await?;
+    if action == VersionAction::Withdraw
+        && !rules::holds_its_years(statuses(tx, doc).await?.into_iter().map(|(_, s)| s))
+    {
+        document_year::Entity::delete_many()
+            .filter(document_year::Column::DocumentId.eq(doc.id))
+            .exec(tx.conn())
+            .await?;
+    }
     let latest = latest_status(tx, doc).await?;
     bump_document(tx, doc, doc.last_number, latest).await?;
     let row = version::Entity::find_by_id(current.summary.id).one(tx.conn()).await?.ok_or(StoreError::NotFound)?;

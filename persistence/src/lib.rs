@@ -13,6 +13,7 @@ pub mod contributions;
 mod db;
 pub mod deadlines;
 pub mod deliveries;
+pub mod document_history;
 pub mod documents;
 mod entity;
 mod error;

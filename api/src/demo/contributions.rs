@@ -61,7 +61,7 @@ async fn keep(db: &Db, agenda: &Document, p: &Promise<'_>) -> anyhow::Result<()>
     tx.commit().await?;
     let mut reports = p.check_ins.iter();
     for (action, side, note) in p.steps {
-        let to = transition(c.status, *action, c.proposed_by, *side, *note)?;
+        let to = transition(c.status, false, *action, c.proposed_by, *side, *note)?;
         let tx = db.begin(actor(*side)).await?;
         c = store::transition(&tx, &c, *action, to, note.map(str::to_owned), c.revision).await?;
         // Progress is reported while the work runs, before it is closed.

@@ -77,6 +77,25 @@ pub enum Action {
 }
 mirror!(Action, ContributionAction, [Agree, Start, Deliver, PartiallyDeliver, NotDeliver, Withdraw]);
 
+/// A step in a contribution's history: one of the lifecycle actions, or `change_terms`, a change of the
+/// agreed terms that made it a proposal again (voorwaarden gewijzigd).
+#[derive(Debug, Clone, Copy, Serialize, ToSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum ContributionStep {
+    Agree,
+    Start,
+    Deliver,
+    PartiallyDeliver,
+    NotDeliver,
+    Withdraw,
+    ChangeTerms,
+}
+mirror!(
+    ContributionStep,
+    domain::contribution::lifecycle::Step,
+    [Agree, Start, Deliver, PartiallyDeliver, NotDeliver, Withdraw, ChangeTerms]
+);
+
 /// A contribution (bijdrage): a partner organisation's commitment to one goal of an area agenda.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -231,7 +250,7 @@ pub struct TransitionRequest {
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct TransitionBody {
-    pub action: Action,
+    pub action: ContributionStep,
     pub from: Status,
     pub to: Status,
     pub note: Option<String>,

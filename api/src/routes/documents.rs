@@ -5,14 +5,15 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
 use domain::content::DocumentKind;
 use domain::lifecycle::VersionStatus;
+use persistence::document_history::HistoryEntry;
 use persistence::documents::{self as store, Document, DocumentFilter, VersionSummary};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::bodies::{Kind, Status, VersionBody, VersionSummaryBody};
+use crate::bodies::{ActorBody, Kind, Status, VersionBody, VersionSummaryBody};
 use crate::error::ApiError;
-use crate::extract::{Auth, Body, IdempotencyKey, PathId, Query, moment};
+use crate::extract::{Auth, Body, IdempotencyKey, IfMatch, PathId, Query, moment};
 use crate::pagination::{ListResponse, list_response, page_params};
 use crate::respond::{self, Created};
 use crate::startup::AppState;
@@ -206,4 +207,67 @@ pub async fn create(
         Created::new(&created, store::path(doc.id), doc.revision)
     })
     .await
+}
+
+/// Remove a document that was never adopted (If-Match with the document's ETag), with its versions and their
+/// history; audited as `document.deleted`. Refused (409) once any version was adopted, or while contributions
+/// refer to the agenda. Whoever may create the area's documents may remove one.
+#[utoipa::path(operation_id = "deleteDocument", delete, path = "/api/v1/documents/{id}", tag = "documents",
+    params(("id" = Uuid, Path, description = "Document id")),
+    responses((status = 204, description = "Removed")))]
+pub async fn delete(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Auth(p): Auth,
+    PathId(id): PathId,
+    if_match: IfMatch,
+) -> Result<HttpResponse, ApiError> {
+    respond::in_transaction(&state, &req, &p, async |tx| Ok(documents::remove(tx, &p, id, &if_match.0).await?)).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// One change in a document's history (geschiedenis).
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct HistoryEntryBody {
+    pub at: DateTime<Utc>,
+    pub actor: ActorBody,
+    /// What happened, named as in the audit trail: `document.created`, `version.created`, `version.updated`
+    /// (a draft saved), `version.submitted`, `version.returned`, `version.adopted`, `version.withdrawn`,
+    /// `version.superseded`, `version.deleted`.
+    #[schema(example = "version.returned")]
+    pub action: String,
+    /// The version it concerns; null for the document itself.
+    pub version: Option<i32>,
+    /// The note that came with it: why it was returned or withdrawn, what a save changed.
+    pub note: Option<String>,
+}
+
+impl From<&HistoryEntry> for HistoryEntryBody {
+    fn from(e: &HistoryEntry) -> Self {
+        HistoryEntryBody {
+            at: e.at,
+            actor: (&e.actor).into(),
+            action: e.action.clone(),
+            version: e.version_number,
+            note: e.note.clone(),
+        }
+    }
+}
+
+/// The history of a document, oldest first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HistoryList {
+    pub results: Vec<HistoryEntryBody>,
+}
+
+/// The history of a document: its creation and every change to its versions (created, saved, submitted,
+/// returned, adopted, withdrawn, superseded, deleted), oldest first, each with who, when, the version number
+/// and the note. Partners see the entries of the versions they may read.
+#[utoipa::path(operation_id = "getDocumentHistory", get, path = "/api/v1/documents/{id}/history", tag = "documents",
+    params(("id" = Uuid, Path, description = "Document id")),
+    responses((status = 200, description = "The history, oldest first", body = HistoryList)))]
+pub async fn history(state: web::Data<AppState>, Auth(p): Auth, PathId(id): PathId) -> Result<HttpResponse, ApiError> {
+    let entries = documents::history(state.db.conn(), &p, state.db.clock().now(), id).await?;
+    Ok(HttpResponse::Ok().json(HistoryList { results: entries.iter().map(Into::into).collect() }))
 }

@@ -112,7 +112,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route(web::get().to(documents::list))
             .route(web::post().to(documents::create)),
     )
-    .service(web::resource("/api/v1/documents/{id}").route(web::get().to(documents::get)))
+    .service(
+        web::resource("/api/v1/documents/{id}")
+            .route(web::get().to(documents::get))
+            .route(web::delete().to(documents::delete)),
+    )
+    .service(web::resource("/api/v1/documents/{id}/history").route(web::get().to(documents::history)))
     .service(
         web::resource("/api/v1/documents/{id}/versions")
             .route(web::get().to(versions::list))

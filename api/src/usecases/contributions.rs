@@ -2,7 +2,7 @@
 //! (SPEC §6), and reading them as far as the principal may.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::access::ReadScope;
+use domain::access::{ReadScope, ScopeOn};
 use domain::clock::dutch_date;
 use domain::contribution::lifecycle::{self, TransitionError};
 use domain::contribution::{self as dc, ContributionAction, ContributionKind, Terms};
@@ -49,7 +49,20 @@ impl TermsChange {
 /// Contribution `id`, if the principal may see it at `now`: a partner its own organisation's, while its
 /// partnership in the area runs.
 pub async fn get<C: ConnectionTrait>(conn: &C, p: &Principal, now: DateTime<Utc>, id: Uuid) -> Result<Contribution> {
-    Ok(store::get(conn, scope_at(p, now), id).await?)
+    let c = store::get(conn, scope_at(p, now), id).await?;
+    goal_visible(conn, scope_at(p, now), &c).await?;
+    Ok(c)
+}
+
+/// A partner reads a contribution only with its goal: the list leaves out promises to agendas it cannot read
+/// (in SQL), and this leaves out one whose goal is only in a draft of an agenda it can read. Both answer 404,
+/// so the goal key of a draft is never told. Municipal roles read every goal of their municipality.
+async fn goal_visible<C: ConnectionTrait>(conn: &C, scope: ScopeOn, c: &Contribution) -> Result<()> {
+    if !matches!(scope.scope, ReadScope::PartnerOrganisation(_)) {
+        return Ok(());
+    }
+    let agenda = persistence::documents::get(conn, scope, c.agenda_document_id).await?;
+    if targets::goal_is_readable(conn, scope, &agenda, &c.goal_key).await? { Ok(()) } else { Err(Error::NotFound) }
 }
 
 pub async fn list<C: ConnectionTrait>(
@@ -109,6 +122,7 @@ pub async fn propose(tx: &Tx, p: &Principal, proposal: Proposal) -> Result<Contr
 /// proposal again, by the side that changed it; unchanged terms write nothing.
 pub async fn update(tx: &Tx, p: &Principal, id: Uuid, based_on: &BasedOn, change: TermsChange) -> Result<Contribution> {
     let current = store::get(tx.conn(), scope_at(p, tx.now()), id).await?;
+    goal_visible(tx.conn(), scope_at(p, tx.now()), &current).await?;
     revise(tx, p, &current, based_on, change).await
 }
 
@@ -133,7 +147,8 @@ pub(crate) async fn revise(
         let agenda = persistence::documents::get(tx.conn(), ReadScope::All, current.agenda_document_id).await?;
         targets::check_target(tx.conn(), p, dutch_date(tx.now()), &agenda, None, Some(&terms.goal_key)).await?;
     }
-    Ok(store::update(tx, current, terms, status, proposed_by, expected).await?)
+    let reason = dc::terms_changed_note(&old, &terms);
+    Ok(store::update(tx, current, terms, status, proposed_by, reason, expected).await?)
 }
 
 fn transition_error(e: TransitionError) -> Error {
@@ -158,9 +173,11 @@ pub async fn transition(
 ) -> Result<Contribution> {
     let note = trimmed_note(note);
     let current = store::get(tx.conn(), scope_at(p, tx.now()), id).await?;
+    goal_visible(tx.conn(), scope_at(p, tx.now()), &current).await?;
     let side = lifecycle::may_act(p, &current.parties(), action)?;
     let expected = based_on.check(current.revision)?;
-    let to = lifecycle::transition(current.status, action, current.proposed_by, side, note.as_deref())
+    let started = action == ContributionAction::Agree && store::has_started(tx.conn(), current.id).await?;
+    let to = lifecycle::transition(current.status, started, action, current.proposed_by, side, note.as_deref())
         .map_err(transition_error)?;
     Ok(store::transition(tx, &current, action, to, note, expected).await?)
 }

@@ -7,11 +7,12 @@ use domain::calendar::document_period;
 use domain::content::{AgendaContent, Content, DocumentKind, Goal, MonitorContent};
 use domain::lifecycle::{self, VersionStatus};
 use domain::{FieldErrors, Parsed, Principal};
+use persistence::document_history::{self, HistoryEntry};
 use persistence::documents::{self as store, Document, DocumentFilter, Version, VersionSummary};
 use persistence::{ConnectionTrait, Page, Tx};
 use uuid::Uuid;
 
-use super::{Error, Result, as_of, content, reference, scope_at};
+use super::{BasedOn, Error, Result, as_of, content, reference, scope_at};
 
 /// A new document: `year` for an analysis, plan or monitor; `period_start` (and optionally `period_end`) for
 /// an agenda.
@@ -102,6 +103,16 @@ async fn goals_to_copy(
     }
 }
 
+/// Removes a document that was never adopted (issue 17: a wrong period must not block an area for good).
+/// Whoever may create the area's documents may remove one, on the ETag they read; the store refuses, saying
+/// why, once any version was adopted or while contributions refer to it.
+pub async fn remove(tx: &Tx, p: &Principal, id: Uuid, based_on: &BasedOn) -> Result<()> {
+    let doc = store::get(tx.conn(), scope_at(p, tx.now()), id).await?;
+    lifecycle::may_write(p, doc.municipality_id, doc.area_id)?;
+    let expected = based_on.check(doc.revision)?;
+    Ok(store::remove(tx, &doc, expected).await?)
+}
+
 /// A document and the summaries of its versions that the principal may see at `now`, in number order.
 pub async fn get<C: ConnectionTrait>(
     conn: &C,
@@ -164,4 +175,19 @@ pub async fn list<C: ConnectionTrait>(
     // The filter kept the documents created by then, so the page is unchanged: only the versions are rebuilt.
     let (_, versions) = as_of::documents_at(conn, scope.scope, page.items.clone(), versions, at).await?;
     Ok((page, versions))
+}
+
+/// The history of a document, oldest first: its creation and every change to its versions, with who, when,
+/// the version number and the note. Each entry about a version the principal may not read is left out (a
+/// partner sees the history of adopted versions and submitted agendas only), as is the document itself when it
+/// may not be read (404).
+pub async fn history<C: ConnectionTrait>(
+    conn: &C,
+    p: &Principal,
+    now: DateTime<Utc>,
+    id: Uuid,
+) -> Result<Vec<HistoryEntry>> {
+    let (doc, visible) = get(conn, p, now, id).await?;
+    let entries = document_history::history(conn, &doc).await?;
+    Ok(entries.into_iter().filter(|e| e.version_number.is_none_or(|n| visible.iter().any(|v| v.number == n))).collect())
 }

@@ -104,6 +104,46 @@ crate::names::named!(
     }
 );
 
+/// A step in a contribution's history: a lifecycle action, or a change of the agreed terms that made it a
+/// proposal again (SPEC §6). Every change of status is one of these, so the history has no holes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Step {
+    Agree,
+    Start,
+    Deliver,
+    PartiallyDeliver,
+    NotDeliver,
+    Withdraw,
+    ChangeTerms,
+}
+
+crate::names::named!(
+    "contribution step",
+    Step {
+        Agree => "agree",
+        Start => "start",
+        Deliver => "deliver",
+        PartiallyDeliver => "partially_deliver",
+        NotDeliver => "not_deliver",
+        Withdraw => "withdraw",
+        ChangeTerms => "change_terms",
+    }
+);
+
+impl From<ContributionAction> for Step {
+    fn from(a: ContributionAction) -> Step {
+        match a {
+            ContributionAction::Agree => Step::Agree,
+            ContributionAction::Start => Step::Start,
+            ContributionAction::Deliver => Step::Deliver,
+            ContributionAction::PartiallyDeliver => Step::PartiallyDeliver,
+            ContributionAction::NotDeliver => Step::NotDeliver,
+            ContributionAction::Withdraw => Step::Withdraw,
+        }
+    }
+}
+
 impl ContributionAction {
     /// The domain event a transition raises (SPEC §8). Every outcome of the work is a delivery report.
     pub fn event_type(self) -> EventType {
@@ -144,9 +184,12 @@ fn verb(action: ContributionAction) -> &'static str {
     }
 }
 
-/// The status after `action` taken by `side`, or why it cannot happen.
+/// The status after `action` taken by `side`, or why it cannot happen. `started` says whether the work had
+/// started before (it was in progress once, or has check-ins): agreeing again to such a contribution, after
+/// its terms changed, returns it to `in_progress`, since the work does not stop while the terms are renegotiated.
 pub fn transition(
     from: ContributionStatus,
+    started: bool,
     action: ContributionAction,
     proposed_by: Side,
     side: Side,
@@ -155,6 +198,7 @@ pub fn transition(
     use ContributionAction as A;
     use ContributionStatus as S;
     let to = match (from, action) {
+        (S::Proposed, A::Agree) if started => S::InProgress,
         (S::Proposed, A::Agree) => S::Committed,
         (S::Committed, A::Start) => S::InProgress,
         (S::InProgress, A::Deliver) => S::Delivered,
@@ -254,7 +298,7 @@ mod tests {
     #[test]
     fn every_allowed_transition_gives_its_status() {
         for (from, action, to) in ALLOWED {
-            let got = transition(from, action, Side::Partner, Side::Municipality, Some("reden"));
+            let got = transition(from, false, action, Side::Partner, Side::Municipality, Some("reden"));
             assert_eq!(got, Ok(to), "{from:?} {action:?}");
         }
     }
@@ -267,7 +311,7 @@ mod tests {
                     continue;
                 }
                 assert_eq!(
-                    transition(from, action, Side::Partner, Side::Municipality, Some("reden")),
+                    transition(from, false, action, Side::Partner, Side::Municipality, Some("reden")),
                     Err(TransitionError::NotAllowed { from, action }),
                     "{from:?} {action:?}"
                 );
@@ -279,7 +323,7 @@ mod tests {
     fn closed_contributions_never_move_again() {
         for from in S::ALL.into_iter().filter(|s| s.is_closed()) {
             for action in A::ALL {
-                assert!(transition(from, action, Side::Partner, Side::Municipality, Some("x")).is_err());
+                assert!(transition(from, false, action, Side::Partner, Side::Municipality, Some("x")).is_err());
             }
         }
     }
@@ -287,28 +331,57 @@ mod tests {
     #[test]
     fn the_side_that_proposed_cannot_agree_to_itself() {
         for side in [Side::Municipality, Side::Partner] {
-            assert_eq!(transition(S::Proposed, A::Agree, side, side, None), Err(TransitionError::OwnProposal(side)));
+            assert_eq!(
+                transition(S::Proposed, false, A::Agree, side, side, None),
+                Err(TransitionError::OwnProposal(side))
+            );
         }
-        assert_eq!(transition(S::Proposed, A::Agree, Side::Municipality, Side::Partner, None), Ok(S::Committed));
+        assert_eq!(transition(S::Proposed, false, A::Agree, Side::Municipality, Side::Partner, None), Ok(S::Committed));
+    }
+
+    #[test]
+    fn agreeing_again_to_a_contribution_whose_work_had_started_returns_it_to_in_progress() {
+        let again = transition(S::Proposed, true, A::Agree, Side::Partner, Side::Municipality, None);
+        assert_eq!(again, Ok(S::InProgress));
+        let first = transition(S::Proposed, false, A::Agree, Side::Partner, Side::Municipality, None);
+        assert_eq!(first, Ok(S::Committed));
+        // Having started changes nothing else: the own side still cannot agree, closed ones still do not move.
+        assert_eq!(
+            transition(S::Proposed, true, A::Agree, Side::Partner, Side::Partner, None),
+            Err(TransitionError::OwnProposal(Side::Partner))
+        );
+        assert_eq!(transition(S::Committed, true, A::Start, Side::Partner, Side::Partner, None), Ok(S::InProgress));
+        assert!(transition(S::Delivered, true, A::Agree, Side::Partner, Side::Municipality, None).is_err());
+    }
+
+    #[test]
+    fn every_action_is_a_step_of_the_same_name_and_a_change_of_terms_is_one_too() {
+        for a in A::ALL {
+            assert_eq!(Step::from(a).as_str(), a.as_str());
+        }
+        assert_eq!(Step::parse("change_terms"), Some(Step::ChangeTerms));
+        for step in Step::ALL {
+            assert_eq!(Step::parse(step.as_str()), Some(step));
+        }
     }
 
     #[test]
     fn a_withdrawal_needs_a_note_of_bounded_length() {
         for note in [None, Some(""), Some("   ")] {
             assert_eq!(
-                transition(S::Committed, A::Withdraw, Side::Partner, Side::Partner, note),
+                transition(S::Committed, false, A::Withdraw, Side::Partner, Side::Partner, note),
                 Err(TransitionError::NoteRequired)
             );
         }
         let long = "x".repeat(NOTE_MAX + 1);
         assert_eq!(
-            transition(S::Committed, A::Withdraw, Side::Partner, Side::Partner, Some(&long)),
+            transition(S::Committed, false, A::Withdraw, Side::Partner, Side::Partner, Some(&long)),
             Err(TransitionError::NoteTooLong)
         );
-        assert_eq!(transition(S::InProgress, A::Deliver, Side::Partner, Side::Partner, None), Ok(S::Delivered));
-        let control = transition(S::Committed, A::Withdraw, Side::Partner, Side::Partner, Some("geen\0budget"));
+        assert_eq!(transition(S::InProgress, false, A::Deliver, Side::Partner, Side::Partner, None), Ok(S::Delivered));
+        let control = transition(S::Committed, false, A::Withdraw, Side::Partner, Side::Partner, Some("geen\0budget"));
         assert!(matches!(control, Err(TransitionError::NoteInvalidText(_))));
-        let lines = transition(S::Committed, A::Withdraw, Side::Partner, Side::Partner, Some("geen\r\nbudget"));
+        let lines = transition(S::Committed, false, A::Withdraw, Side::Partner, Side::Partner, Some("geen\r\nbudget"));
         assert_eq!(lines, Ok(S::Withdrawn));
     }
 

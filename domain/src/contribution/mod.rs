@@ -104,6 +104,26 @@ impl Terms {
             || self.unit != new.unit
             || self.due_date != new.due_date
     }
+
+    /// The substantive terms (as [`Terms::differs_substantially`] counts them) that differ, by their API names.
+    pub fn substantive_changes(&self, new: &Terms) -> Vec<&'static str> {
+        [
+            ("goalKey", self.goal_key != new.goal_key),
+            ("title", self.title != new.title),
+            ("amount", self.amount != new.amount),
+            ("unit", self.unit != new.unit),
+            ("dueDate", self.due_date != new.due_date),
+        ]
+        .into_iter()
+        .filter_map(|(name, differs)| differs.then_some(name))
+        .collect()
+    }
+}
+
+/// The note a change of terms leaves in the history when it changes the status: what changed, and so why
+/// the contribution needs agreement again.
+pub fn terms_changed_note(old: &Terms, new: &Terms) -> String {
+    format!("terms changed ({}); the other side agrees again", old.substantive_changes(new).join(", "))
 }
 
 /// Why an edit is refused.
@@ -234,6 +254,15 @@ mod tests {
             after_edit(S::Proposed, Side::Partner, &old, &explained, Side::Municipality),
             Ok((S::Proposed, Side::Partner))
         );
+    }
+
+    #[test]
+    fn the_note_of_a_change_of_terms_names_what_changed() {
+        let old = terms();
+        let new = Terms { title: "Meer uren".into(), amount: Some(99.0), description: "anders".into(), ..terms() };
+        assert_eq!(old.substantive_changes(&new), vec!["title", "amount"]);
+        assert_eq!(terms_changed_note(&old, &new), "terms changed (title, amount); the other side agrees again");
+        assert!(old.substantive_changes(&old).is_empty());
     }
 
     #[test]

@@ -20,6 +20,8 @@ pub struct Model {
     pub adopted_by_name: Option<String>,
     pub superseded_at: Option<DateTimeUtc>,
     pub revision: i64,
+    /// The note of the version's last return, if it was ever returned.
+    pub return_note: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -16,10 +16,10 @@ pub(crate) struct World {
     pub(crate) coordinator: String,
     pub(crate) partner: String,
     other_agenda: String,
-    housing: String,
+    pub(crate) housing: String,
 }
 
-fn agenda_content(goals: &[&str]) -> Value {
+pub(crate) fn agenda_content(goals: &[&str]) -> Value {
     let goals: Vec<_> = goals
         .iter()
         .enumerate()
@@ -59,21 +59,21 @@ impl World {
         w
     }
 
-    async fn act_on_version(&self, doc: &str, n: i64, action: &str) -> Reply {
+    pub(crate) async fn act_on_version(&self, doc: &str, n: i64, action: &str) -> Reply {
         let path = format!("/api/v1/documents/{doc}/versions/{n}");
         let etag = self.app.get(&path, &self.coordinator).await.etag();
         let request = self.app.request(Method::POST, &format!("{path}/transitions"), Some(&self.coordinator));
         TestApp::send(request.header("If-Match", etag).json(&json!({"action": action}))).await
     }
 
-    async fn save(&self, doc: &str, n: i64, content: Value) {
+    pub(crate) async fn save(&self, doc: &str, n: i64, content: Value) {
         let path = format!("/api/v1/documents/{doc}/versions/{n}");
         let etag = self.app.get(&path, &self.coordinator).await.etag();
         let request = self.app.request(Method::PUT, &path, Some(&self.coordinator)).header("If-Match", etag);
         TestApp::send(request.json(&json!({"content": content}))).await.ok(200);
     }
 
-    async fn adopt_analysis(&self, area: &str) {
+    pub(crate) async fn adopt_analysis(&self, area: &str) {
         let body = json!({"areaId": area, "kind": "analysis", "year": 2026});
         let doc = self.app.post("/api/v1/documents", &self.coordinator, &body).await;
         let doc = doc.ok(201)["document"]["id"].as_str().unwrap().to_owned();
@@ -151,7 +151,7 @@ impl World {
     }
 }
 
-fn id(r: &Reply) -> String {
+pub(crate) fn id(r: &Reply) -> String {
     r.body["id"].as_str().unwrap_or_else(|| panic!("no id in {}", r.text)).to_owned()
 }
 

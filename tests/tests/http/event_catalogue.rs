@@ -136,6 +136,9 @@ async fn every_event_type_of_the_catalogue_is_raised_and_none_other() {
     w.act(&analysis, third, "withdraw", Some("dubbel")).await;
     let fourth = w.new_version(&analysis).await;
     w.delete(&format!("/api/v1/documents/{analysis}/versions/{fourth}")).await;
+    // A plan begun for the wrong year, never adopted, removed.
+    let wrong = w.document(json!({"areaId": area, "kind": "plan", "year": 2031})).await;
+    w.delete(&format!("/api/v1/documents/{wrong}")).await;
 
     // Contributions to a submitted agenda: one proposed, changed, agreed, started, reported on and
     // delivered; another withdrawn.
