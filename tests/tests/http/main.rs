@@ -6,6 +6,7 @@ mod concurrency;
 mod contributions;
 mod conventions;
 mod deadlines;
+mod demo;
 mod documents;
 mod event_catalogue;
 mod events;
