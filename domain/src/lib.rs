@@ -13,6 +13,7 @@ pub mod content;
 pub mod contribution;
 pub mod dashboard;
 pub mod deadline;
+pub mod deadline_override;
 pub mod event;
 pub mod field_errors;
 pub mod lifecycle;

@@ -11,6 +11,7 @@ pub mod audit;
 pub mod bulk;
 pub mod contributions;
 mod db;
+pub mod deadline_overrides;
 pub mod deadlines;
 pub mod deliveries;
 pub mod documents;

@@ -137,6 +137,7 @@ async fn compute<C: ConnectionTrait>(
     };
     let contributions = persistence::deadlines::contribution_facts(conn, scope, &selection).await?;
     let monitors = persistence::monitors::latest_up_to(conn, scope, &area_ids, year).await?;
+    let own_deadlines = persistence::deadline_overrides::of_areas(conn, &area_ids, (year, year)).await?;
 
     let documents = stage_documents_from(&docs, &versions);
     let mut totals = Totals {
@@ -147,7 +148,8 @@ async fn compute<C: ConnectionTrait>(
     };
     let mut rows = Vec::with_capacity(areas.len());
     for area in &areas {
-        let area_deadlines = deadline::stage_deadlines(calendar, municipality.id, area.id, year, &documents, today);
+        let area_deadlines =
+            deadline::stage_deadlines(calendar, municipality.id, area.id, year, &documents, &own_deadlines, today);
         let stages: Vec<StageRow> = STAGES
             .iter()
             .zip(area_deadlines.iter())

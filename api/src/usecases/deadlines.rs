@@ -128,7 +128,8 @@ pub(crate) async fn calendars<C: ConnectionTrait>(conn: &C, areas: &[Area]) -> R
 
 /// Every deadline of these areas in the cycle years `from..=to` that `scope` may see, contributions
 /// included (by the year of their due date), sorted as lists show them: the stage documents with their
-/// first adoption, and the contributions with a due date, in a fixed number of statements.
+/// first adoption (due when the area's own deadline or else the calendar says), and the contributions with a
+/// due date, in a fixed number of statements.
 pub(crate) async fn compute<C: ConnectionTrait>(
     conn: &C,
     scope: ReadScope,
@@ -146,6 +147,7 @@ pub(crate) async fn compute<C: ConnectionTrait>(
         // A partner sees a document only once it was adopted; before that it is not there for them.
         documents.retain(|d| d.first_adopted_at.is_some());
     }
+    let own = persistence::deadline_overrides::of_areas(conn, &area_ids, (from, to)).await?;
     let stages = visible_stages(scope);
     let mut deadlines = Vec::new();
     for area in areas {
@@ -154,7 +156,8 @@ pub(crate) async fn compute<C: ConnectionTrait>(
             if !deadline::area_exists_in(year, area.valid_from, area.valid_until) {
                 continue;
             }
-            let of_year = deadline::stage_deadlines(calendar, area.municipality_id, area.id, year, &documents, today);
+            let of_year =
+                deadline::stage_deadlines(calendar, area.municipality_id, area.id, year, &documents, &own, today);
             deadlines.extend(of_year.into_iter().filter(|d| stages.contains(&d.stage)));
         }
     }

@@ -9,6 +9,7 @@ pub mod check_in;
 pub mod contribution;
 pub mod contribution_transition;
 pub mod deadline_notice;
+pub mod deadline_override;
 pub mod document;
 pub mod document_year;
 pub mod domain_event;

@@ -5,6 +5,7 @@ mod audit;
 mod concurrency;
 mod contributions;
 mod conventions;
+mod deadline_overrides;
 mod deadlines;
 mod demo;
 mod documents;
