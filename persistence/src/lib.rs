@@ -22,6 +22,7 @@ pub mod idempotency;
 mod migration;
 pub mod monitors;
 pub mod municipalities;
+pub mod names;
 pub mod organisations;
 mod page;
 pub mod partners;

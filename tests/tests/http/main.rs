@@ -13,6 +13,7 @@ mod event_catalogue;
 mod events;
 mod hardening;
 mod municipalities;
+mod names_beside_ids;
 mod organisations;
 mod partner_scope;
 mod partners;
