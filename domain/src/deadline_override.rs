@@ -49,7 +49,7 @@ impl NewOverride {
         if (due_date.year() - year).abs() > YEARS_AROUND {
             errors.push(
                 "dueDate",
-                "out_of_range",
+                "too_far_from_year",
                 format!("must lie within {YEARS_AROUND} years of the cycle year {year}"),
             );
         }

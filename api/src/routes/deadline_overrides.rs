@@ -3,12 +3,14 @@
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, NaiveDate, Utc};
+use domain::content::DocumentKind;
 use domain::deadline::Stage;
 use persistence::deadline_overrides::StoredOverride;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use crate::bodies::Kind;
 use crate::error::ApiError;
 use crate::extract::{Auth, Body, IdempotencyKey, IfMatch, PathId, PathIds, Query};
 use crate::pagination::{ListResponse, PageQuery, list_response, page_params};
@@ -54,12 +56,11 @@ impl From<&StoredOverride> for DeadlineOverrideResponse {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CreateDeadlineOverride {
-    /// A document stage: `analysis`, `agenda`, `plan` or `monitor` (a contribution's deadline is its own due
-    /// date).
-    pub stage: Stage,
+    /// The stage whose deadline moves; a contribution's deadline is its own due date, changed on it.
+    pub stage: Kind,
     #[schema(minimum = 2000, maximum = 2100)]
     pub year: i32,
-    /// The new due date, within two years of the cycle year.
+    /// The new due date, within two years of the cycle year (a rule between fields: 400 `too_far_from_year`).
     #[schema(pattern = r"^(2[0-9]{3})-")]
     pub due_date: NaiveDate,
     /// Why, in one line.
@@ -112,8 +113,12 @@ pub async fn create(
     body: Body<CreateDeadlineOverride>,
 ) -> Result<HttpResponse, ApiError> {
     let input = &body.value;
-    let command =
-        MoveDeadline { stage: input.stage, year: input.year, due_date: input.due_date, reason: input.reason.clone() };
+    let command = MoveDeadline {
+        stage: Stage::from(DocumentKind::from(input.stage)),
+        year: input.year,
+        due_date: input.due_date,
+        reason: input.reason.clone(),
+    };
     respond::create(&state, &req, &p, key, &body.raw, async |tx| {
         let x = deadline_overrides::create(tx, &p, area_id, command).await?;
         let location = persistence::deadline_overrides::path(x.area_id, x.id);

@@ -149,6 +149,10 @@ async fn a_missing_reason_a_bad_date_and_a_stage_without_a_deadline_are_refused(
     let bad_date = json!({"stage": "plan", "year": 2027, "dueDate": "2027-13-01", "reason": "x"});
     assert_eq!(w.create(&w.coordinator, bad_date).await.problem(400), ["dueDate"]);
 
+    let far = json!({"stage": "plan", "year": 2027, "dueDate": "2030-01-01", "reason": "Veel later"});
+    let far = w.create(&w.coordinator, far).await;
+    assert_eq!(far.problem(400), ["dueDate"]);
+    assert_eq!(far.body["invalidParams"][0]["code"], "too_far_from_year");
     let everything = json!({"stage": "contribution", "year": 1999, "dueDate": "2035-01-01", "reason": "twee\nregels"});
     let mut names = w.create(&w.coordinator, everything).await.problem(400);
     names.sort();
