@@ -198,6 +198,8 @@ pub struct Deadline {
     pub contribution_id: Option<Uuid>,
     pub organisation_id: Option<Uuid>,
     pub met_at: Option<DateTime<Utc>>,
+    /// Whether the due date is the area's own rather than the calendar's.
+    pub own_due_date: bool,
 }
 
 impl Deadline {
@@ -250,8 +252,8 @@ pub fn stage_deadlines(
         .into_iter()
         .filter_map(|stage| stage.document_kind().map(|kind| (stage, kind)))
         .map(|(stage, kind)| {
-            let due_date =
-                crate::deadline_override::due_date(calendar.due_date(kind, year), overrides, area_id, stage, year);
+            let by_calendar = calendar.due_date(kind, year);
+            let due_date = crate::deadline_override::due_date(by_calendar, overrides, area_id, stage, year);
             let document = documents
                 .iter()
                 .find(|d| d.area_id == area_id && d.kind == kind && d.period_start <= year && d.period_end >= year);
@@ -267,6 +269,7 @@ pub fn stage_deadlines(
                 contribution_id: None,
                 organisation_id: None,
                 met_at: if due_date.is_some() { met_at } else { None },
+                own_due_date: due_date != by_calendar,
             }
         })
         .collect()
@@ -304,6 +307,7 @@ pub fn contribution_deadline(c: &ContributionDue, today: NaiveDate, due_soon_day
         contribution_id: Some(c.id),
         organisation_id: Some(c.organisation_id),
         met_at: if c.withdrawn { None } else { c.closed_at },
+        own_due_date: false,
     }
 }
 

@@ -34,6 +34,8 @@ pub struct DeadlineBody {
     pub organisation_id: Option<Uuid>,
     /// When it was met: the first adoption (vaststelling) of the document, or the contribution's outcome.
     pub met_at: Option<DateTime<Utc>>,
+    /// Whether `dueDate` is the area's own (`/areas/{id}/deadline-overrides`) instead of the calendar's.
+    pub own_due_date: bool,
     /// The area's name, beside its id.
     #[schema(read_only)]
     pub area_name: String,
@@ -62,6 +64,7 @@ impl DeadlineBody {
             contribution_id: d.contribution_id,
             organisation_id: d.organisation_id,
             met_at: d.met_at,
+            own_due_date: d.own_due_date,
             area_name: names.area(d),
             organisation_name: names.organisation(d),
             contribution_title: names.contribution_title(d),
