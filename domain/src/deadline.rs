@@ -199,7 +199,7 @@ pub struct Deadline {
     pub organisation_id: Option<Uuid>,
     pub met_at: Option<DateTime<Utc>>,
     /// Whether the due date is the area's own rather than the calendar's.
-    pub own_due_date: bool,
+    pub overridden: bool,
 }
 
 impl Deadline {
@@ -269,7 +269,7 @@ pub fn stage_deadlines(
                 contribution_id: None,
                 organisation_id: None,
                 met_at: if due_date.is_some() { met_at } else { None },
-                own_due_date: due_date != by_calendar,
+                overridden: due_date != by_calendar,
             }
         })
         .collect()
@@ -307,7 +307,7 @@ pub fn contribution_deadline(c: &ContributionDue, today: NaiveDate, due_soon_day
         contribution_id: Some(c.id),
         organisation_id: Some(c.organisation_id),
         met_at: if c.withdrawn { None } else { c.closed_at },
-        own_due_date: false,
+        overridden: false,
     }
 }
 

@@ -35,7 +35,7 @@ pub struct DeadlineBody {
     /// When it was met: the first adoption (vaststelling) of the document, or the contribution's outcome.
     pub met_at: Option<DateTime<Utc>>,
     /// Whether `dueDate` is the area's own (`/areas/{id}/deadline-overrides`) instead of the calendar's.
-    pub own_due_date: bool,
+    pub overridden: bool,
     /// The area's name, beside its id.
     #[schema(read_only)]
     pub area_name: String,
@@ -64,7 +64,7 @@ impl DeadlineBody {
             contribution_id: d.contribution_id,
             organisation_id: d.organisation_id,
             met_at: d.met_at,
-            own_due_date: d.own_due_date,
+            overridden: d.overridden,
             area_name: names.area(d),
             organisation_name: names.organisation(d),
             contribution_title: names.contribution_title(d),

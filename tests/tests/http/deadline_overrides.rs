@@ -64,10 +64,10 @@ async fn a_coordinator_moves_one_areas_plan_deadline_and_every_view_uses_it_unti
     // The list, the board and the dashboard: due on the area's own date, so due soon; the other area not.
     let moved = w.plan_2027(&w.area).await;
     assert_eq!((&moved["dueDate"], &moved["state"]), (&json!("2027-08-01"), &json!("due_soon")));
-    assert_eq!(moved["ownDueDate"], true);
+    assert_eq!(moved["overridden"], true);
     let other = w.plan_2027(&w.other_area).await;
     assert_eq!((&other["dueDate"], &other["state"]), (&json!("2027-07-01"), &json!("overdue")));
-    assert_eq!(other["ownDueDate"], false);
+    assert_eq!(other["overridden"], false);
     let board = w.app.get(&format!("/api/v1/areas/{}/cycles/2027", w.area), &w.coordinator).await;
     let plan = board.ok(200)["stages"].as_array().unwrap().iter().find(|s| s["stage"] == "plan").unwrap().clone();
     assert_eq!((&plan["deadline"]["dueDate"], &plan["deadline"]["state"]), (&json!("2027-08-01"), &json!("due_soon")));
@@ -103,7 +103,7 @@ async fn a_coordinator_moves_one_areas_plan_deadline_and_every_view_uses_it_unti
     assert_eq!(w.app.delete(&item, &w.coordinator, &etag).await.status, 204);
     let back = w.plan_2027(&w.area).await;
     assert_eq!((&back["dueDate"], &back["state"]), (&json!("2027-07-01"), &json!("overdue")));
-    assert_eq!(back["ownDueDate"], false);
+    assert_eq!(back["overridden"], false);
     w.app.get(&item, &w.coordinator).await.problem(404);
     let trail = w.app.get("/api/v1/audit-events?action=deadline_override.deleted", &w.app.admin).await;
     assert_eq!(trail.ok(200)["results"].as_array().unwrap().len(), 1);
