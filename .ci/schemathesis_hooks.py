@@ -63,6 +63,8 @@ STATE_DEPENDENT_CODES = {
     "before_start",
     "before_since",
     "before_period_start",
+    # An area's own due date lies within two years of the cycle year the same request names.
+    "too_far_from_year",
 }
 # `required` is state-dependent only when one field requires another (an amount needs a unit, a residents' group a
 # groupType, an area_editor token its areaIds); an empty text ("must not be empty") or a field left out ("missing

@@ -18,13 +18,19 @@ use domain::field_errors::{Lines, forbidden_chars};
 use persistence::contributions::Contribution;
 use uuid::Uuid;
 
+use crate::usecases::contributions::ContributionNames;
+
 /// The columns, in order. The first ten are what a contribution is; `status` and `proposedBy` are shown
 /// but changed through transitions; `revision` guards against overwriting a change made since the export.
-pub const COLUMNS: [&str; 15] = [
+/// Beside an id stands the name people know it by (`goalTitle`, `organisationName`, `areaName`): written for
+/// reading, and ignored by the import whatever they hold ([`READ_ONLY_NAMES`]).
+pub const COLUMNS: [&str; 18] = [
     "id",
     "agendaDocumentId",
     "goalKey",
+    "goalTitle",
     "organisationId",
+    "organisationName",
     "title",
     "description",
     "kind",
@@ -35,8 +41,13 @@ pub const COLUMNS: [&str; 15] = [
     "proposedBy",
     "revision",
     "areaId",
+    "areaName",
     "updatedAt",
 ];
+
+/// The columns of names beside ids: an import skips their cells unread, so a name edited in the
+/// spreadsheet (or one that changed since the export) neither changes anything nor is refused.
+pub const READ_ONLY_NAMES: [&str; 3] = ["goalTitle", "organisationName", "areaName"];
 
 /// What a spreadsheet reads as the start of a formula, or (tab, carriage return) lets one hide behind.
 const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
@@ -64,8 +75,8 @@ fn text_of_cell(cell: &str) -> &str {
     }
 }
 
-/// Writes contributions as CSV with a header line.
-pub fn write(items: &[Contribution]) -> Vec<u8> {
+/// Writes contributions as CSV with a header line, with the names beside their ids.
+pub fn write(items: &[Contribution], names: &ContributionNames) -> Vec<u8> {
     let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(vec![]);
     let mut rows = vec![COLUMNS.iter().map(|c| c.to_string()).collect::<Vec<_>>()];
     for c in items {
@@ -73,7 +84,9 @@ pub fn write(items: &[Contribution]) -> Vec<u8> {
             c.id.to_string(),
             c.agenda_document_id.to_string(),
             text_cell(&c.goal_key),
+            text_cell(names.goal(c)),
             c.organisation_id.to_string(),
+            text_cell(names.organisation(c)),
             text_cell(&c.title),
             text_cell(&c.description),
             c.kind.as_str().to_owned(),
@@ -84,6 +97,7 @@ pub fn write(items: &[Contribution]) -> Vec<u8> {
             c.proposed_by.as_str().to_owned(),
             c.revision.to_string(),
             c.area_id.to_string(),
+            text_cell(names.area(c)),
             c.updated_at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
         ]);
     }
@@ -243,7 +257,7 @@ impl Iterator for Rows<'_> {
             }
             let mut row = ImportRow { row: number, ..Default::default() };
             for (column, raw) in self.columns.iter().zip(record.iter()) {
-                let Some(column) = column else { continue };
+                let Some(column) = column.filter(|c| !READ_ONLY_NAMES.contains(c)) else { continue };
                 let before = self.problems.len();
                 parse_cell(&mut row, column, raw, &mut self.problems);
                 if self.problems.len() > before {

@@ -11,8 +11,9 @@ use utoipa::openapi::{ContentBuilder, Object, ObjectBuilder, Ref, Required, Type
 use utoipa::{Modify, OpenApi};
 
 use crate::routes::{
-    api_tokens, areas, audit_events, check_ins, contribution_imports, contributions, cycles, dashboard, deadlines,
-    documents, events, municipalities, operations, organisations, partners, subscriptions, versions,
+    api_tokens, areas, audit_events, check_ins, contribution_imports, contributions, cycles, dashboard,
+    deadline_overrides, deadlines, documents, events, municipalities, operations, organisations, partners,
+    subscriptions, versions,
 };
 
 #[derive(OpenApi)]
@@ -46,6 +47,7 @@ analysis (gebiedsanalyse), a four-yearly agenda (gebiedsagenda) with what each p
         subscriptions::list, subscriptions::create, subscriptions::get, subscriptions::update, subscriptions::delete,
         subscriptions::deliveries, subscriptions::ping,
         cycles::get, deadlines::list, dashboard::get,
+        deadline_overrides::list, deadline_overrides::create, deadline_overrides::get, deadline_overrides::delete,
         documents::list, documents::create, documents::get, documents::delete, documents::history,
         versions::list, versions::create, versions::get, versions::save, versions::delete,
         versions::transition, versions::history, versions::readiness, versions::diff,

@@ -17,14 +17,15 @@ const FORBIDDEN: &str = r"\u0000-\u0009\u000B\u000C\u000E-\u001F\u007F-\u009F\u2
 
 /// Whether a text may hold line breaks: the fields the domain keeps to one line are names, titles, units and
 /// the short texts of an analysis and a result (`domain::field_errors::check_text`, `check::short`), by their
-/// names in the document; query parameters are one line too.
+/// names in the document (and the reason an area's deadline moved); query parameters are one line too.
 #[derive(Clone, Copy)]
 enum Lines {
     One,
     Many,
 }
 
-const ONE_LINE_FIELDS: [&str; 8] = ["name", "title", "unit", "code", "indicator", "reference", "period", "source"];
+const ONE_LINE_FIELDS: [&str; 9] =
+    ["name", "title", "unit", "code", "indicator", "reference", "period", "source", "reason"];
 
 fn forbidden(lines: Lines) -> String {
     match lines {

@@ -13,6 +13,7 @@ use crate::access::ReadScope;
 use crate::calendar::{Calendar, MonthDay};
 use crate::clock::dutch_date;
 use crate::content::DocumentKind;
+use crate::deadline_override::DeadlineOverride;
 use crate::event::EventType;
 
 /// What a deadline (termijn) is for: one of the four stages of a cycle year (analyse, gebiedsagenda,
@@ -197,6 +198,8 @@ pub struct Deadline {
     pub contribution_id: Option<Uuid>,
     pub organisation_id: Option<Uuid>,
     pub met_at: Option<DateTime<Utc>>,
+    /// Whether the due date is the area's own rather than the calendar's.
+    pub overridden: bool,
 }
 
 impl Deadline {
@@ -234,20 +237,23 @@ pub struct StageDocument {
 
 /// The deadlines of the four stages of `year` for one area. The document that meets a stage deadline is the
 /// area's document of that kind covering the year (for the agenda: the one covering the first year of the
-/// period); its first adoption is when the deadline was met, later versions do not move it.
+/// period); its first adoption is when the deadline was met, later versions do not move it. A stage the area
+/// has its own due date for (`overrides`) is due then instead of on the calendar's day.
 pub fn stage_deadlines(
     calendar: &Calendar,
     municipality_id: Uuid,
     area_id: Uuid,
     year: i32,
     documents: &[StageDocument],
+    overrides: &[DeadlineOverride],
     today: NaiveDate,
 ) -> Vec<Deadline> {
     Stage::DOCUMENTS
         .into_iter()
         .filter_map(|stage| stage.document_kind().map(|kind| (stage, kind)))
         .map(|(stage, kind)| {
-            let due_date = calendar.due_date(kind, year);
+            let by_calendar = calendar.due_date(kind, year);
+            let due_date = crate::deadline_override::due_date(by_calendar, overrides, area_id, stage, year);
             let document = documents
                 .iter()
                 .find(|d| d.area_id == area_id && d.kind == kind && d.period_start <= year && d.period_end >= year);
@@ -263,6 +269,7 @@ pub fn stage_deadlines(
                 contribution_id: None,
                 organisation_id: None,
                 met_at: if due_date.is_some() { met_at } else { None },
+                overridden: due_date != by_calendar,
             }
         })
         .collect()
@@ -300,6 +307,7 @@ pub fn contribution_deadline(c: &ContributionDue, today: NaiveDate, due_soon_day
         contribution_id: Some(c.id),
         organisation_id: Some(c.organisation_id),
         met_at: if c.withdrawn { None } else { c.closed_at },
+        overridden: false,
     }
 }
 
@@ -464,7 +472,7 @@ mod tests {
         ];
         let area = Uuid::from_u128(1);
         let today = day(2027, 6, 10);
-        let got = stage_deadlines(&Calendar::default(), Uuid::nil(), area, 2027, &docs, today);
+        let got = stage_deadlines(&Calendar::default(), Uuid::nil(), area, 2027, &docs, &[], today);
         let states: Vec<_> = got.iter().map(|d| (d.stage, d.state)).collect();
         assert_eq!(
             states,
@@ -478,7 +486,7 @@ mod tests {
         assert_eq!(got[0].document_id, Some(docs[0].id));
         assert_eq!(got[2].document_id, None, "the 2026 plan does not meet the 2027 deadline");
         // In 2028 the same agenda is in force but there is no agenda deadline.
-        let next = stage_deadlines(&Calendar::default(), Uuid::nil(), area, 2028, &docs, today);
+        let next = stage_deadlines(&Calendar::default(), Uuid::nil(), area, 2028, &docs, &[], today);
         assert_eq!(next[1].state, DeadlineState::NotApplicable);
         assert_eq!(next[1].document_id, Some(docs[1].id));
         assert_eq!(next[1].met_at, None);

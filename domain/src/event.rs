@@ -90,6 +90,8 @@ catalogue! {
         CheckinCreated => ("checkin.created", "check_in", "Voortgangsmelding bij een bijdrage gedaan"),
         DeadlineDueSoon => ("deadline.due_soon", "deadline", "Termijn verloopt binnenkort"),
         DeadlineOverdue => ("deadline.overdue", "deadline", "Termijn verstreken zonder vaststelling of oplevering"),
+        DeadlineOverrideCreated => ("deadline_override.created", "deadline_override", "Eigen termijn voor een fase van een gebied vastgelegd"),
+        DeadlineOverrideDeleted => ("deadline_override.deleted", "deadline_override", "Eigen termijn van een gebied vervallen; de jaarkalender geldt weer"),
     }
 }
 

@@ -14,6 +14,7 @@ pub mod content;
 pub mod contribution;
 pub mod dashboard;
 pub mod deadline;
+pub mod deadline_override;
 pub mod document;
 pub mod event;
 pub mod field_errors;

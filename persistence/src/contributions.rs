@@ -621,7 +621,8 @@ pub async fn get_check_in<C: ConnectionTrait>(
     check_in_from(row)
 }
 
-/// Appends a check-in. Reports are never changed or removed, so they need no revision.
+/// Appends a check-in. Reports are never changed or removed, so they have no revision of their own; the
+/// contribution's revision moves by one, since its body shows the latest report.
 pub async fn add_check_in(tx: &Tx, c: &Contribution, report: Parsed<CheckIn>) -> Result<CheckInRecord, StoreError> {
     let report = report.into_inner();
     let record = CheckInRecord {

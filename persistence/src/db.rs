@@ -129,6 +129,12 @@ impl Db {
         &self.clock
     }
 
+    /// The same pool read through another clock. The demo loader writes past years' history with it, so
+    /// an adoption of 2023 carries a moment in 2023; nothing that serves requests has one.
+    pub fn with_clock(&self, clock: Arc<dyn Clock>) -> Db {
+        Db { clock, ..self.clone() }
+    }
+
     /// Starts a write transaction. On SQLite it takes the write lock up front (`BEGIN IMMEDIATE`): a
     /// deferred transaction that reads first and writes later can fail with SQLITE_BUSY when another writer
     /// got in between, whereas an immediate one waits its turn within the busy timeout.

@@ -2,24 +2,57 @@
 //! yearly adjustment, plans and monitors, measures owned by partners) and documents in every state in the
 //! other areas, so the board and the lists show something real.
 
+use std::sync::Arc;
+
 use anyhow::Context;
+use chrono::{DateTime, NaiveDate, Utc};
 use domain::access::ReadScope;
+use domain::clock::{Clock, FixedClock};
 use domain::content::DocumentKind;
 use domain::lifecycle::{VersionAction, VersionStatus};
 use persistence::areas::Area;
 use persistence::documents::{self, Document, Version};
-use persistence::{Actor, Db};
+use persistence::{Actor, Db, Tx};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-/// Writes one step in its own transaction, as a person would.
+/// Writes one step in its own transaction, as a person would, at the moment the writer's clock says: past
+/// years' history is dated in those years (a minute apart per step), so past deadlines are met or met late
+/// as they would have been. No moment lies after the real now.
 struct Writer<'a> {
     db: &'a Db,
+    history: Arc<FixedClock>,
+    dated: Db,
 }
 
-impl Writer<'_> {
+impl<'a> Writer<'a> {
+    fn new(db: &'a Db) -> Writer<'a> {
+        let history = Arc::new(FixedClock::new(db.clock().now()));
+        let dated = db.with_clock(history.clone());
+        Writer { db, history, dated }
+    }
+
+    /// Dates the next steps on this Dutch morning (09:00 UTC), or now when that is later.
+    fn on(&self, year: i32, month: u32, day: u32) {
+        let at = NaiveDate::from_ymd_opt(year, month, day).and_then(|d| d.and_hms_opt(9, 0, 0)).map(|t| t.and_utc());
+        self.history.set(at.unwrap_or(DateTime::<Utc>::MAX_UTC).min(self.db.clock().now()));
+    }
+
+    /// Dates the next steps now.
+    fn today(&self) {
+        self.history.set(self.db.clock().now());
+    }
+
+    async fn begin(&self) -> anyhow::Result<Tx> {
+        let at = self.history.now().min(self.db.clock().now());
+        self.history.set(at);
+        let tx = self.dated.begin(Actor::system("demo data")).await?;
+        self.history.set(at + chrono::Duration::minutes(1));
+        Ok(tx)
+    }
+
     async fn create(&self, area: &Area, kind: DocumentKind, start: i32, end: i32) -> anyhow::Result<Document> {
-        let tx = self.db.begin(Actor::system("demo data")).await?;
+        let tx = self.begin().await?;
         let empty = domain::Parsed::parse(domain::content::Content::empty(kind))
             .map_err(|e| anyhow::anyhow!("empty {} content: {e}", kind.as_str()))?;
         let (doc, _) = documents::create(&tx, area, kind, start, end, &empty).await?;
@@ -37,7 +70,7 @@ impl Writer<'_> {
         let parsed = crate::usecases::content::parse_content(doc.kind, content)
             .map_err(|e| anyhow::anyhow!("demo content: {e}"))?;
         let (doc, v) = self.current(doc, n).await?;
-        let tx = self.db.begin(Actor::system("demo data")).await?;
+        let tx = self.begin().await?;
         documents::update_draft(&tx, &doc, &v, &parsed, Some(note.to_owned()), v.summary.revision).await?;
         tx.commit().await?;
         Ok(())
@@ -46,7 +79,7 @@ impl Writer<'_> {
     async fn act(&self, doc: &Document, n: i32, action: VersionAction, note: Option<&str>) -> anyhow::Result<()> {
         let (doc, v) = self.current(doc, n).await?;
         let to = domain::lifecycle::transition(v.summary.status, action, note)?;
-        let tx = self.db.begin(Actor::system("demo data")).await?;
+        let tx = self.begin().await?;
         documents::transition(&tx, &doc, &v, action, to, note.map(str::to_owned)).await?;
         tx.commit().await?;
         Ok(())
@@ -62,7 +95,7 @@ impl Writer<'_> {
         let all = documents::summaries(self.db.conn(), ReadScope::All, &[&doc]).await?;
         let source = all.iter().find(|v| v.status == VersionStatus::Adopted).or(all.last()).context("no version")?;
         let source = documents::get_version(self.db.conn(), ReadScope::All, &doc, source.number).await?;
-        let tx = self.db.begin(Actor::system("demo data")).await?;
+        let tx = self.begin().await?;
         let v = documents::create_version(&tx, &doc, &source, None).await?;
         tx.commit().await?;
         Ok(v.summary.number)
@@ -168,32 +201,47 @@ pub struct Agendas {
 /// A full cycle: analysis 2022 and 2026, the agenda 2023–2026 with its yearly adjustment, plans and
 /// monitors for 2025 and 2026 in several states, and the next agenda (2027–2030) submitted.
 pub async fn full_cycle(db: &Db, area: &Area, partners: &AreaPartners) -> anyhow::Result<Agendas> {
-    let w = Writer { db };
+    let w = Writer::new(db);
+    // Dated so that the board shows the years as they went: the analysis 2022, the plan 2025, the monitor
+    // 2025 and the analysis 2026 on time, the agenda 2023 and the plan 2026 late.
+    w.on(2022, 1, 10);
     let a2022 = w.create(area, DocumentKind::Analysis, 2022, 2022).await?;
     w.save(&a2022, 1, analysis(&area.name, 2022), "Eerste gebiedsanalyse").await?;
+    w.on(2022, 2, 24);
     w.adopt(&a2022, 1).await?;
 
+    w.on(2022, 11, 1);
     let agenda = w.create(area, DocumentKind::Agenda, 2023, 2026).await?;
     w.save(&agenda, 1, self::agenda(false), "Gebiedsagenda 2023-2026").await?;
+    w.on(2023, 5, 23);
     w.adopt(&agenda, 1).await?;
+    w.on(2024, 1, 15);
     let n = w.new_version(&agenda).await?;
     w.save(&agenda, n, self::agenda(true), "Jaarlijkse bijstelling: verkeersveiligheid toegevoegd aan G1").await?;
+    w.on(2024, 3, 12);
     w.adopt(&agenda, n).await?;
 
-    for year in [2025, 2026] {
+    for (year, adopted) in [(2025, (6, 24)), (2026, (7, 14))] {
+        w.on(year, 1, 20);
         let plan = w.create(area, DocumentKind::Plan, year, year).await?;
         w.save(&plan, 1, self::plan(year, partners.police, partners.housing, partners.welfare), "Gebiedsplan").await?;
+        w.on(year, adopted.0, adopted.1);
         w.adopt(&plan, 1).await?;
     }
-    let m2025 = w.create(area, DocumentKind::Monitor, 2025, 2025).await?;
-    w.save(&m2025, 1, monitor(), "Jaarlijkse evaluatie").await?;
-    w.adopt(&m2025, 1).await?;
-    let m2026 = w.create(area, DocumentKind::Monitor, 2026, 2026).await?;
-    w.save(&m2026, 1, monitor(), "Eerste opzet evaluatie 2026").await?;
-
+    w.on(2025, 11, 3);
     let a2026 = w.create(area, DocumentKind::Analysis, 2026, 2026).await?;
     w.save(&a2026, 1, analysis(&area.name, 2026), "Gebiedsanalyse voor de nieuwe agenda").await?;
+    w.on(2026, 1, 12);
+    let m2025 = w.create(area, DocumentKind::Monitor, 2025, 2025).await?;
+    w.save(&m2025, 1, monitor(), "Jaarlijkse evaluatie").await?;
+    w.on(2026, 2, 17);
     w.adopt(&a2026, 1).await?;
+    w.on(2026, 2, 26);
+    w.adopt(&m2025, 1).await?;
+
+    w.today();
+    let m2026 = w.create(area, DocumentKind::Monitor, 2026, 2026).await?;
+    w.save(&m2026, 1, monitor(), "Eerste opzet evaluatie 2026").await?;
     let next = w.create(area, DocumentKind::Agenda, 2027, 2030).await?;
     w.save(&next, 1, self::agenda(true), "Concept gebiedsagenda 2027-2030").await?;
     w.act(&next, 1, VersionAction::Submit, None).await?;
@@ -202,7 +250,7 @@ pub async fn full_cycle(db: &Db, area: &Area, partners: &AreaPartners) -> anyhow
 
 /// Documents in the other states: a draft analysis, a returned and a withdrawn one.
 pub async fn early_documents(db: &Db, area: &Area, variant: usize) -> anyhow::Result<()> {
-    let w = Writer { db };
+    let w = Writer::new(db);
     let doc = w.create(area, DocumentKind::Analysis, 2026, 2026).await?;
     w.save(&doc, 1, analysis(&area.name, 2026), "Eerste concept").await?;
     match variant % 3 {

@@ -297,7 +297,7 @@ fn wants_csv(req: &HttpRequest) -> Result<bool, ApiError> {
     params(ContributionQuery),
     responses((status = 200, description = "A page of contributions (bijdragen)", content(
         (ListResponse<ContributionBody> = "application/json"),
-        (String = "text/csv", example = json!("id,agendaDocumentId,goalKey,organisationId,title,...\r\n"))),
+        (String = "text/csv", example = json!("id,agendaDocumentId,goalKey,goalTitle,organisationId,organisationName,title,...\r\n"))),
         headers(("Content-Disposition" = String,
             description = "With text/csv: `attachment; filename=\"contributions-<date>.csv\"`. A text cell that a spreadsheet would read as a formula (starting with =, +, -, @, tab or carriage return) or that starts with ' is written with a ' in front; the import takes it off again."))),
         (status = 406, description = "Accept names neither JSON nor CSV", body = crate::error::Problem, content_type = "application/problem+json")))]
@@ -335,7 +335,8 @@ pub async fn list(
     };
     let page = contributions::list(state.db.conn(), &p, state.db.clock().now(), &filter, after, limit).await?;
     if csv {
-        let body = contribution_csv::write(&page.items);
+        let names = contributions::names(state.db.conn(), &p, &page.items).await?;
+        let body = contribution_csv::write(&page.items, &names);
         let mut response = HttpResponse::Ok();
         response.insert_header((header::CONTENT_TYPE, "text/csv; charset=utf-8"));
         // A download, never a page: a browser that shows it inline would render what a partner typed.

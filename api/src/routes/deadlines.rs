@@ -34,10 +34,25 @@ pub struct DeadlineBody {
     pub organisation_id: Option<Uuid>,
     /// When it was met: the first adoption (vaststelling) of the document, or the contribution's outcome.
     pub met_at: Option<DateTime<Utc>>,
+    /// Whether `dueDate` is the area's own (`/areas/{id}/deadline-overrides`) instead of the calendar's.
+    pub overridden: bool,
+    /// The area's name, beside its id.
+    #[schema(read_only)]
+    pub area_name: String,
+    /// For a contribution deadline: the organisation's name.
+    #[schema(read_only)]
+    pub organisation_name: Option<String>,
+    /// For a contribution deadline: the contribution's title.
+    #[schema(read_only)]
+    pub contribution_title: Option<String>,
+    /// For a contribution deadline: the title of the agenda goal it serves (as the version in force words it,
+    /// else the latest version the caller may read).
+    #[schema(read_only)]
+    pub goal_title: Option<String>,
 }
 
-impl From<&Deadline> for DeadlineBody {
-    fn from(d: &Deadline) -> Self {
+impl DeadlineBody {
+    fn of(d: &Deadline, names: &deadlines::DeadlineNames) -> Self {
         DeadlineBody {
             municipality_id: d.municipality_id,
             area_id: d.area_id,
@@ -49,6 +64,11 @@ impl From<&Deadline> for DeadlineBody {
             contribution_id: d.contribution_id,
             organisation_id: d.organisation_id,
             met_at: d.met_at,
+            overridden: d.overridden,
+            area_name: names.area(d),
+            organisation_name: names.organisation(d),
+            contribution_title: names.contribution_title(d),
+            goal_title: names.goal_title(d),
         }
     }
 }
@@ -97,7 +117,7 @@ pub async fn list(
     };
     let now = state.db.clock().now();
     let page = deadlines::list(state.db.conn(), &p, now, &state.deadlines, query).await?;
-    let results = page.deadlines.iter().map(DeadlineBody::from).collect();
+    let results = page.deadlines.iter().map(|d| DeadlineBody::of(d, &page.names)).collect();
     let next = page.next.map(|cursor| next_link(&req, &cursor));
     Ok(HttpResponse::Ok().json(ListResponse { results, next }))
 }

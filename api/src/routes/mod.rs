@@ -26,6 +26,7 @@ pub mod contribution_imports;
 pub mod contributions;
 pub mod cycles;
 pub mod dashboard;
+pub mod deadline_overrides;
 pub mod deadlines;
 pub mod documents;
 pub mod events;
@@ -55,6 +56,16 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route(web::get().to(areas::get))
             .route(web::patch().to(areas::update))
             .route(web::delete().to(areas::delete)),
+    )
+    .service(
+        web::resource("/api/v1/areas/{id}/deadline-overrides")
+            .route(web::get().to(deadline_overrides::list))
+            .route(web::post().to(deadline_overrides::create)),
+    )
+    .service(
+        web::resource("/api/v1/areas/{id}/deadline-overrides/{overrideId}")
+            .route(web::get().to(deadline_overrides::get))
+            .route(web::delete().to(deadline_overrides::delete)),
     )
     .service(
         web::resource("/api/v1/areas/{id}/partners")

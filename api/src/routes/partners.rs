@@ -2,7 +2,6 @@
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, NaiveDate, Utc};
-use persistence::partners::AreaPartner;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -12,7 +11,7 @@ use crate::extract::{Auth, Body, IdempotencyKey, IfMatch, PathId, PathIds, Query
 use crate::pagination::{ListResponse, PageQuery, list_response, page_params};
 use crate::respond::{self, Created};
 use crate::startup::AppState;
-use crate::usecases::partners::{self, NewPartner, PartnershipChange};
+use crate::usecases::partners::{self, NamedPartner, NewPartner, PartnershipChange};
 
 /// An organisation taking part in an area (gebiedspartner).
 #[derive(Debug, Serialize, ToSchema)]
@@ -20,6 +19,9 @@ use crate::usecases::partners::{self, NewPartner, PartnershipChange};
 pub struct PartnerResponse {
     pub area_id: Uuid,
     pub organisation_id: Uuid,
+    /// The organisation's name, beside its id.
+    #[schema(read_only)]
+    pub organisation_name: String,
     /// First day of the partnership.
     pub since: Option<NaiveDate>,
     /// Last day of the partnership.
@@ -28,11 +30,13 @@ pub struct PartnerResponse {
     pub updated_at: DateTime<Utc>,
 }
 
-impl From<&AreaPartner> for PartnerResponse {
-    fn from(p: &AreaPartner) -> Self {
+impl From<&NamedPartner> for PartnerResponse {
+    fn from(named: &NamedPartner) -> Self {
+        let p = &named.partner;
         PartnerResponse {
             area_id: p.area_id,
             organisation_id: p.organisation_id,
+            organisation_name: named.organisation_name.clone(),
             since: p.since,
             until: p.until,
             created_at: p.created_at,
@@ -89,7 +93,7 @@ pub async fn get(
     PathIds(area_id, org_id): PathIds,
 ) -> Result<HttpResponse, ApiError> {
     let x = partners::get(state.db.conn(), &p, state.db.clock().now(), area_id, org_id).await?;
-    Ok(respond::resource(&req, x.revision, &PartnerResponse::from(&x)))
+    Ok(respond::resource(&req, x.partner.revision, &PartnerResponse::from(&x)))
 }
 
 /// Add an organisation as partner of an area (the municipality's coordinator or an administrator).
@@ -108,8 +112,8 @@ pub async fn add(
     let new = NewPartner { organisation_id: input.organisation_id, since: input.since, until: input.until };
     respond::create(&state, &req, &p, key, &body.raw, async |tx| {
         let x = partners::add(tx, &p, area_id, new).await?;
-        let location = format!("/api/v1/areas/{}/partners/{}", x.area_id, x.organisation_id);
-        Created::new(&PartnerResponse::from(&x), location, x.revision)
+        let location = format!("/api/v1/areas/{}/partners/{}", x.partner.area_id, x.partner.organisation_id);
+        Created::new(&PartnerResponse::from(&x), location, x.partner.revision)
     })
     .await
 }
@@ -132,7 +136,7 @@ pub async fn update(
         Ok(partners::update(tx, &p, area_id, org_id, &if_match.0, change).await?)
     })
     .await?;
-    Ok(respond::changed(x.revision, &PartnerResponse::from(&x)))
+    Ok(respond::changed(x.partner.revision, &PartnerResponse::from(&x)))
 }
 
 /// Remove an organisation from an area.

@@ -63,7 +63,8 @@ pub async fn get<C: ConnectionTrait>(
     let stage_deadlines = match calendars.get(&area.municipality_id) {
         Some(calendar) => {
             let documents = stage_documents_from(&docs, &versions);
-            deadline::stage_deadlines(calendar, area.municipality_id, area_id, year, &documents, today)
+            let own = persistence::deadline_overrides::of_areas(conn, &[area_id], (year, year)).await?;
+            deadline::stage_deadlines(calendar, area.municipality_id, area_id, year, &documents, &own, today)
         }
         None => vec![],
     };

@@ -1,6 +1,8 @@
 //! Contributions (bijdragen): proposing, changing the terms, the two-sided agreement and the lifecycle
 //! (SPEC §6), and reading them as far as the principal may.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::access::{ReadScope, ScopeOn};
 use domain::clock::dutch_date;
@@ -74,6 +76,44 @@ pub async fn list<C: ConnectionTrait>(
     limit: u64,
 ) -> Result<Page<Contribution>> {
     Ok(store::list(conn, scope_at(p, now), filter, after, limit).await?)
+}
+
+/// The names beside a list of contributions' ids, for people reading the CSV export: areas, organisations
+/// and the goals' titles.
+#[derive(Debug, Default)]
+pub struct ContributionNames {
+    areas: HashMap<Uuid, String>,
+    organisations: HashMap<Uuid, String>,
+    goals: HashMap<(Uuid, String), String>,
+}
+
+impl ContributionNames {
+    pub fn area(&self, c: &Contribution) -> &str {
+        self.areas.get(&c.area_id).map_or("", String::as_str)
+    }
+
+    pub fn organisation(&self, c: &Contribution) -> &str {
+        self.organisations.get(&c.organisation_id).map_or("", String::as_str)
+    }
+
+    /// The goal's title as the agenda in force words it, else the latest version the principal may read.
+    pub fn goal(&self, c: &Contribution) -> &str {
+        self.goals.get(&(c.agenda_document_id, c.goal_key.clone())).map_or("", String::as_str)
+    }
+}
+
+/// The names of what these contributions (a page the principal may see) refer to: three statements for
+/// the whole page. A partner never reads a draft agenda, so neither its goals' titles.
+pub async fn names<C: ConnectionTrait>(conn: &C, p: &Principal, items: &[Contribution]) -> Result<ContributionNames> {
+    let area_ids: Vec<Uuid> = items.iter().map(|c| c.area_id).collect();
+    let organisation_ids: Vec<Uuid> = items.iter().map(|c| c.organisation_id).collect();
+    let agenda_ids: Vec<Uuid> = items.iter().map(|c| c.agenda_document_id).collect();
+    let with_drafts = !matches!(ReadScope::of(p), ReadScope::PartnerOrganisation(_));
+    Ok(ContributionNames {
+        areas: persistence::names::areas(conn, &area_ids).await?,
+        organisations: persistence::names::organisations(conn, &organisation_ids).await?,
+        goals: persistence::names::goal_titles(conn, &agenda_ids, with_drafts).await?,
+    })
 }
 
 /// The history of a contribution: every transition with who, when, from, to and note.

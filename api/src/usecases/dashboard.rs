@@ -164,6 +164,7 @@ async fn compute<C: ConnectionTrait>(
         as_of::contributions_at(conn, &mut contributions, at).await?;
     }
     let monitors = persistence::monitors::latest_up_to(conn, scope, &area_ids, year, at).await?;
+    let own_deadlines = persistence::deadline_overrides::of_areas(conn, &area_ids, (year, year)).await?;
 
     let documents = stage_documents_from(&docs, &versions);
     let mut totals = Totals {
@@ -174,7 +175,8 @@ async fn compute<C: ConnectionTrait>(
     };
     let mut rows = Vec::with_capacity(areas.len());
     for area in &areas {
-        let area_deadlines = deadline::stage_deadlines(calendar, municipality.id, area.id, year, &documents, today);
+        let area_deadlines =
+            deadline::stage_deadlines(calendar, municipality.id, area.id, year, &documents, &own_deadlines, today);
         let stages: Vec<StageRow> = STAGES
             .iter()
             .zip(area_deadlines.iter())

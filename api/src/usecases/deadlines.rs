@@ -19,6 +19,7 @@ use domain::{FieldErrors, calendar};
 use persistence::ConnectionTrait;
 use persistence::areas::Area;
 use persistence::deadlines::{self as store, ContributionSelection};
+use persistence::names::ContributionLabel;
 use uuid::Uuid;
 
 use super::Result;
@@ -41,10 +42,55 @@ pub struct DeadlineQuery {
     pub cursor: Option<String>,
 }
 
-/// A page of deadlines, and the cursor of the next page when there is one.
+/// A page of deadlines, the names of what they are about, and the cursor of the next page when there is one.
 pub struct DeadlinePage {
     pub deadlines: Vec<Deadline>,
+    pub names: DeadlineNames,
     pub next: Option<String>,
+}
+
+/// The names beside a page of deadlines' ids: its areas, and for contribution deadlines the organisation, the
+/// contribution's title and its goal's title.
+#[derive(Debug, Default)]
+pub struct DeadlineNames {
+    areas: HashMap<Uuid, String>,
+    organisations: HashMap<Uuid, String>,
+    contributions: HashMap<Uuid, ContributionLabel>,
+    goals: HashMap<(Uuid, String), String>,
+}
+
+impl DeadlineNames {
+    /// Looked up for the page at once: one statement per kind of name, none for a kind the page lacks.
+    async fn of<C: ConnectionTrait>(conn: &C, scope: ReadScope, deadlines: &[Deadline]) -> Result<DeadlineNames> {
+        let area_ids: Vec<Uuid> = deadlines.iter().map(|d| d.area_id).collect();
+        let organisation_ids: Vec<Uuid> = deadlines.iter().filter_map(|d| d.organisation_id).collect();
+        let contribution_ids: Vec<Uuid> = deadlines.iter().filter_map(|d| d.contribution_id).collect();
+        let areas = persistence::names::areas(conn, &area_ids).await?;
+        let organisations = persistence::names::organisations(conn, &organisation_ids).await?;
+        let contributions = persistence::names::contributions(conn, &contribution_ids).await?;
+        let agenda_ids: Vec<Uuid> = contributions.values().map(|c| c.agenda_document_id).collect();
+        let with_drafts = !matches!(scope, ReadScope::PartnerOrganisation(_));
+        let goals = persistence::names::goal_titles(conn, &agenda_ids, with_drafts).await?;
+        Ok(DeadlineNames { areas, organisations, contributions, goals })
+    }
+
+    pub fn area(&self, d: &Deadline) -> String {
+        self.areas.get(&d.area_id).cloned().unwrap_or_default()
+    }
+
+    pub fn organisation(&self, d: &Deadline) -> Option<String> {
+        d.organisation_id.and_then(|o| self.organisations.get(&o).cloned())
+    }
+
+    pub fn contribution_title(&self, d: &Deadline) -> Option<String> {
+        d.contribution_id.and_then(|c| self.contributions.get(&c)).map(|c| c.title.clone())
+    }
+
+    /// The title of the goal a contribution serves, as its agenda words it.
+    pub fn goal_title(&self, d: &Deadline) -> Option<String> {
+        let c = d.contribution_id.and_then(|c| self.contributions.get(&c))?;
+        self.goals.get(&(c.agenda_document_id, c.goal_key.clone())).cloned()
+    }
 }
 
 type SortKey = (NaiveDate, Stage, Uuid, i32, Uuid);
@@ -115,7 +161,8 @@ pub async fn list<C: ConnectionTrait>(
     } else {
         None
     };
-    Ok(DeadlinePage { deadlines, next })
+    let names = DeadlineNames::of(conn, scope, &deadlines).await?;
+    Ok(DeadlinePage { deadlines, names, next })
 }
 
 /// The calendar of each municipality these areas belong to.
@@ -128,7 +175,8 @@ pub(crate) async fn calendars<C: ConnectionTrait>(conn: &C, areas: &[Area]) -> R
 
 /// Every deadline of these areas in the cycle years `from..=to` that `scope` may see, contributions
 /// included (by the year of their due date), sorted as lists show them: the stage documents with their
-/// first adoption, and the contributions with a due date, in a fixed number of statements.
+/// first adoption (due when the area's own deadline or else the calendar says), and the contributions with a
+/// due date, in a fixed number of statements.
 pub(crate) async fn compute<C: ConnectionTrait>(
     conn: &C,
     scope: ReadScope,
@@ -146,6 +194,7 @@ pub(crate) async fn compute<C: ConnectionTrait>(
         // A partner sees a document only once it was adopted; before that it is not there for them.
         documents.retain(|d| d.first_adopted_at.is_some());
     }
+    let own = persistence::deadline_overrides::of_areas(conn, &area_ids, (from, to)).await?;
     let stages = visible_stages(scope);
     let mut deadlines = Vec::new();
     for area in areas {
@@ -154,7 +203,8 @@ pub(crate) async fn compute<C: ConnectionTrait>(
             if !deadline::area_exists_in(year, area.valid_from, area.valid_until) {
                 continue;
             }
-            let of_year = deadline::stage_deadlines(calendar, area.municipality_id, area.id, year, &documents, today);
+            let of_year =
+                deadline::stage_deadlines(calendar, area.municipality_id, area.id, year, &documents, &own, today);
             deadlines.extend(of_year.into_iter().filter(|d| stages.contains(&d.stage)));
         }
     }

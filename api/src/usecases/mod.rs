@@ -20,6 +20,7 @@ pub mod content;
 pub mod contribution_imports;
 pub mod contributions;
 pub mod dashboard;
+pub mod deadline_overrides;
 pub mod deadlines;
 pub mod documents;
 pub mod municipalities;

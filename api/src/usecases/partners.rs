@@ -25,6 +25,30 @@ pub struct PartnershipChange {
     pub until: Option<Option<NaiveDate>>,
 }
 
+/// A partnership with the organisation's name beside its id.
+pub struct NamedPartner {
+    pub partner: AreaPartner,
+    pub organisation_name: String,
+}
+
+/// Names the partnerships' organisations, one statement for all of them.
+async fn named<C: ConnectionTrait>(conn: &C, partners: Vec<AreaPartner>) -> Result<Vec<NamedPartner>> {
+    let ids: Vec<Uuid> = partners.iter().map(|p| p.organisation_id).collect();
+    let names = persistence::names::organisations(conn, &ids).await?;
+    Ok(partners
+        .into_iter()
+        .map(|partner| {
+            let organisation_name = names.get(&partner.organisation_id).cloned().unwrap_or_default();
+            NamedPartner { partner, organisation_name }
+        })
+        .collect())
+}
+
+async fn named_one<C: ConnectionTrait>(conn: &C, partner: AreaPartner) -> Result<NamedPartner> {
+    let mut all = named(conn, vec![partner]).await?;
+    all.pop().ok_or(super::Error::NotFound)
+}
+
 /// The area and one of its partnerships, read for a change by its coordinator.
 async fn manageable(tx: &Tx, p: &Principal, area_id: Uuid, organisation_id: Uuid) -> Result<(Area, AreaPartner)> {
     let scope = scope_at(p, tx.now());
@@ -43,10 +67,12 @@ pub async fn list<C: ConnectionTrait>(
     area_id: Uuid,
     after: Option<Uuid>,
     limit: u64,
-) -> Result<Page<AreaPartner>> {
+) -> Result<Page<NamedPartner>> {
     let scope = scope_at(p, now);
     persistence::areas::get(conn, scope, area_id).await?;
-    Ok(store::list(conn, scope, area_id, after, limit).await?)
+    let page = store::list(conn, scope, area_id, after, limit).await?;
+    let items = named(conn, page.items).await?;
+    Ok(Page { items, next_after: page.next_after })
 }
 
 pub async fn get<C: ConnectionTrait>(
@@ -55,12 +81,12 @@ pub async fn get<C: ConnectionTrait>(
     now: DateTime<Utc>,
     area_id: Uuid,
     organisation_id: Uuid,
-) -> Result<AreaPartner> {
-    Ok(store::get(conn, scope_at(p, now), area_id, organisation_id).await?)
+) -> Result<NamedPartner> {
+    named_one(conn, store::get(conn, scope_at(p, now), area_id, organisation_id).await?).await
 }
 
 /// Adds an organisation as partner of an area (the municipality's coordinator or an administrator).
-pub async fn add(tx: &Tx, p: &Principal, area_id: Uuid, new: NewPartner) -> Result<AreaPartner> {
+pub async fn add(tx: &Tx, p: &Principal, area_id: Uuid, new: NewPartner) -> Result<NamedPartner> {
     let area = persistence::areas::get(tx.conn(), scope_at(p, tx.now()), area_id).await?;
     access::may_manage_areas(p, area.municipality_id)?;
     let mut errors = FieldErrors::new();
@@ -68,7 +94,8 @@ pub async fn add(tx: &Tx, p: &Principal, area_id: Uuid, new: NewPartner) -> Resu
     let found = persistence::organisations::get(tx.conn(), ReadScope::All, new.organisation_id).await;
     reference(&mut errors, "organisationId", "no such organisation", found)?;
     let partnership = parsed_with(Parsed::parse(Partnership { since: new.since, until: new.until }), errors)?;
-    Ok(store::add(tx, &area, new.organisation_id, partnership).await?)
+    let added = store::add(tx, &area, new.organisation_id, partnership).await?;
+    named_one(tx.conn(), added).await
 }
 
 /// Changes the dates of a partnership.
@@ -79,14 +106,15 @@ pub async fn update(
     organisation_id: Uuid,
     based_on: &BasedOn,
     change: PartnershipChange,
-) -> Result<AreaPartner> {
+) -> Result<NamedPartner> {
     let (area, current) = manageable(tx, p, area_id, organisation_id).await?;
     let expected = based_on.check(current.revision)?;
     let partnership = Parsed::parse(Partnership {
         since: change.since.unwrap_or(current.since),
         until: change.until.unwrap_or(current.until),
     })?;
-    Ok(store::update(tx, &area, &current, partnership, expected).await?)
+    let changed = store::update(tx, &area, &current, partnership, expected).await?;
+    named_one(tx.conn(), changed).await
 }
 
 /// Removes an organisation from an area.

@@ -13,6 +13,7 @@ mod m20261123_000007_webhook_safety;
 mod m20261124_000007_partner_token_municipality;
 mod m20261124_000008_idempotency_without_secrets;
 mod m20261130_000002_version_return_notes;
+mod m20261130_000004_deadline_overrides;
 
 pub struct Migrator;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000007_partner_token_municipality::Migration),
             Box::new(m20261124_000008_idempotency_without_secrets::Migration),
             Box::new(m20261130_000002_version_return_notes::Migration),
+            Box::new(m20261130_000004_deadline_overrides::Migration),
         ]
     }
 }

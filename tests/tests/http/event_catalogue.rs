@@ -119,6 +119,9 @@ async fn every_event_type_of_the_catalogue_is_raised_and_none_other() {
     let housing = app.organisation("Woningcorporatie Kleurrijk Wonen", "housing_corporation").await;
     app.add_partner(&area, &housing).await;
     w.delete(&format!("/api/v1/areas/{area}/partners/{housing}")).await;
+    let moved = json!({"stage": "plan", "year": 2027, "dueDate": "2027-08-01", "reason": "Raad vergadert later"});
+    let own = app.post(&format!("/api/v1/areas/{area}/deadline-overrides"), &app.admin, &moved).await;
+    w.delete(&format!("/api/v1/areas/{area}/deadline-overrides/{}", own.id())).await;
 
     // An analysis through every step of its lifecycle: returned once, adopted, superseded by version 2; a
     // third version withdrawn and a fourth deleted.
