@@ -19,7 +19,7 @@ use sea_orm::{
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::documents::{ActorRef, Document, document_scope};
+use crate::documents::{ActorRef, Document, document_scope, goal_readable_by_partners};
 use crate::entity::{check_in, contribution, contribution_transition, document};
 use crate::error::{StoreError, stored};
 use crate::page::{Page, finish, keyset};
@@ -187,7 +187,12 @@ pub(crate) fn contribution_scope(scope: ScopeOn) -> Condition {
             .add(Column::AreaId.in_subquery(scope::areas_of_organisation(o, scope.day)))
             // Never a promise to an agenda the partner cannot read (a draft): it would learn the draft's goals
             // from it, and could agree blind (issue 17).
-            .add(Column::AgendaDocumentId.in_subquery(readable_documents(scope))),
+            .add(Column::AgendaDocumentId.in_subquery(readable_documents(scope)))
+            // Nor a promise to a goal only a draft of a readable agenda holds.
+            .add(goal_readable_by_partners(
+                (contribution::Entity, Column::AgendaDocumentId),
+                (contribution::Entity, Column::GoalKey),
+            )),
     }
 }
 

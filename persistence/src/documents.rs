@@ -699,6 +699,7 @@ pub async fn remove(tx: &Tx, doc: &Document, expected_revision: i64) -> Result<(
         .filter(version_transition::Column::DocumentId.eq(doc.id))
         .exec(tx.conn())
         .await?;
+    agenda_goal::Entity::delete_many().filter(agenda_goal::Column::DocumentId.eq(doc.id)).exec(tx.conn()).await?;
     version::Entity::delete_many().filter(version::Column::DocumentId.eq(doc.id)).exec(tx.conn()).await?;
     document_year::Entity::delete_many().filter(document_year::Column::DocumentId.eq(doc.id)).exec(tx.conn()).await?;
     let result = document::Entity::delete_many()
@@ -763,9 +764,53 @@ async fn insert_version(
     }
     .insert_into(tx.conn())
     .await?;
+    write_goal_keys(tx, doc, &v).await?;
     tx.record(change(EventType::VersionCreated, doc, v.summary.id, version_path(doc.id, number), None, Some(&v))?)
         .await?;
     Ok(v)
+}
+
+/// Writes the goal keys of an agenda version as rows, in place of those it had (see [`agenda_goal`]).
+async fn write_goal_keys(tx: &Tx, doc: &Document, v: &Version) -> Result<(), StoreError> {
+    if doc.kind != DocumentKind::Agenda {
+        return Ok(());
+    }
+    agenda_goal::Entity::delete_many().filter(agenda_goal::Column::VersionId.eq(v.summary.id)).exec(tx.conn()).await?;
+    let keys: std::collections::BTreeSet<&str> =
+        v.content["goals"].as_array().into_iter().flatten().filter_map(|g| g["key"].as_str()).collect();
+    if keys.is_empty() {
+        return Ok(());
+    }
+    let rows = keys.into_iter().map(|key| agenda_goal::ActiveModel {
+        version_id: Set(v.summary.id),
+        document_id: Set(doc.id),
+        goal_key: Set(key.to_owned()),
+    });
+    agenda_goal::Entity::insert_many(rows).exec_without_returning(tx.conn()).await?;
+    Ok(())
+}
+
+/// Whether the goal `key_column` of agenda `document_column` is in a version a partner may read (submitted,
+/// adopted or superseded): a partner learns of no goal that only a draft holds.
+pub(crate) fn goal_readable_by_partners(
+    document_column: impl sea_orm::sea_query::IntoColumnRef,
+    key_column: impl sea_orm::sea_query::IntoColumnRef,
+) -> sea_orm::sea_query::SimpleExpr {
+    let readable = [VersionStatus::Submitted, VersionStatus::Adopted, VersionStatus::Superseded];
+    Expr::exists(
+        Query::select()
+            .expr(Expr::val(1))
+            .from(agenda_goal::Entity)
+            .inner_join(
+                version::Entity,
+                Expr::col((version::Entity, version::Column::Id))
+                    .equals((agenda_goal::Entity, agenda_goal::Column::VersionId)),
+            )
+            .and_where(Expr::col((agenda_goal::Entity, agenda_goal::Column::DocumentId)).equals(document_column))
+            .and_where(Expr::col((agenda_goal::Entity, agenda_goal::Column::GoalKey)).equals(key_column))
+            .and_where(Expr::col((version::Entity, version::Column::Status)).is_in(readable.iter().map(|s| s.as_str())))
+            .to_owned(),
+    )
 }
 
 /// Moves the document on from the revision `doc` was read at; of two concurrent changes only one can.
@@ -877,6 +922,7 @@ pub async fn update_draft(
     if result.rows_affected == 0 {
         return Err(StoreError::Stale { current: current.summary.revision });
     }
+    write_goal_keys(tx, doc, &changed).await?;
     let latest = latest_status(tx, doc).await?;
     bump_document(tx, doc, doc.last_number, latest).await?;
     tx.record(change(
@@ -909,6 +955,10 @@ pub async fn delete_draft(
     if versions <= 1 {
         return Err(StoreError::Conflict("this is the document's only version; withdraw it instead".into()));
     }
+    agenda_goal::Entity::delete_many()
+        .filter(agenda_goal::Column::VersionId.eq(current.summary.id))
+        .exec(tx.conn())
+        .await?;
     let result = version::Entity::delete_many()
         .filter(version::Column::Id.eq(current.summary.id))
         .filter(version::Column::Revision.eq(expected_revision))
@@ -1057,4 +1107,25 @@ fn change<T: Serialize>(
     Ok(Change::of(action, resource_id, resource_path, old, new)?
         .in_municipality(doc.municipality_id)
         .in_area(doc.area_id))
+}
+
+/// The goal keys of each agenda version, one row a key, so SQL can ask whether a goal is in a version someone
+/// may read. Written with the version's content; only this repository writes it.
+pub(crate) mod agenda_goal {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "agenda_goals")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub version_id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub goal_key: String,
+        pub document_id: Uuid,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
 }

@@ -14,6 +14,7 @@ mod m20261124_000007_partner_token_municipality;
 mod m20261124_000008_idempotency_without_secrets;
 mod m20261130_000002_version_return_notes;
 mod m20261130_000004_deadline_overrides;
+mod m20261130_000005_agenda_goals;
 
 pub struct Migrator;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000008_idempotency_without_secrets::Migration),
             Box::new(m20261130_000002_version_return_notes::Migration),
             Box::new(m20261130_000004_deadline_overrides::Migration),
+            Box::new(m20261130_000005_agenda_goals::Migration),
         ]
     }
 }

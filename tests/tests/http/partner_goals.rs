@@ -21,6 +21,11 @@ async fn patch(w: &World, token: &str, c: &str) -> Reply {
 /// Everything a partner could do with contribution `c`, each refused as unknown, never naming `goal`.
 async fn unknown_to_partner(w: &World, c: &str, goal: &str) {
     assert!(!listed(w, &w.partner).await.contains(&c.to_owned()), "listed to the partner");
+    let csv = w.export(&w.partner, "").await;
+    assert_eq!(csv.status.as_u16(), 200);
+    assert!(!csv.text.contains(c) && !csv.text.contains(goal), "exported to the partner: {}", csv.text);
+    let deadlines = w.app.get("/api/v1/deadlines?pageSize=200", &w.partner).await;
+    assert!(!deadlines.ok(200).to_string().contains(c), "a deadline of it shown to the partner");
     let answers = [
         w.app.get(&format!("/api/v1/contributions/{c}"), &w.partner).await,
         w.app.get(&format!("/api/v1/contributions/{c}/transitions"), &w.partner).await,
@@ -71,12 +76,9 @@ async fn a_partner_does_not_agree_to_a_goal_that_is_only_in_the_draft_of_an_agen
     w.save(&w.agenda, 2, agenda_content(&["G1", "G2", "GEHEIM3"])).await;
 
     let c = id(&w.app.post("/api/v1/contributions", &w.coordinator, &w.proposal("GEHEIM3", &w.police)).await);
-    let get = w.app.get(&format!("/api/v1/contributions/{c}"), &w.partner).await;
-    assert_eq!(get.problem(404), Vec::<String>::new());
-    assert!(!get.text.contains("GEHEIM3"));
-    let agree = w.act(&w.partner, &c, "agree", None).await;
-    assert_eq!(agree.problem(404), Vec::<String>::new());
-    patch(&w, &w.partner, &c).await.problem(404);
+    // Neither listed, exported, shown as a deadline, read nor agreed to.
+    unknown_to_partner(&w, &c, "GEHEIM3").await;
+    assert!(listed(&w, &w.coordinator).await.contains(&c), "the municipality sees its own proposal");
     assert_eq!(w.app.get(&format!("/api/v1/contributions/{c}"), &w.coordinator).await.ok(200)["status"], "proposed");
     // Nor does it propose to that goal: the goals it is told of are those it may read.
     let own = w.propose(&w.partner, "GEHEIM3").await;
