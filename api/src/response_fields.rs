@@ -6,7 +6,15 @@ use utoipa::openapi::schema::Schema;
 use utoipa::openapi::{OpenApi, RefOr};
 
 /// Fields of answer bodies that are left out when they have no value (`skip_serializing_if`).
-const SOMETIMES_ABSENT: [(&str, &str); 2] = [("DocumentBody", "year"), ("DocumentBody", "asOf")];
+/// Keep it in step with the `skip_serializing_if` attributes of the answer bodies: the schema fuzzing in CI
+/// fails on a field published as required that an answer leaves out.
+const SOMETIMES_ABSENT: [(&str, &str); 5] = [
+    ("DocumentBody", "year"),
+    ("DocumentBody", "asOf"),
+    ("DocumentBody", "inForceVersion"),
+    ("CycleBody", "asOf"),
+    ("DashboardBody", "asOf"),
+];
 
 /// Answer bodies are named `…Body`, `…Response` or `…List`; `LocalityBody` is also a request's item.
 fn is_answer(name: &str) -> bool {
