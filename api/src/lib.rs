@@ -13,6 +13,7 @@ pub mod generate;
 pub mod metrics;
 pub mod middleware;
 pub mod openapi;
+pub mod pages;
 pub mod pagination;
 pub mod published_limits;
 pub mod published_text;

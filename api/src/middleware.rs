@@ -2,7 +2,7 @@
 //! `X-Request-Id` header, `API-Version`, metrics by route pattern, problem+json for every error, including
 //! actix's own 404 and 405 (which keeps its `Allow` header), and the headers of SPEC §15:
 //! `X-Content-Type-Options: nosniff` on every answer and `Cache-Control: no-store` on every answer to a
-//! request that carries credentials.
+//! request that carries credentials (a token or a page session's cookie). The pages' own errors stay HTML.
 
 use std::time::Instant;
 
@@ -77,7 +77,9 @@ pub async fn conventions(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let started = Instant::now();
-    let credentials = req.headers().contains_key(header::AUTHORIZATION);
+    // A page session's cookie is a credential as much as a token is.
+    let credentials =
+        req.headers().contains_key(header::AUTHORIZATION) || req.cookie(crate::pages::session::COOKIE).is_some();
     let request_id = incoming_request_id(&req).unwrap_or_else(|| Uuid::now_v7().to_string());
     req.extensions_mut().insert(RequestId(request_id.clone()));
     let state = req.app_data::<web::Data<AppState>>().cloned();
@@ -102,7 +104,13 @@ pub async fn conventions(
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|ct| ct.starts_with(PROBLEM_JSON));
-    if status.as_u16() >= 400 {
+    // A page's error is a Dutch page for people, not a problem for programs.
+    let is_page = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("text/html"));
+    if status.as_u16() >= 400 && !is_page {
         let mut problem = res
             .response()
             .extensions()
@@ -155,7 +163,8 @@ pub async fn conventions(
     Ok(res)
 }
 
-/// The answer for paths no route matches.
-pub async fn not_found() -> HttpResponse {
-    HttpResponse::NotFound().finish()
+/// The answer for paths no route matches: a problem under the API's paths (made in `conventions`), a Dutch
+/// page elsewhere.
+pub async fn not_found(req: actix_web::HttpRequest) -> HttpResponse {
+    if crate::pages::is_api_path(req.path()) { HttpResponse::NotFound().finish() } else { crate::pages::not_found() }
 }

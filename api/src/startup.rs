@@ -23,7 +23,7 @@ use persistence::{Actor, Db};
 use crate::config::Config;
 use crate::extract::body::MAX_BODY_BYTES;
 use crate::metrics::Metrics;
-use crate::{middleware, openapi, routes, tokens};
+use crate::{middleware, openapi, pages, routes, tokens};
 use request_heads::Guarded;
 pub(crate) use request_heads::refusal as refused_head;
 
@@ -39,6 +39,8 @@ pub struct AppState {
     pub dashboards: crate::view_cache::ViewCache<(actix_web::web::Bytes, String)>,
     /// A municipality's deadlines as last computed, under the same rule.
     pub deadlines: crate::view_cache::ViewCache<std::sync::Arc<Vec<domain::deadline::Deadline>>>,
+    /// The pages' municipality overviews, under the same rule.
+    pub overviews: crate::pages::OverviewViews,
     /// Sends pings; the worker has its own.
     pub webhook_sender: crate::webhooks::Sender,
     /// Where outbound requests may go, for checking callback URLs when they are given.
@@ -71,6 +73,7 @@ impl Application {
             openapi_json: openapi::json(),
             dashboards: Default::default(),
             deadlines: Default::default(),
+            overviews: Default::default(),
             webhook_sender: crate::webhooks::Sender::new(
                 config.webhooks.as_ref().map(|w| w.request_timeout).unwrap_or(std::time::Duration::from_secs(10)),
                 outbound.clone(),
@@ -118,6 +121,7 @@ fn http_server(listener: TcpListener, state: web::Data<AppState>) -> std::io::Re
             .app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
             .wrap(from_fn(middleware::conventions))
             .configure(routes::configure)
+            .configure(pages::configure)
             .default_service(web::to(middleware::not_found));
         let app = app.into_factory().map_err(|e: actix_web::Error| e.error_response());
         let shutdown = shutdown.clone();

@@ -117,6 +117,23 @@ pub async fn authenticate<C: ConnectionTrait>(
     else {
         return Ok(None);
     };
+    principal_of(row, now)
+}
+
+/// The principal of the token with this id, while it is neither revoked nor expired at `now`: a page session
+/// holds the token's id and acts as that token, so it stops working the moment the token does.
+pub async fn authenticate_id<C: ConnectionTrait>(
+    conn: &C,
+    token_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<Option<Principal>, StoreError> {
+    match api_token::Entity::find_by_id(token_id).one(conn).await? {
+        Some(row) => principal_of(row, now),
+        None => Ok(None),
+    }
+}
+
+fn principal_of(row: api_token::Model, now: DateTime<Utc>) -> Result<Option<Principal>, StoreError> {
     let token = from_row(row)?;
     if token.revoked_at.is_some() || token.expires_at.is_some_and(|at| at <= now) {
         return Ok(None);

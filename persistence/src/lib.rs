@@ -28,6 +28,7 @@ pub mod organisations;
 mod page;
 pub mod partners;
 mod scope;
+pub mod sessions;
 pub mod stamps;
 pub mod subscriptions;
 mod tx;

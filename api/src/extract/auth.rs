@@ -32,8 +32,7 @@ impl FromRequest for Auth {
                 .map(str::trim)
                 .filter(|s| !s.is_empty())
                 .ok_or(ApiError::Unauthenticated("The Authorization header must be Bearer <token>."))?;
-            let now = state.db.clock().now();
-            let principal = persistence::api_tokens::authenticate(state.db.conn(), &hash_secret(secret), now)
+            let principal = principal_of_secret(&state, secret)
                 .await?
                 .ok_or(ApiError::Unauthenticated("The token is unknown, revoked or expired."))?;
             tracing::Span::current().record("token_id", tracing::field::display(principal.token_id));
@@ -41,4 +40,10 @@ impl FromRequest for Auth {
             Ok(Auth(principal))
         })
     }
+}
+
+/// The principal of a token secret, while the token is neither revoked nor expired: the one check of an
+/// access token, for the API's `Authorization` header and the sign-in page alike.
+pub async fn principal_of_secret(state: &AppState, secret: &str) -> Result<Option<Principal>, persistence::StoreError> {
+    persistence::api_tokens::authenticate(state.db.conn(), &hash_secret(secret), state.db.clock().now()).await
 }

@@ -10,7 +10,7 @@ pub mod moment;
 mod path;
 mod query;
 
-pub use auth::Auth;
+pub use auth::{Auth, principal_of_secret};
 pub use body::Body;
 pub use conditional::{IfMatch, etag_of, not_modified, not_modified_as};
 pub use csv_body::CsvBody;

@@ -15,6 +15,7 @@ mod m20261124_000008_idempotency_without_secrets;
 mod m20261130_000002_version_return_notes;
 mod m20261130_000004_deadline_overrides;
 mod m20261130_000005_agenda_goals;
+mod m20261130_000006_sessions;
 
 pub struct Migrator;
 
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000002_version_return_notes::Migration),
             Box::new(m20261130_000004_deadline_overrides::Migration),
             Box::new(m20261130_000005_agenda_goals::Migration),
+            Box::new(m20261130_000006_sessions::Migration),
         ]
     }
 }

@@ -1,0 +1,87 @@
+//! The municipality overview and a partner's contributions as pages (issue 18): the same operations as the
+//! dashboard and deadline APIs, in Dutch words, with the state in words as well as colour.
+
+use chrono::{TimeZone, Utc};
+use serde_json::json;
+use tests::TestApp;
+
+use crate::contributions::World;
+use crate::pages_support::{html_page, page, sign_in};
+
+#[tokio::test]
+async fn the_overview_shows_each_area_against_the_four_stages_in_dutch_words() {
+    let app = TestApp::spawn().await;
+    app.set_now(Utc.with_ymd_and_hms(2027, 1, 10, 10, 0, 0).unwrap());
+    let m = app.municipality("West Betuwe").await;
+    let oost = app.area(&m, "WB-OOST").await;
+    app.area(&m, "WB-WEST").await;
+    let coordinator = app.token(json!({"role": "coordinator", "municipalityId": m})).await;
+    let cookie = sign_in(&app, &coordinator).await;
+
+    let reply = page(&app, &format!("/gemeenten/{m}/overzicht?jaar=2027"), Some(&cookie)).await;
+    let text = html_page(&reply, 200);
+    assert!(text.contains("<title>Overzicht West Betuwe 2027 – Gebiedscyclus</title>"), "{text}");
+    assert_eq!(text.matches("<h1").count(), 1, "one h1");
+    for words in ["gebiedsanalyse", "gebiedsagenda", "gebiedsplan", "gebiedsmonitor", "nog niet begonnen"] {
+        assert!(text.contains(words), "{words} in {text}");
+    }
+    assert!(
+        text.contains(&format!("<a class=\"utrecht-link\" href=\"/gebieden/{oost}/cyclus/2027\">Gebied WB-OOST</a>"))
+    );
+    assert!(text.contains("Gebied WB-WEST"));
+    assert!(text.contains("<caption") && text.contains("scope=\"col\"") && text.contains("scope=\"row\""));
+    assert!(text.contains("Stand van 10 januari 2027."), "the day in Dutch: {text}");
+    // Every state is a word inside the element whose class colours it.
+    let states = text.matches("<span class=\"gc-state gc-state--").count();
+    assert!(states >= 8, "a state for each area and stage: {text}");
+    assert!(text.contains("termijn: "), "{text}");
+    for words in ["risico", "uit koers", "gebroken toezeggingen", "Verlopen", "Binnenkort"] {
+        assert!(text.contains(words), "{words} in {text}");
+    }
+    assert!(text.contains(&format!("href=\"/gemeenten/{m}/overzicht?jaar=2026\"")), "previous year");
+    assert!(text.contains(&format!("href=\"/gemeenten/{m}/overzicht?jaar=2028\"")), "next year");
+    let next = page(&app, &format!("/gemeenten/{m}/overzicht?jaar=2028"), Some(&cookie)).await;
+    assert!(html_page(&next, 200).contains("Overzicht West Betuwe 2028"));
+    let this_year = page(&app, &format!("/gemeenten/{m}/overzicht"), Some(&cookie)).await;
+    assert!(html_page(&this_year, 200).contains("Overzicht West Betuwe 2027"), "this year by default");
+}
+
+#[tokio::test]
+async fn a_bad_year_or_another_municipality_is_a_dutch_page_never_a_problem_or_500() {
+    let app = TestApp::spawn().await;
+    let m = app.municipality("West Betuwe").await;
+    let other = app.municipality("Oldambt").await;
+    let coordinator = app.token(json!({"role": "coordinator", "municipalityId": m})).await;
+    let cookie = sign_in(&app, &coordinator).await;
+    for year in ["twee", "1999", "99999999999"] {
+        let reply = page(&app, &format!("/gemeenten/{m}/overzicht?jaar={year}"), Some(&cookie)).await;
+        assert!(html_page(&reply, 400).contains("Deze vraag klopt niet"), "{year}: {}", reply.text);
+    }
+    for path in [format!("/gemeenten/{other}/overzicht"), "/gemeenten/geen-id/overzicht".into()] {
+        html_page(&page(&app, &path, Some(&cookie)).await, 404);
+    }
+}
+
+#[tokio::test]
+async fn a_partner_is_refused_the_overview_and_sees_its_own_contributions_in_dutch() {
+    let w = World::new().await;
+    let id = w.propose(&w.partner, "G1").await.id();
+    w.act(&w.coordinator, &id, "agree", None).await.ok(200);
+    let m = w.app.get(&format!("/api/v1/areas/{}", w.area), &w.coordinator).await.body["municipalityId"]
+        .as_str()
+        .expect("municipality")
+        .to_owned();
+    let cookie = sign_in(&w.app, &w.partner).await;
+
+    let refused = page(&w.app, &format!("/gemeenten/{m}/overzicht"), Some(&cookie)).await;
+    assert!(html_page(&refused, 403).contains("Geen toegang"), "{}", refused.text);
+
+    let mine = page(&w.app, "/mijn-bijdragen", Some(&cookie)).await;
+    let text = html_page(&mine, 200);
+    for words in
+        ["Wijkagent twee dagdelen per week in de kern", "Doel G1", "Gebied WB-OOST", "toegezegd", "31 december 2027"]
+    {
+        assert!(text.contains(words), "{words} in {text}");
+    }
+    assert_eq!(mine.header("cache-control"), Some("no-store"));
+}
