@@ -67,6 +67,29 @@ pub fn cookie(id: &str, secure: bool) -> Cookie<'static> {
     Cookie::build(COOKIE, id.to_owned()).http_only(true).same_site(SameSite::Lax).path("/").secure(secure).finish()
 }
 
+/// Before there is a session, the sign-in form is tied to the browser that asked for it by this cookie, whose
+/// value the form repeats in its CSRF field (a double-submit): another site cannot read the cookie, so it
+/// cannot sign a visitor in under a token of its choosing.
+pub const SIGN_IN_COOKIE: &str = "gc_inlog";
+
+/// The sign-in form's cookie, sent back only to `/inloggen`, for an hour.
+pub fn sign_in_cookie(value: &str, secure: bool) -> Cookie<'static> {
+    Cookie::build(SIGN_IN_COOKIE, value.to_owned())
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .path("/inloggen")
+        .max_age(actix_web::cookie::time::Duration::hours(1))
+        .secure(secure)
+        .finish()
+}
+
+/// The cookie that makes the browser forget the sign-in form's secret once it has signed in.
+pub fn sign_in_cookie_removal(secure: bool) -> Cookie<'static> {
+    let mut c = sign_in_cookie("", secure);
+    c.make_removal();
+    c
+}
+
 /// The cookie that makes the browser forget the session.
 pub fn removal(secure: bool) -> Cookie<'static> {
     let mut c = cookie("", secure);

@@ -8,7 +8,7 @@ use sea_orm::{ConnectionTrait, Statement};
 use serde_json::json;
 use tests::TestApp;
 
-use crate::pages_support::{csrf_of, html_page, page, post_form, session_set_cookie, sign_in};
+use crate::pages_support::{csrf_of, html_page, page, post_form, session_set_cookie, sign_in, submit_sign_in};
 
 #[tokio::test]
 async fn a_wrong_or_missing_token_shows_the_dutch_error_summary_and_sets_no_cookie() {
@@ -22,7 +22,7 @@ async fn a_wrong_or_missing_token_shows_the_dutch_error_summary_and_sets_no_cook
         ("gc_ditbestaatniet", "Deze toegangscode kennen we niet, of hij is ingetrokken of verlopen."),
         ("  ", "Vul uw toegangscode in."),
     ] {
-        let reply = post_form(&app, "/inloggen", &[("token", token)], None).await;
+        let reply = submit_sign_in(&app, &[("token", token)]).await;
         let text = html_page(&reply, 400);
         assert!(session_set_cookie(&reply).is_none(), "no session for a wrong token");
         assert!(text.contains("Er is een probleem"), "an error summary: {text}");
@@ -30,9 +30,29 @@ async fn a_wrong_or_missing_token_shows_the_dutch_error_summary_and_sets_no_cook
         assert!(text.contains(&format!("id=\"token-fout\">{message}</p>")), "the field's own message: {text}");
         assert!(text.contains("aria-invalid=\"true\""), "{text}");
     }
-    let without_field = post_form(&app, "/inloggen", &[("iets", "anders")], None).await;
+    let without_field = submit_sign_in(&app, &[("iets", "anders")]).await;
     html_page(&without_field, 400);
     assert_eq!(tests::invariants::count(&app.db, "sessions").await, 0);
+}
+
+#[tokio::test]
+async fn a_sign_in_that_did_not_come_from_this_browsers_form_is_refused() {
+    let app = TestApp::spawn().await;
+    let form = page(&app, "/inloggen", None).await;
+    let csrf = csrf_of(&form);
+    // Another site can post the token field, and even a value it saw, but not the cookie that goes with it.
+    for (fields, cookie) in [
+        (vec![("token", app.admin.as_str())], None),
+        (vec![("token", app.admin.as_str()), ("csrf", csrf.as_str())], None),
+        (vec![("token", app.admin.as_str()), ("csrf", csrf.as_str())], Some("gc_inlog=iets-anders")),
+    ] {
+        let reply = post_form(&app, "/inloggen", &fields, cookie).await;
+        let text = html_page(&reply, 403);
+        assert!(text.contains("komt niet van deze site"), "{text}");
+        assert!(session_set_cookie(&reply).is_none());
+    }
+    assert_eq!(tests::invariants::count(&app.db, "sessions").await, 0);
+    assert!(session_set_cookie(&submit_sign_in(&app, &[("token", &app.admin)]).await).is_some());
 }
 
 #[tokio::test]
@@ -44,7 +64,7 @@ async fn a_good_token_starts_an_http_only_lax_session_and_each_role_goes_to_its_
     let viewer = app.token(json!({"role": "viewer", "municipalityId": m})).await;
     let partner = app.token(json!({"role": "partner", "organisationId": police})).await;
 
-    let reply = post_form(&app, "/inloggen", &[("token", &coordinator)], None).await;
+    let reply = submit_sign_in(&app, &[("token", &coordinator)]).await;
     assert_eq!(reply.status, 303);
     let overview = format!("/gemeenten/{m}/overzicht");
     assert_eq!(reply.header("location"), Some(overview.as_str()));
@@ -76,7 +96,7 @@ async fn a_good_token_starts_an_http_only_lax_session_and_each_role_goes_to_its_
 #[tokio::test]
 async fn the_cookie_is_secure_when_the_public_url_is_https() {
     let app = TestApp::spawn_with(|c| c.public_url = Some("https://gebiedscyclus.example.nl".into())).await;
-    let reply = post_form(&app, "/inloggen", &[("token", &app.admin)], None).await;
+    let reply = submit_sign_in(&app, &[("token", &app.admin)]).await;
     assert!(session_set_cookie(&reply).expect("a cookie").contains("Secure"));
 }
 

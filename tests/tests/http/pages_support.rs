@@ -47,9 +47,28 @@ pub(crate) fn session_set_cookie(reply: &Reply) -> Option<String> {
         .map(str::to_owned)
 }
 
+/// Fills in the sign-in form as a browser does: reads the form (which sets the sign-in cookie and carries the
+/// same value in its CSRF field), then posts `fields` with both.
+pub(crate) async fn submit_sign_in(app: &TestApp, fields: &[(&str, &str)]) -> Reply {
+    let form = page(app, "/inloggen", None).await;
+    let cookie = form
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("gc_inlog="))
+        .and_then(|v| v.split(';').next())
+        .expect("the sign-in form sets its cookie")
+        .to_owned();
+    let csrf = csrf_of(&form);
+    let mut all = fields.to_vec();
+    all.push(("csrf", &csrf));
+    post_form(app, "/inloggen", &all, Some(&cookie)).await
+}
+
 /// Signs in with `token` and returns the `Cookie` header a browser would send from then on.
 pub(crate) async fn sign_in(app: &TestApp, token: &str) -> String {
-    let reply = post_form(app, "/inloggen", &[("token", token)], None).await;
+    let reply = submit_sign_in(app, &[("token", token)]).await;
     assert_eq!(reply.status, 303, "sign-in refused: {}", reply.text);
     let set = session_set_cookie(&reply).expect("a session cookie");
     set.split(';').next().expect("name=value").to_owned()
