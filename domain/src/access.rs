@@ -138,6 +138,15 @@ pub fn may_change_organisation(p: &Principal) -> Result<(), Forbidden> {
     }
 }
 
+/// The municipality's overview of all its areas is for the municipality's own people (SPEC §12); a partner's
+/// start is its own contributions.
+pub fn may_view_municipality_overview(p: &Principal) -> Result<(), Forbidden> {
+    match p.access {
+        Access::Partner { .. } => Err(Forbidden("the municipality overview is for the municipality's own staff")),
+        _ => Ok(()),
+    }
+}
+
 /// The audit trail is for administrators and coordinators (of their municipality).
 pub fn may_read_audit(p: &Principal) -> Result<(), Forbidden> {
     match p.access {

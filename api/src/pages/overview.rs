@@ -9,7 +9,6 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use domain::deadline::DeadlineState;
-use domain::principal::Access;
 use uuid::Uuid;
 
 use super::session::SignedIn;
@@ -96,7 +95,7 @@ async fn overview(
     id: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     let p = &person.principal;
-    if let Access::Partner { .. } = p.access {
+    if domain::access::may_view_municipality_overview(p).is_err() {
         return Err(PageError::Forbidden(
             "Dit overzicht is voor medewerkers van de gemeente. Uw eigen bijdragen staan onder Mijn bijdragen.".into(),
         ));
