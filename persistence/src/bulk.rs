@@ -173,7 +173,7 @@ pub async fn write(db: &Db, batch: Batch) -> Result<(), StoreError> {
     });
     insert_all(&tx, partners.collect()).await?;
 
-    let (mut documents, mut years, mut versions) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut documents, mut years, mut versions, mut goals) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for d in batch.documents {
         let latest = d.versions.last().map(|v| v.status).unwrap_or(VersionStatus::Draft);
         let updated = d.versions.iter().map(|v| v.adopted_at.unwrap_or(v.created_at)).max().unwrap_or(now);
@@ -201,8 +201,13 @@ pub async fn write(db: &Db, batch: Batch) -> Result<(), StoreError> {
         }
         for (i, v) in d.versions.into_iter().enumerate() {
             let number = i as i32 + 1;
+            let id = Uuid::now_v7();
+            if d.kind == DocumentKind::Agenda {
+                // The goal keys as rows, as the repository writes them, for the partners' scope.
+                goals.extend(crate::documents::goal_rows(id, d.id, &v.content));
+            }
             versions.push(version::ActiveModel {
-                id: Set(Uuid::now_v7()),
+                id: Set(id),
                 document_id: Set(d.id),
                 number: Set(number),
                 status: Set(v.status.as_str().to_owned()),
@@ -225,6 +230,7 @@ pub async fn write(db: &Db, batch: Batch) -> Result<(), StoreError> {
     insert_all(&tx, documents).await?;
     insert_all(&tx, years).await?;
     insert_all(&tx, versions).await?;
+    insert_all(&tx, goals).await?;
 
     let (mut contributions, mut transitions, mut check_ins) = (Vec::new(), Vec::new(), Vec::new());
     for c in batch.contributions {

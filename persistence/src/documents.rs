@@ -776,18 +776,24 @@ async fn write_goal_keys(tx: &Tx, doc: &Document, v: &Version) -> Result<(), Sto
         return Ok(());
     }
     agenda_goal::Entity::delete_many().filter(agenda_goal::Column::VersionId.eq(v.summary.id)).exec(tx.conn()).await?;
-    let keys: std::collections::BTreeSet<&str> =
-        v.content["goals"].as_array().into_iter().flatten().filter_map(|g| g["key"].as_str()).collect();
-    if keys.is_empty() {
-        return Ok(());
+    let rows = goal_rows(v.summary.id, doc.id, &v.content);
+    if !rows.is_empty() {
+        agenda_goal::Entity::insert_many(rows).exec_without_returning(tx.conn()).await?;
     }
-    let rows = keys.into_iter().map(|key| agenda_goal::ActiveModel {
-        version_id: Set(v.summary.id),
-        document_id: Set(doc.id),
-        goal_key: Set(key.to_owned()),
-    });
-    agenda_goal::Entity::insert_many(rows).exec_without_returning(tx.conn()).await?;
     Ok(())
+}
+
+/// The `agenda_goals` rows of an agenda version's content: one a goal key.
+pub(crate) fn goal_rows(version_id: Uuid, document_id: Uuid, content: &Value) -> Vec<agenda_goal::ActiveModel> {
+    let keys: std::collections::BTreeSet<&str> =
+        content["goals"].as_array().into_iter().flatten().filter_map(|g| g["key"].as_str()).collect();
+    keys.into_iter()
+        .map(|key| agenda_goal::ActiveModel {
+            version_id: Set(version_id),
+            document_id: Set(document_id),
+            goal_key: Set(key.to_owned()),
+        })
+        .collect()
 }
 
 /// Whether the goal `key_column` of agenda `document_column` is in a version a partner may read (submitted,
