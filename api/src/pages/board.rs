@@ -49,6 +49,9 @@ struct StageRow {
     in_force: Option<Version>,
     /// `None` where the person may not see the stage's deadline (a partner and the analysis).
     deadline: Option<StageDeadline>,
+    /// Neither a deadline nor a document to show: the stage is not for this person (a partner and the
+    /// analysis), which the page says rather than "not started".
+    hidden: bool,
 }
 
 struct PartnerRow {
@@ -158,6 +161,7 @@ async fn board(
                     due: d.due_date.map(dutch::date),
                     met: d.met_at.map(|at| dutch::date(dutch_date(at))),
                 }),
+                hidden: s.deadline.is_none() && s.document.is_none(),
             })
             .collect(),
         partners: partners

@@ -149,16 +149,15 @@ fn parse_filters(p: &domain::Principal, t: &Typed) -> Filters {
             if errors.is_empty() {
                 Some(y)
             } else {
-                problems.push(Problem { field: "jaar", message: format!("Vul een jaar in van {min} tot en met {max}.") });
+                problems
+                    .push(Problem { field: "jaar", message: format!("Vul een jaar in van {min} tot en met {max}.") });
                 None
             }
         }
         Err(_) => {
             if !t.jaar.is_empty() {
-                problems.push(Problem {
-                    field: "jaar",
-                    message: "Vul het jaar in cijfers in, bijvoorbeeld 2027.".into(),
-                });
+                problems
+                    .push(Problem { field: "jaar", message: "Vul het jaar in cijfers in, bijvoorbeeld 2027.".into() });
             }
             None
         }
@@ -284,8 +283,8 @@ async fn choices(
             let mut found = Vec::new();
             let mut after = None;
             loop {
-                let page = usecases::municipalities::list(conn, p, now, &MunicipalityFilter::default(), after, BATCH)
-                    .await?;
+                let page =
+                    usecases::municipalities::list(conn, p, now, &MunicipalityFilter::default(), after, BATCH).await?;
                 found.extend(page.items);
                 match page.next_after {
                     Some(next) => after = Some(next),

@@ -43,7 +43,9 @@ async fn the_coordinator_sees_the_municipalitys_deadlines_and_each_filter_narrow
     let all = subjects(text);
     assert!(all.iter().any(|s| s == "gebiedsplan"), "{all:?}");
     assert!(all.contains(&"bijdrage ‘Wijkagent twee dagdelen per week in de kern’ van Politie Oost-Nederland".into()));
-    assert!(all.contains(&"bijdrage ‘Tien woningen voor starters vrijhouden’ van Woningcorporatie Kleurrijk Wonen".into()));
+    assert!(
+        all.contains(&"bijdrage ‘Tien woningen voor starters vrijhouden’ van Woningcorporatie Kleurrijk Wonen".into())
+    );
     assert!(text.contains("31 december 2027"), "the due date in Dutch: {text}");
     assert!(text.contains(&format!("href=\"/gebieden/{}/cyclus/2027\">Gebied WB-OOST</a>", w.area)), "{text}");
     assert!(text.contains("Gebied WB-WEST"));
@@ -52,8 +54,10 @@ async fn the_coordinator_sees_the_municipalitys_deadlines_and_each_filter_narrow
     let plans = page(&w.app, "/termijnen?jaar=2027&fase=plan", Some(&cookie)).await;
     let plans = subjects(html_page(&plans, 200));
     assert!(!plans.is_empty() && plans.iter().all(|s| s == "gebiedsplan"), "{plans:?}");
-    assert!(html_page(&page(&w.app, "/termijnen?jaar=2027&fase=plan", Some(&cookie)).await, 200)
-        .contains("<option value=\"plan\" selected>gebiedsplan</option>"));
+    assert!(
+        html_page(&page(&w.app, "/termijnen?jaar=2027&fase=plan", Some(&cookie)).await, 200)
+            .contains("<option value=\"plan\" selected>gebiedsplan</option>")
+    );
 
     let oost = page(&w.app, &format!("/termijnen?jaar=2027&gebied={}", w.area), Some(&cookie)).await;
     let text = html_page(&oost, 200);
