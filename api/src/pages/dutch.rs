@@ -6,6 +6,7 @@ use domain::content::DocumentKind;
 use domain::contribution::ContributionStatus;
 use domain::deadline::{DeadlineState, Stage};
 use domain::lifecycle::VersionStatus;
+use domain::organisation::OrganisationKind;
 
 const MONTHS: [&str; 12] = [
     "januari",
@@ -92,6 +93,43 @@ pub fn contribution_status(s: ContributionStatus) -> &'static str {
         ContributionStatus::PartiallyDelivered => "deels geleverd",
         ContributionStatus::NotDelivered => "niet geleverd",
         ContributionStatus::Withdrawn => "ingetrokken",
+    }
+}
+
+/// The class that repeats a deadline state in colour (`gc-state--overdue`, see `site.css`); the word is
+/// always beside it, from [`deadline_state`].
+pub fn state_class(s: DeadlineState) -> &'static str {
+    match s {
+        DeadlineState::Met => "gc-state--met",
+        DeadlineState::MetLate => "gc-state--met_late",
+        DeadlineState::Open => "gc-state--open",
+        DeadlineState::DueSoon => "gc-state--due_soon",
+        DeadlineState::Overdue => "gc-state--overdue",
+        DeadlineState::NotApplicable => "gc-state--not_applicable",
+    }
+}
+
+/// What a deadline is about: the stage's name, or for a contribution "bijdrage ‘title’ van organisation".
+pub fn deadline_subject(stage: Stage, contribution_title: Option<String>, organisation: Option<String>) -> String {
+    match (contribution_title, organisation) {
+        (Some(title), Some(org)) => format!("bijdrage ‘{title}’ van {org}"),
+        (Some(title), None) => format!("bijdrage ‘{title}’"),
+        _ => self::stage(stage).to_owned(),
+    }
+}
+
+pub fn organisation_kind(k: OrganisationKind) -> &'static str {
+    match k {
+        OrganisationKind::Police => "politie",
+        OrganisationKind::HousingCorporation => "woningcorporatie",
+        OrganisationKind::Welfare => "welzijn",
+        OrganisationKind::Care => "zorg",
+        OrganisationKind::Youth => "jeugd",
+        OrganisationKind::Education => "onderwijs",
+        OrganisationKind::ResidentsGroup => "bewonersinitiatief",
+        OrganisationKind::Business => "ondernemer",
+        OrganisationKind::MunicipalityDepartment => "gemeentelijke afdeling",
+        OrganisationKind::Other => "overig",
     }
 }
 

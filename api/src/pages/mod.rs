@@ -8,6 +8,8 @@
 //! someone is signed in.
 
 mod assets;
+mod board;
+mod deadlines;
 pub mod dutch;
 mod home;
 mod overview;
@@ -32,6 +34,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     sign_in::configure(cfg);
     home::configure(cfg);
     overview::configure(cfg);
+    board::configure(cfg);
+    deadlines::configure(cfg);
 }
 
 /// What every page's layout needs: the title, who is signed in (with the CSRF secret for signing out).

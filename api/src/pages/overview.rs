@@ -59,6 +59,7 @@ struct OverviewPage {
     today: String,
     previous_href: String,
     next_href: String,
+    deadlines_href: String,
     stages: Vec<&'static str>,
     areas: Vec<AreaRow>,
     contributions: Vec<Count>,
@@ -74,17 +75,6 @@ fn year_of(req: &HttpRequest) -> Result<Option<i32>, PageError> {
         Some((_, v)) => v.parse().map(Some).map_err(|_| {
             PageError::BadRequest(format!("Het jaar ‘{v}’ is geen jaartal; gebruik bijvoorbeeld ?jaar=2027."))
         }),
-    }
-}
-
-fn state_class(s: DeadlineState) -> &'static str {
-    match s {
-        DeadlineState::Met => "gc-state--met",
-        DeadlineState::MetLate => "gc-state--met_late",
-        DeadlineState::Open => "gc-state--open",
-        DeadlineState::DueSoon => "gc-state--due_soon",
-        DeadlineState::Overdue => "gc-state--overdue",
-        DeadlineState::NotApplicable => "gc-state--not_applicable",
     }
 }
 
@@ -120,11 +110,7 @@ async fn overview(
         page.deadlines
             .iter()
             .map(|dl| DeadlineItem {
-                what: match (page.names.contribution_title(dl), page.names.organisation(dl)) {
-                    (Some(title), Some(org)) => format!("bijdrage ‘{title}’ van {org}"),
-                    (Some(title), None) => format!("bijdrage ‘{title}’"),
-                    _ => dutch::stage(dl.stage).to_owned(),
-                },
+                what: dutch::deadline_subject(dl.stage, page.names.contribution_title(dl), page.names.organisation(dl)),
                 area: page.names.area(dl),
                 due: dl.due_date.map(dutch::date).unwrap_or_default(),
             })
@@ -137,6 +123,7 @@ async fn overview(
         today: dutch::date(d.today),
         previous_href: format!("/gemeenten/{id}/overzicht?jaar={}", d.year - 1),
         next_href: format!("/gemeenten/{id}/overzicht?jaar={}", d.year + 1),
+        deadlines_href: format!("/termijnen?gemeente={id}&jaar={}", d.year),
         stages: d.totals.stages.iter().map(|s| dutch::kind(s.kind)).collect(),
         areas: d
             .areas
@@ -150,7 +137,7 @@ async fn overview(
                     .map(|s| Cell {
                         status: dutch::version_status(s.latest_status),
                         state: dutch::deadline_state(s.deadline_state),
-                        state_class: state_class(s.deadline_state),
+                        state_class: dutch::state_class(s.deadline_state),
                         due: s.due_date.map(dutch::date),
                     })
                     .collect(),

@@ -70,6 +70,57 @@ const SCENARIOS: [&str; 10] = [
     "mix",
 ];
 
+/// Who reads a page: signed in through the form (`/inloggen`) with one of the bench's tokens, or nobody.
+#[derive(Debug, Clone, Copy)]
+enum Reader {
+    /// The coordinator of the first municipality.
+    Coordinator,
+    /// The partner organisation of `Targets::partner`.
+    Partner,
+    /// Without signing in (the public pages, `/openbaar/…`, still to come).
+    #[allow(dead_code)]
+    Public,
+}
+
+/// A page scenario: each client signs in once as `reader` (not timed), then GETs `path` with its session
+/// cookie; anything but 200 (a redirect to `/inloggen` included) counts as an error.
+struct PageScenario {
+    name: &'static str,
+    reader: Reader,
+    path: fn(&Targets, &mut Rng) -> String,
+}
+
+/// The page scenarios, after the API's. Adding one is a line here, e.g.
+/// `PageScenario { name: "page-document", reader: Reader::Coordinator, path: |t, rng| format!("/documenten/{}", pick(rng, &t.documents)) }`
+/// or `… name: "page-public-document", reader: Reader::Public, path: |t, rng| format!("/openbaar/documenten/{}", pick(rng, &t.documents)) …`.
+const PAGES: &[PageScenario] = &[
+    PageScenario {
+        name: "page-overview",
+        reader: Reader::Coordinator,
+        path: |t, _| format!("/gemeenten/{}/overzicht?jaar={}", t.municipality, t.year),
+    },
+    PageScenario {
+        name: "page-board",
+        reader: Reader::Coordinator,
+        path: |t, rng| format!("/gebieden/{}/cyclus/{}", pick(rng, &t.areas), t.year - rng.below(10) as i32),
+    },
+    PageScenario {
+        name: "page-deadlines",
+        reader: Reader::Coordinator,
+        path: |t, _| format!("/termijnen?gemeente={}&jaar={}", t.municipality, t.year),
+    },
+    PageScenario { name: "page-my-contributions", reader: Reader::Partner, path: |_, _| "/mijn-bijdragen".into() },
+];
+
+fn page_scenario(name: &str) -> Option<&'static PageScenario> {
+    PAGES.iter().find(|p| p.name == name)
+}
+
+/// One of `items`, at random.
+fn pick(rng: &mut Rng, items: &[String]) -> String {
+    items[rng.below(items.len())].clone()
+}
+
 /// The 90/10 read/write mix: nine reads of the kinds a day brings, one check-in.
 const MIX: [&str; 10] = [
     "version",
@@ -88,9 +139,14 @@ const MIX: [&str; 10] = [
 struct Targets {
     admin: String,
     partner: String,
+    /// A coordinator of `municipality`, for the pages.
+    coordinator: String,
     municipality: String,
     year: i32,
     areas: Vec<String>,
+    /// Documents of `municipality` with a version in force (ids), for the document pages still to come.
+    #[allow(dead_code)]
+    documents: Vec<String>,
     versions: Vec<String>,
     /// In-progress contributions of the partner, to report progress on.
     progressing: Vec<String>,
@@ -144,10 +200,11 @@ async fn main() -> anyhow::Result<()> {
     server.wait_ready(&client, &base).await?;
     let targets = Arc::new(discover(&client, &base, admin, args.clients).await?);
 
+    let all = SCENARIOS.iter().copied().chain(PAGES.iter().map(|p| p.name));
     let wanted: Vec<&str> = if args.scenarios.is_empty() {
-        SCENARIOS.to_vec()
+        all.collect()
     } else {
-        SCENARIOS.iter().copied().filter(|s| *s == "health" || args.scenarios.iter().any(|w| w == s)).collect()
+        all.filter(|s| *s == "health" || args.scenarios.iter().any(|w| w == s)).collect()
     };
     println!(
         "database {}, {} clients, {} s per scenario, {} cores",
@@ -401,10 +458,12 @@ async fn discover(client: &Client, base: &str, admin: String, clients: usize) ->
     let areas = ids(&get(client, format!("{api}/areas?municipalityId={municipality}&pageSize=200"), &admin).await?);
     let year = chrono::Datelike::year(&chrono::Utc::now());
     let mut versions = Vec::new();
+    let mut documents = Vec::new();
     let docs = get(client, format!("{api}/documents?municipalityId={municipality}&pageSize=200"), &admin).await?;
     for d in docs["results"].as_array().into_iter().flatten() {
         if let (Some(id), Some(n)) = (d["id"].as_str(), d["inForce"]["number"].as_i64()) {
             versions.push(format!("{api}/documents/{id}/versions/{n}"));
+            documents.push(id.to_owned());
         }
     }
     anyhow::ensure!(!versions.is_empty(), "no adopted versions to read");
@@ -436,6 +495,16 @@ async fn discover(client: &Client, base: &str, admin: String, clients: usize) ->
         .as_str()
         .unwrap_or_default()
         .to_owned();
+    let coordinator = post(
+        client,
+        format!("{api}/api-tokens"),
+        &admin,
+        json!({"name": "bench coordinator", "role": "coordinator", "municipalityId": municipality}),
+    )
+    .await?["token"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
     // One analysis draft per client, far in the future so it collides with nothing; a year an earlier run on
     // this database took is skipped.
     let mut drafts = Vec::new();
@@ -456,7 +525,50 @@ async fn discover(client: &Client, base: &str, admin: String, clients: usize) ->
         };
         drafts.push(format!("{api}/documents/{id}/versions/1"));
     }
-    Ok(Targets { admin, partner, municipality, year, areas, versions, progressing, drafts })
+    Ok(Targets { admin, partner, coordinator, municipality, year, areas, documents, versions, progressing, drafts })
+}
+
+/// Signs in through the form as a browser does: `GET /inloggen` gives the `gc_inlog` cookie and the same
+/// value in the form's `csrf` field, `POST /inloggen` with the token and both answers 303 with the session
+/// cookie. Returns the `Cookie` header to send from then on.
+async fn sign_in(client: &Client, base: &str, token: &str) -> anyhow::Result<String> {
+    let form = client.get(format!("{base}/inloggen")).send().await?;
+    let form_cookie = cookie_of(&form, "gc_inlog")?;
+    let body = form.text().await?;
+    let marker = "name=\"csrf\" value=\"";
+    let start = body.find(marker).ok_or_else(|| anyhow::anyhow!("no csrf field on /inloggen"))? + marker.len();
+    let csrf = &body[start..start + body[start..].find('"').unwrap_or(0)];
+    let answer = client
+        .post(format!("{base}/inloggen"))
+        .header("Cookie", form_cookie)
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body(format!("token={}&csrf={}", form_encode(token), form_encode(csrf)))
+        .send()
+        .await?;
+    anyhow::ensure!(answer.status() == StatusCode::SEE_OTHER, "sign-in answered {}", answer.status());
+    cookie_of(&answer, "gc_sessie")
+}
+
+/// `name=value` of the cookie `name` an answer sets.
+fn cookie_of(r: &reqwest::Response, name: &str) -> anyhow::Result<String> {
+    r.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter_map(|v| v.split(';').next())
+        .find(|v| v.starts_with(&format!("{name}=")))
+        .map(str::to_owned)
+        .ok_or_else(|| anyhow::anyhow!("no {name} cookie in the answer ({})", r.status()))
+}
+
+/// Percent-encodes all but the unreserved characters, as a browser encodes a form field.
+fn form_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 async fn run(
@@ -467,16 +579,39 @@ async fn run(
     clients: usize,
     length: Duration,
 ) -> Outcome {
+    let page = page_scenario(scenario);
+    // A page answers a lost session with a redirect to /inloggen, which must count as an error, not be followed.
+    let client = match page {
+        Some(_) => Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .pool_max_idle_per_host(clients * 2)
+            .build()
+            .unwrap_or_else(|_| client.clone()),
+        None => client.clone(),
+    };
+    // Each client signs in before the clock starts.
+    let mut sessions = Vec::new();
+    for _ in 0..clients {
+        sessions.push(match page.map(|p| p.reader) {
+            None | Some(Reader::Public) => Ok(None),
+            Some(Reader::Coordinator) => sign_in(&client, base, &t.coordinator).await.map(Some),
+            Some(Reader::Partner) => sign_in(&client, base, &t.partner).await.map(Some),
+        });
+    }
     let started = Instant::now();
     let deadline = started + length;
     let mut tasks = Vec::new();
-    for n in 0..clients {
+    for (n, session) in sessions.into_iter().enumerate() {
         let (client, base, t, scenario) = (client.clone(), base.to_owned(), t.clone(), scenario.to_owned());
         tasks.push(tokio::spawn(async move {
             let mut rng = Rng(n as u64 + 1);
             let mut latencies = Vec::new();
             let (mut errors, mut first_error) = (0, None);
             let mut etag: Option<String> = None;
+            let session = match session {
+                Ok(session) => session,
+                Err(e) => return (latencies, 1, Some(format!("{scenario}: cannot sign in: {e:#}"))),
+            };
             while Instant::now() < deadline {
                 let kind = match scenario.as_str() {
                     // 90/10 reads and writes.
@@ -492,12 +627,21 @@ async fn run(
                     }
                     other => other,
                 };
-                let request = build(&client, &base, &t, kind, n, &mut rng, &etag);
+                let request = match page {
+                    Some(p) => {
+                        let request = client.get(format!("{base}{}", (p.path)(&t, &mut rng)));
+                        match &session {
+                            Some(cookie) => request.header("Cookie", cookie),
+                            None => request,
+                        }
+                    }
+                    None => build(&client, &base, &t, kind, n, &mut rng, &etag),
+                };
                 let begin = Instant::now();
                 let result = request.send().await;
                 let took = begin.elapsed();
                 match result {
-                    Ok(r) if r.status().is_success() => {
+                    Ok(r) if if page.is_some() { r.status() == StatusCode::OK } else { r.status().is_success() } => {
                         if kind == "save-draft" {
                             etag = r.headers().get("etag").and_then(|v| v.to_str().ok()).map(str::to_owned);
                         }
@@ -546,7 +690,6 @@ fn build(
     etag: &Option<String>,
 ) -> reqwest::RequestBuilder {
     let api = format!("{base}/api/v1");
-    let pick = |rng: &mut Rng, items: &[String]| items[rng.below(items.len())].clone();
     match kind {
         "health" => client.get(format!("{base}/health/live")),
         "version" => client.get(pick(rng, &t.versions)).bearer_auth(&t.admin),
