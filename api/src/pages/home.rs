@@ -80,32 +80,47 @@ struct ContributionRow {
     due: String,
 }
 
+/// A partner of many areas over many years has hundreds of promises: the page shows them a page at a time, in
+/// the order the API lists them, with a link to the next.
+const MY_CONTRIBUTIONS_PAGE: u64 = 50;
+
 #[derive(Template)]
 #[template(path = "my_contributions.html")]
 struct MyContributionsPage {
     layout: Layout,
     rows: Vec<ContributionRow>,
+    next_href: Option<String>,
+    first_href: Option<&'static str>,
 }
 
-async fn my_contributions(state: web::Data<AppState>, person: SignedIn) -> Result<HttpResponse, PageError> {
+/// `?na=<id>`: the page after that contribution.
+fn cursor_of(req: &HttpRequest) -> Result<Option<Uuid>, PageError> {
+    match form_urlencoded::parse(req.query_string().as_bytes()).find(|(k, _)| k == "na") {
+        None => Ok(None),
+        Some((_, v)) => v.parse().map(Some).map_err(|_| {
+            PageError::BadRequest("Deze link naar een volgende pagina klopt niet; begin bij Mijn bijdragen.".into())
+        }),
+    }
+}
+
+async fn my_contributions(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    person: SignedIn,
+) -> Result<HttpResponse, PageError> {
     let p = &person.principal;
     if !matches!(p.access, domain::principal::Access::Partner { .. }) {
         return Ok(see_other(&home_of(p)).finish());
     }
+    let after = cursor_of(&req)?;
     let now = state.db.clock().now();
     let conn = state.db.conn();
-    let mut items = Vec::new();
-    let mut after: Option<Uuid> = None;
-    loop {
-        let page = usecases::contributions::list(conn, p, now, &ContributionFilter::default(), after, BATCH).await?;
-        items.extend(page.items);
-        match page.next_after {
-            Some(next) => after = Some(next),
-            None => break,
-        }
-    }
-    let names = usecases::contributions::names(conn, p, &items).await?;
-    let rows = items
+    let page =
+        usecases::contributions::list(conn, p, now, &ContributionFilter::default(), after, MY_CONTRIBUTIONS_PAGE)
+            .await?;
+    let names = usecases::contributions::names(conn, p, &page.items).await?;
+    let rows = page
+        .items
         .iter()
         .map(|c| ContributionRow {
             title: c.title.clone(),
@@ -115,6 +130,11 @@ async fn my_contributions(state: web::Data<AppState>, person: SignedIn) -> Resul
             due: c.due_date.map(dutch::date).unwrap_or_else(|| "geen datum".into()),
         })
         .collect();
-    let page = MyContributionsPage { layout: Layout::new("Mijn bijdragen", Some(&person)), rows };
+    let page = MyContributionsPage {
+        layout: Layout::new("Mijn bijdragen", Some(&person)),
+        rows,
+        next_href: page.next_after.map(|id| format!("/mijn-bijdragen?na={id}")),
+        first_href: after.map(|_| "/mijn-bijdragen"),
+    };
     Ok(html(StatusCode::OK, &page, true))
 }

@@ -85,3 +85,27 @@ async fn a_partner_is_refused_the_overview_and_sees_its_own_contributions_in_dut
     }
     assert_eq!(mine.header("cache-control"), Some("no-store"));
 }
+
+#[tokio::test]
+async fn a_partner_with_many_contributions_reads_them_fifty_at_a_time() {
+    let w = World::new().await;
+    for _ in 0..51 {
+        w.propose(&w.partner, "G1").await.ok(201);
+    }
+    let cookie = sign_in(&w.app, &w.partner).await;
+
+    let first = page(&w.app, "/mijn-bijdragen", Some(&cookie)).await;
+    let text = html_page(&first, 200);
+    assert_eq!(text.matches("Wijkagent twee dagdelen per week in de kern").count(), 50, "{text}");
+    let next = text.split("href=\"/mijn-bijdragen?na=").nth(1).expect("a link to the next page");
+    let next = format!("/mijn-bijdragen?na={}", &next[..next.find('"').expect("end of the link")]);
+
+    let second = page(&w.app, &next, Some(&cookie)).await;
+    let text = html_page(&second, 200);
+    assert_eq!(text.matches("Wijkagent twee dagdelen per week in de kern").count(), 1, "{text}");
+    assert!(!text.contains("Volgende bijdragen"), "{text}");
+    assert!(text.contains("Eerste bijdragen"), "{text}");
+
+    let broken = page(&w.app, "/mijn-bijdragen?na=geen-id", Some(&cookie)).await;
+    assert!(html_page(&broken, 400).contains("volgende pagina klopt niet"), "{}", broken.text);
+}
