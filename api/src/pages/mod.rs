@@ -8,9 +8,14 @@
 //! someone is signed in.
 
 mod assets;
+pub mod chart;
+pub mod content_view;
+mod document;
+mod document_diff;
 pub mod dutch;
 mod home;
 mod overview;
+pub mod rules_nl;
 pub mod session;
 mod sign_in;
 
@@ -32,6 +37,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     sign_in::configure(cfg);
     home::configure(cfg);
     overview::configure(cfg);
+    document::configure(cfg);
+    document_diff::configure(cfg);
 }
 
 /// What every page's layout needs: the title, who is signed in (with the CSRF secret for signing out).
