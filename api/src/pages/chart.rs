@@ -164,11 +164,7 @@ pub fn chart(input: &ChartInput) -> Option<Chart> {
         ));
     }
     for (i, (label, v)) in measured.iter().enumerate() {
-        s.push_str(&format!(
-            "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"4\" fill=\"{MEASURED_COLOUR}\"/>",
-            x(i),
-            y(*v)
-        ));
+        s.push_str(&format!("<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"4\" fill=\"{MEASURED_COLOUR}\"/>", x(i), y(*v)));
         s.push_str(&format!(
             "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" font-size=\"12\" fill=\"{AXIS_COLOUR}\">{}</text>",
             x(i),

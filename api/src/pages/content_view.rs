@@ -153,7 +153,8 @@ pub struct MonitorView {
 
 /// The view of `content`; `id_prefix` keeps the ids of its charts unique on a page that shows two versions.
 pub fn view(content: &Content, names: &ContentNames, id_prefix: &str) -> ContentView {
-    let mut v = ContentView { id_prefix: id_prefix.to_owned(), analysis: None, agenda: None, plan: None, monitor: None };
+    let mut v =
+        ContentView { id_prefix: id_prefix.to_owned(), analysis: None, agenda: None, plan: None, monitor: None };
     match content {
         Content::Analysis(a) => v.analysis = Some(analysis(a)),
         Content::Agenda(a) => {

@@ -22,9 +22,8 @@ use crate::startup::AppState;
 use crate::usecases::{self, BasedOn};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/documenten/{id}").route(web::get().to(document))).service(
-        web::resource("/documenten/{id}/versies/{n}/overgang").route(web::post().to(transition)),
-    );
+    cfg.service(web::resource("/documenten/{id}").route(web::get().to(document)))
+        .service(web::resource("/documenten/{id}/versies/{n}/overgang").route(web::post().to(transition)));
 }
 
 /// The form's word for an action (`actie`), as the URL scheme of the pages names them.
@@ -193,7 +192,12 @@ fn to_show(versions: &[VersionSummary], asked: Option<i32>) -> Result<Vec<&Versi
 }
 
 /// The names a document's content refers to, read through the same operations as the API.
-async fn names_for(state: &AppState, person: &SignedIn, doc: &Document, content: &[Content]) -> Result<ContentNames, PageError> {
+async fn names_for(
+    state: &AppState,
+    person: &SignedIn,
+    doc: &Document,
+    content: &[Content],
+) -> Result<ContentNames, PageError> {
     let (conn, p, now) = (state.db.conn(), &person.principal, state.db.clock().now());
     let mut names = ContentNames::default();
     let filter = match doc.kind {
@@ -205,7 +209,8 @@ async fn names_for(state: &AppState, person: &SignedIn, doc: &Document, content:
         let mut items = Vec::new();
         let mut after = None;
         loop {
-            let page = usecases::contributions::list(conn, p, now, &filter, after, crate::pagination::MAX_PAGE_SIZE).await?;
+            let page =
+                usecases::contributions::list(conn, p, now, &filter, after, crate::pagination::MAX_PAGE_SIZE).await?;
             items.extend(page.items);
             match page.next_after {
                 Some(next) => after = Some(next),
@@ -446,11 +451,7 @@ fn refusal(
                 Some("too_long") => "De toelichting is te lang: ten hoogste 2.000 tekens.",
                 _ => "De toelichting bevat tekens die niet zijn toegestaan, zoals stuurtekens.",
             };
-            (
-                StatusCode::BAD_REQUEST,
-                Summary { heading, items: one(message.into(), href) },
-                Some(message.to_owned()),
-            )
+            (StatusCode::BAD_REQUEST, Summary { heading, items: one(message.into(), href) }, Some(message.to_owned()))
         }
         E::Stale(_) => (
             StatusCode::CONFLICT,

@@ -48,7 +48,9 @@ pub fn sentence(p: &RuleProblem) -> String {
     match p.rule {
         "version_not_submitted" => match n(0) {
             "draft" => "Deze versie is nog een concept; dien haar eerst in.".into(),
-            other => format!("Deze versie is {}; alleen een ingediende versie kan worden vastgesteld.", status_nl(other)),
+            other => {
+                format!("Deze versie is {}; alleen een ingediende versie kan worden vastgesteld.", status_nl(other))
+            }
         },
         "analysis_without_summary" => "De gebiedsanalyse heeft geen samenvatting.".into(),
         "agenda_without_goals" => "De gebiedsagenda heeft geen doelen.".into(),
@@ -63,19 +65,16 @@ pub fn sentence(p: &RuleProblem) -> String {
             "1" => "Eén bijdrage aan deze agenda is nog voorgesteld; stem ermee in of trek haar in.".into(),
             count => format!("{count} bijdragen aan deze agenda zijn nog voorgesteld; stem ermee in of trek ze in."),
         },
-        "agenda_goal_dropped_with_contributions" => format!(
-            "Doel {} is uit de agenda gehaald, maar heeft nog bijdragen die niet zijn ingetrokken.",
-            n(0)
-        ),
+        "agenda_goal_dropped_with_contributions" => {
+            format!("Doel {} is uit de agenda gehaald, maar heeft nog bijdragen die niet zijn ingetrokken.", n(0))
+        }
         "goal_without_contribution" => format!("Geen partner draagt bij aan doel {}.", n(0)),
         "plan_needs_agenda" => {
             format!("Een gebiedsplan voor {} heeft een geldende gebiedsagenda nodig die {} omvat.", n(0), n(0))
         }
-        "plan_goal_unknown" => format!(
-            "Maatregel {} verwijst naar doel {}, dat de geldende gebiedsagenda niet heeft.",
-            n(0),
-            n(1)
-        ),
+        "plan_goal_unknown" => {
+            format!("Maatregel {} verwijst naar doel {}, dat de geldende gebiedsagenda niet heeft.", n(0), n(1))
+        }
         "measure_without_owner" => format!("Maatregel {} heeft geen trekker.", n(0)),
         "monitor_needs_plan" => {
             format!("Een gebiedsmonitor over {} heeft een vastgesteld gebiedsplan voor {} nodig.", n(0), n(0))

@@ -42,7 +42,10 @@ pub async fn over_time<C: ConnectionTrait>(
             };
             for value in monitor.goal_assessments.iter().flat_map(|g| &g.result_values) {
                 if let Some(v) = value.value {
-                    found.entry(value.result_key.clone()).or_default().push(Measured { year: doc.period_start, value: v });
+                    found
+                        .entry(value.result_key.clone())
+                        .or_default()
+                        .push(Measured { year: doc.period_start, value: v });
                 }
             }
         }

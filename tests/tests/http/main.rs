@@ -21,6 +21,7 @@ mod monitor_prefill;
 mod municipalities;
 mod names_beside_ids;
 mod organisations;
+mod pages_document;
 mod pages_overview;
 mod pages_sign_in;
 mod pages_support;
