@@ -83,7 +83,7 @@ pub fn chart(input: &ChartInput) -> Option<Chart> {
         rows.push((format!("Gemeten {label}"), with_unit(*v, unit)));
     }
 
-    let (low, high) = scale(&values);
+    let (low, high, step) = scale(&values);
     let plot_w = WIDTH - LEFT - RIGHT;
     let plot_h = HEIGHT - TOP - BOTTOM;
     let y = |v: f64| TOP + plot_h * (1.0 - (v - low) / (high - low));
@@ -103,9 +103,10 @@ pub fn chart(input: &ChartInput) -> Option<Chart> {
     s.push_str(&format!("<title id=\"{id}-titel\">{}</title>", escape(&title)));
     s.push_str(&format!("<desc id=\"{id}-beschrijving\">{}</desc>", escape(&desc)));
     s.push_str("<rect x=\"0\" y=\"0\" width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>");
-    // The value axis: four steps, each labelled.
-    for step in 0..=4 {
-        let v = low + (high - low) * f64::from(step) / 4.0;
+    // The value axis: a labelled line at every step.
+    let steps = ((high - low) / step).round() as i32;
+    for i in 0..=steps {
+        let v = low + step * f64::from(i);
         let yy = y(v);
         s.push_str(&format!(
             "<line x1=\"{LEFT}\" y1=\"{yy:.1}\" x2=\"{:.1}\" y2=\"{yy:.1}\" stroke=\"#d0d0d0\" stroke-width=\"1\"/>",
@@ -115,7 +116,7 @@ pub fn chart(input: &ChartInput) -> Option<Chart> {
             "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\" font-size=\"12\" fill=\"{AXIS_COLOUR}\">{}</text>",
             LEFT - 6.0,
             yy + 4.0,
-            escape(&dutch::decimal(round_for_axis(v, high - low)))
+            escape(&dutch::decimal((v / step).round() * step))
         ));
     }
     s.push_str(&format!(
@@ -181,32 +182,30 @@ pub fn chart(input: &ChartInput) -> Option<Chart> {
     Some(Chart { svg: s, rows })
 }
 
-/// The value range of the axis: the values with some room around them; a single value gets a range of its own.
-fn scale(values: &[f64]) -> (f64, f64) {
+/// The value range of the axis and its step: round numbers around the values (1, 2, 2,5 or 5 times a power of
+/// ten per step, four steps or so), from zero when the values are positive and that wastes little room.
+fn scale(values: &[f64]) -> (f64, f64, f64) {
     let low = values.iter().copied().fold(f64::INFINITY, f64::min);
     let high = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     let span = high - low;
-    if span <= f64::EPSILON * high.abs().max(1.0) {
+    let (low, high) = if span <= f64::EPSILON * high.abs().max(1.0) {
         let room = (high.abs() * 0.1).max(1.0);
-        return (low - room, high + room);
-    }
-    let room = span * 0.1;
-    // A range of values that are all positive starts at zero when that wastes little room.
-    let bottom = if low >= 0.0 && low - room <= span { 0.0 } else { low - room };
-    (bottom, high + room)
-}
-
-/// An axis label rounded to what the range makes worth reading.
-fn round_for_axis(v: f64, range: f64) -> f64 {
-    let decimals = if range >= 20.0 {
-        0
-    } else if range >= 2.0 {
-        1
+        (low - room, high + room)
+    } else if low >= 0.0 && low <= span {
+        (0.0, high)
     } else {
-        2
+        // A little room below, so that a line at the lowest value is not drawn on the axis.
+        (low - span * 0.05, high)
     };
-    let f = 10f64.powi(decimals);
-    (v * f).round() / f
+    let rough = (high - low) / 4.0;
+    let power = 10f64.powf(rough.log10().floor());
+    let step = [1.0, 2.0, 2.5, 5.0, 10.0].iter().map(|m| m * power).find(|s| *s >= rough).unwrap_or(10.0 * power);
+    let bottom = (low / step).floor() * step;
+    let mut top = (high / step).ceil() * step;
+    if top <= bottom {
+        top = bottom + step;
+    }
+    (bottom, top, step)
 }
 
 #[cfg(test)]
@@ -303,9 +302,14 @@ mod tests {
     }
 
     #[test]
-    fn the_axis_starts_at_zero_for_positive_values_close_to_it() {
-        assert_eq!(scale(&[2.0, 10.0]).0, 0.0);
-        assert!(scale(&[1000.0, 1010.0]).0 > 900.0, "not when that squeezes the values together");
-        assert!(scale(&[-5.0, 5.0]).0 < -5.0);
+    fn the_axis_runs_in_round_steps_from_zero_for_positive_values_close_to_it() {
+        assert_eq!(scale(&[30.0, 35.0, 42.0]), (25.0, 45.0, 5.0));
+        assert_eq!(scale(&[2.0, 10.0]), (0.0, 10.0, 2.5));
+        assert_eq!(scale(&[0.0, 1.0, 3.0]), (0.0, 3.0, 1.0));
+        let (low, high, step) = scale(&[1000.0, 1010.0]);
+        assert!(low >= 990.0 && high <= 1015.0 && step <= 5.0, "no room wasted: {low} {high} {step}");
+        assert!(scale(&[-5.0, 5.0]).0 <= -5.0);
+        let (low, high, _) = scale(&[3.0, 3.0]);
+        assert!(low < 3.0 && high > 3.0, "a single value gets a range");
     }
 }

@@ -426,7 +426,10 @@ fn refusal(
         E::RulesBroken(problems) => (
             StatusCode::CONFLICT,
             Summary {
-                heading: format!("Versie {n} is niet vastgesteld: {} regel(s) staan dat in de weg", problems.len()),
+                heading: match problems.len() {
+                    1 => format!("Versie {n} is niet vastgesteld: één regel staat dat in de weg"),
+                    count => format!("Versie {n} is niet vastgesteld: {count} regels staan dat in de weg"),
+                },
                 items: problems
                     .iter()
                     .map(|p| {
