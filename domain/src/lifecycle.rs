@@ -115,15 +115,7 @@ pub fn transition(
     action: VersionAction,
     note: Option<&str>,
 ) -> Result<VersionStatus, TransitionError> {
-    use VersionAction as A;
-    use VersionStatus as S;
-    let to = match (from, action) {
-        (S::Draft, A::Submit) => S::Submitted,
-        (S::Submitted, A::Return) => S::Draft,
-        (S::Submitted, A::Adopt) => S::Adopted,
-        (S::Draft | S::Submitted, A::Withdraw) => S::Withdrawn,
-        _ => return Err(TransitionError::NotAllowed { from, action }),
-    };
+    let to = next_status(from, action).ok_or(TransitionError::NotAllowed { from, action })?;
     let note = note.map(str::trim).filter(|n| !n.is_empty());
     if action.needs_note() && note.is_none() {
         return Err(TransitionError::NoteRequired(action));
@@ -135,6 +127,34 @@ pub fn transition(
         return Err(TransitionError::NoteInvalidText(reason));
     }
     Ok(to)
+}
+
+/// The status `action` leads to from `from`, whatever the note: the state machine itself.
+fn next_status(from: VersionStatus, action: VersionAction) -> Option<VersionStatus> {
+    use VersionAction as A;
+    use VersionStatus as S;
+    match (from, action) {
+        (S::Draft, A::Submit) => Some(S::Submitted),
+        (S::Submitted, A::Return) => Some(S::Draft),
+        (S::Submitted, A::Adopt) => Some(S::Adopted),
+        (S::Draft | S::Submitted, A::Withdraw) => Some(S::Withdrawn),
+        _ => None,
+    }
+}
+
+/// The actions `p` may take now on a version in `status` of a document of this municipality and area: those
+/// the lifecycle allows from `status` and [`may_act`] allows `p`, in the order of [`VersionAction::ALL`]. A page
+/// offers exactly these; whether a note is needed, or the adoption rules hold, is decided when it is taken.
+pub fn actions_open_to(
+    p: &Principal,
+    status: VersionStatus,
+    municipality_id: Uuid,
+    area_id: Uuid,
+) -> Vec<VersionAction> {
+    VersionAction::ALL
+        .into_iter()
+        .filter(|a| next_status(status, *a).is_some() && may_act(p, *a, municipality_id, area_id).is_ok())
+        .collect()
 }
 
 /// Who may write documents of an area and make the writer's transitions (create, edit, submit, withdraw):
@@ -242,5 +262,57 @@ mod tests {
         assert!(
             may_act(&p(Access::Partner { organisation_id: m, municipality_id: Some(m) }), A::Submit, m, a).is_err()
         );
+    }
+
+    fn principal(access: Access) -> Principal {
+        Principal { token_id: Uuid::now_v7(), name: "t".into(), access }
+    }
+
+    #[test]
+    fn a_coordinator_may_return_adopt_and_withdraw_a_submitted_version() {
+        let (m, a) = (Uuid::now_v7(), Uuid::now_v7());
+        let coordinator = principal(Access::Coordinator { municipality_id: m });
+        assert_eq!(actions_open_to(&coordinator, S::Submitted, m, a), [A::Return, A::Adopt, A::Withdraw]);
+        assert_eq!(actions_open_to(&coordinator, S::Draft, m, a), [A::Submit, A::Withdraw]);
+        let elsewhere = principal(Access::Coordinator { municipality_id: Uuid::now_v7() });
+        assert!(actions_open_to(&elsewhere, S::Submitted, m, a).is_empty());
+    }
+
+    #[test]
+    fn an_area_editor_may_submit_and_withdraw_a_draft_of_its_own_area_only() {
+        let (m, a) = (Uuid::now_v7(), Uuid::now_v7());
+        let editor = principal(Access::AreaEditor { municipality_id: m, area_ids: vec![a] });
+        assert_eq!(actions_open_to(&editor, S::Draft, m, a), [A::Submit, A::Withdraw]);
+        assert_eq!(actions_open_to(&editor, S::Submitted, m, a), [A::Withdraw]);
+        assert!(actions_open_to(&editor, S::Draft, m, Uuid::now_v7()).is_empty());
+    }
+
+    #[test]
+    fn viewers_and_partners_may_take_no_action() {
+        let (m, a) = (Uuid::now_v7(), Uuid::now_v7());
+        let viewer = principal(Access::Viewer { municipality_id: m });
+        let partner = principal(Access::Partner { organisation_id: Uuid::now_v7(), municipality_id: Some(m) });
+        for status in S::ALL {
+            assert!(actions_open_to(&viewer, status, m, a).is_empty(), "{status:?}");
+            assert!(actions_open_to(&partner, status, m, a).is_empty(), "{status:?}");
+        }
+    }
+
+    #[test]
+    fn nobody_acts_on_an_adopted_superseded_or_withdrawn_version() {
+        let (m, a) = (Uuid::now_v7(), Uuid::now_v7());
+        for status in [S::Adopted, S::Superseded, S::Withdrawn] {
+            assert!(actions_open_to(&principal(Access::Admin), status, m, a).is_empty(), "{status:?}");
+        }
+    }
+
+    #[test]
+    fn every_action_offered_is_one_the_lifecycle_takes() {
+        let (m, a) = (Uuid::now_v7(), Uuid::now_v7());
+        for status in S::ALL {
+            for action in actions_open_to(&principal(Access::Admin), status, m, a) {
+                assert!(transition(status, action, Some("reden")).is_ok(), "{status:?} {action:?}");
+            }
+        }
     }
 }

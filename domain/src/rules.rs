@@ -23,11 +23,20 @@ pub struct RuleProblem {
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
+    /// What the message names (keys, ids, years, counts, a status code), in the order it names them, so that
+    /// an adapter can word the rule in another language (the pages, in Dutch) without parsing the message.
+    #[serde(skip)]
+    pub names: Vec<String>,
 }
 
 impl RuleProblem {
     fn new(rule: &'static str, message: impl Into<String>) -> Self {
-        RuleProblem { rule, message: message.into(), path: None }
+        RuleProblem { rule, message: message.into(), path: None, names: Vec::new() }
+    }
+
+    fn naming<const N: usize>(mut self, names: [String; N]) -> Self {
+        self.names = names.into();
+        self
     }
 
     fn at(mut self, path: String) -> Self {
@@ -76,20 +85,26 @@ pub fn check(content: &Content, status: VersionStatus, year: i32, facts: &AreaFa
             check_contributions(&mut r, agenda, &facts.contributions);
             warn_goals_without_contribution(&mut r, agenda, &facts.contributions);
             if !facts.adopted_analysis_years.iter().any(|y| *y == year - 1 || *y == year) {
-                r.blocking.push(RuleProblem::new(
-                    "agenda_needs_analysis",
-                    format!(
-                        "an agenda starting in {year} needs an adopted analysis of the area for {} or {year}",
-                        year - 1
-                    ),
-                ));
+                r.blocking.push(
+                    RuleProblem::new(
+                        "agenda_needs_analysis",
+                        format!(
+                            "an agenda starting in {year} needs an adopted analysis of the area for {} or {year}",
+                            year - 1
+                        ),
+                    )
+                    .naming([(year - 1).to_string(), year.to_string()]),
+                );
             }
         }
         Content::Plan(plan) => match facts.agenda_in_force {
-            None => r.blocking.push(RuleProblem::new(
-                "plan_needs_agenda",
-                format!("a plan for {year} needs an agenda in force whose period covers {year}"),
-            )),
+            None => r.blocking.push(
+                RuleProblem::new(
+                    "plan_needs_agenda",
+                    format!("a plan for {year} needs an agenda in force whose period covers {year}"),
+                )
+                .naming([year.to_string()]),
+            ),
             Some(agenda) => {
                 let goals = agenda.goal_keys();
                 for (i, m) in plan.measures.iter().enumerate() {
@@ -103,6 +118,7 @@ pub fn check(content: &Content, status: VersionStatus, year: i32, facts: &AreaFa
                                         m.key
                                     ),
                                 )
+                                .naming([m.key.clone(), key.clone()])
                                 .at(format!("content.measures[{i}].goalKeys[{j}]")),
                             );
                         }
@@ -112,10 +128,13 @@ pub fn check(content: &Content, status: VersionStatus, year: i32, facts: &AreaFa
         },
         Content::Monitor(monitor) => {
             match facts.adopted_plan {
-                None => r.blocking.push(RuleProblem::new(
-                    "monitor_needs_plan",
-                    format!("a monitor for {year} needs an adopted plan for {year}"),
-                )),
+                None => r.blocking.push(
+                    RuleProblem::new(
+                        "monitor_needs_plan",
+                        format!("a monitor for {year} needs an adopted plan for {year}"),
+                    )
+                    .naming([year.to_string()]),
+                ),
                 Some(plan) => {
                     for key in plan.measure_keys() {
                         if !monitor.measure_assessments.iter().any(|a| a.measure_key == key && a.verdict.is_some()) {
@@ -124,6 +143,7 @@ pub fn check(content: &Content, status: VersionStatus, year: i32, facts: &AreaFa
                                     "monitor_measure_unassessed",
                                     format!("measure {key} of the plan is not assessed (no verdict)"),
                                 )
+                                .naming([key.to_owned()])
                                 .at("content.measureAssessments".into()),
                             );
                         }
@@ -131,10 +151,13 @@ pub fn check(content: &Content, status: VersionStatus, year: i32, facts: &AreaFa
                 }
             }
             match facts.agenda_in_force {
-                None => r.blocking.push(RuleProblem::new(
-                    "monitor_needs_agenda",
-                    format!("a monitor for {year} assesses the goals of the agenda in force, and there is none"),
-                )),
+                None => r.blocking.push(
+                    RuleProblem::new(
+                        "monitor_needs_agenda",
+                        format!("a monitor for {year} assesses the goals of the agenda in force, and there is none"),
+                    )
+                    .naming([year.to_string()]),
+                ),
                 Some(agenda) => {
                     for key in agenda.goal_keys() {
                         if !monitor.goal_assessments.iter().any(|a| a.goal_key == key && a.verdict.is_some()) {
@@ -143,6 +166,7 @@ pub fn check(content: &Content, status: VersionStatus, year: i32, facts: &AreaFa
                                     "monitor_goal_unassessed",
                                     format!("goal {key} of the agenda is not assessed (no verdict)"),
                                 )
+                                .naming([key.to_owned()])
                                 .at("content.goalAssessments".into()),
                             );
                         }
@@ -156,16 +180,20 @@ pub fn check(content: &Content, status: VersionStatus, year: i32, facts: &AreaFa
                             "monitor_contribution_unassessed",
                             format!("contribution {} is listed without a verdict", a.contribution_id),
                         )
+                        .naming([a.contribution_id.to_string()])
                         .at(format!("content.contributionAssessments[{i}].verdict")),
                     );
                 }
             }
             warn_verdicts_unlike_status(&mut r, monitor, &facts.assessed_contributions);
             if facts.today.year() <= year {
-                r.warnings.push(RuleProblem::new(
-                    "monitor_year_not_ended",
-                    format!("the monitor reviews {year}, which has not ended yet (today is {})", facts.today),
-                ));
+                r.warnings.push(
+                    RuleProblem::new(
+                        "monitor_year_not_ended",
+                        format!("the monitor reviews {year}, which has not ended yet (today is {})", facts.today),
+                    )
+                    .naming([year.to_string(), facts.today.to_string()]),
+                );
             }
         }
     }
@@ -174,6 +202,7 @@ pub fn check(content: &Content, status: VersionStatus, year: i32, facts: &AreaFa
             if m.owner_organisation_id.is_none() {
                 r.warnings.push(
                     RuleProblem::new("measure_without_owner", format!("measure {} has no owner", m.key))
+                        .naming([m.key.clone()])
                         .at(format!("content.measures[{i}].ownerOrganisationId")),
                 );
             }
@@ -203,7 +232,7 @@ fn check_status(r: &mut Readiness, status: VersionStatus) {
         VersionStatus::Draft => "the version is a draft; submit it first".to_owned(),
         other => format!("the version is {}; only a submitted version is adopted", other.as_str()),
     };
-    r.blocking.push(RuleProblem::new("version_not_submitted", message));
+    r.blocking.push(RuleProblem::new("version_not_submitted", message).naming([status.as_str().to_owned()]));
 }
 
 /// A version that says nothing is not adopted: an analysis without a summary, an agenda without goals, a plan
@@ -247,6 +276,7 @@ fn warn_verdicts_unlike_status(
                         status.as_str()
                     ),
                 )
+                .naming([a.contribution_id.to_string(), verdict_name(verdict).to_owned(), status.as_str().to_owned()])
                 .at(format!("content.contributionAssessments[{i}].verdict")),
             );
         }
@@ -266,10 +296,15 @@ fn verdict_name(v: ContributionVerdict) -> &'static str {
 fn check_contributions(r: &mut Readiness, agenda: &AgendaContent, contributions: &[(String, ContributionStatus)]) {
     let proposed = contributions.iter().filter(|(_, s)| *s == ContributionStatus::Proposed).count();
     if proposed > 0 {
-        r.blocking.push(RuleProblem::new(
-            "agenda_contributions_proposed",
-            format!("{proposed} contribution(s) to this agenda are still proposed; agree to or withdraw them first"),
-        ));
+        r.blocking.push(
+            RuleProblem::new(
+                "agenda_contributions_proposed",
+                format!(
+                    "{proposed} contribution(s) to this agenda are still proposed; agree to or withdraw them first"
+                ),
+            )
+            .naming([proposed.to_string()]),
+        );
     }
     let goals = agenda.goal_keys();
     let mut dropped: Vec<&str> = contributions
@@ -280,10 +315,13 @@ fn check_contributions(r: &mut Readiness, agenda: &AgendaContent, contributions:
     dropped.sort_unstable();
     dropped.dedup();
     for key in dropped {
-        r.blocking.push(RuleProblem::new(
-            "agenda_goal_dropped_with_contributions",
-            format!("goal {key} is dropped from the agenda but still has contributions that are not withdrawn"),
-        ));
+        r.blocking.push(
+            RuleProblem::new(
+                "agenda_goal_dropped_with_contributions",
+                format!("goal {key} is dropped from the agenda but still has contributions that are not withdrawn"),
+            )
+            .naming([key.to_owned()]),
+        );
     }
 }
 
@@ -298,6 +336,7 @@ fn warn_goals_without_contribution(
         if !served {
             r.warnings.push(
                 RuleProblem::new("goal_without_contribution", format!("no partner contributes to goal {}", goal.key))
+                    .naming([goal.key.clone()])
                     .at(format!("content.goals[{i}]")),
             );
         }
@@ -368,6 +407,23 @@ mod tests {
         let r = check(&Content::Plan(plan(&["G1", "G9"], true)), VersionStatus::Submitted, 2027, &facts);
         assert_eq!(rules(&r), ["plan_goal_unknown"]);
         assert_eq!(r.blocking[0].path.as_deref(), Some("content.measures[0].goalKeys[1]"));
+    }
+
+    #[test]
+    fn a_broken_rule_names_what_its_message_speaks_of_for_other_languages() {
+        let agenda = agenda();
+        let facts = AreaFacts { agenda_in_force: Some(&agenda), ..Default::default() };
+        let r = check(&Content::Plan(plan(&["G9"], false)), VersionStatus::Draft, 2027, &facts);
+        let named: Vec<_> = r.blocking.iter().map(|p| (p.rule, p.names.clone())).collect();
+        assert_eq!(
+            named,
+            [
+                ("version_not_submitted", vec!["draft".to_owned()]),
+                ("plan_goal_unknown", vec!["M1".into(), "G9".into()])
+            ]
+        );
+        assert_eq!(r.warnings[0].names, ["M1"]);
+        assert!(!serde_json::to_string(&r).unwrap().contains("names"), "only for adapters, not published");
     }
 
     #[test]

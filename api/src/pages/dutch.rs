@@ -133,6 +133,20 @@ pub fn organisation_kind(k: OrganisationKind) -> &'static str {
     }
 }
 
+/// "1.234,5": a number with a decimal comma, thousands grouped with a dot, at most three decimals and no
+/// trailing zeros.
+pub fn decimal(v: f64) -> String {
+    if !v.is_finite() {
+        return "onbekend".into();
+    }
+    let fixed = format!("{:.3}", v.abs());
+    let (whole, fraction) = fixed.split_once('.').unwrap_or((&fixed, ""));
+    let fraction = fraction.trim_end_matches('0');
+    let whole = number(whole.parse::<i64>().unwrap_or(i64::MAX));
+    let sign = if v < 0.0 && (whole != "0" || !fraction.is_empty()) { "-" } else { "" };
+    if fraction.is_empty() { format!("{sign}{whole}") } else { format!("{sign}{whole},{fraction}") }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -163,5 +177,16 @@ mod tests {
         assert_eq!(number(1234), "1.234");
         assert_eq!(number(1234567), "1.234.567");
         assert_eq!(number(-1000), "-1.000");
+    }
+
+    #[test]
+    fn decimals_have_a_comma_and_no_trailing_zeros() {
+        assert_eq!(decimal(1234.5), "1.234,5");
+        assert_eq!(decimal(8.0), "8");
+        assert_eq!(decimal(0.2), "0,2");
+        assert_eq!(decimal(-0.25), "-0,25");
+        assert_eq!(decimal(-0.0001), "0");
+        assert_eq!(decimal(2.0 / 3.0), "0,667");
+        assert_eq!(decimal(f64::NAN), "onbekend");
     }
 }

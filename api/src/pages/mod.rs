@@ -10,9 +10,14 @@
 mod assets;
 mod board;
 mod deadlines;
+pub mod chart;
+pub mod content_view;
+mod document;
+mod document_diff;
 pub mod dutch;
 mod home;
 mod overview;
+pub mod rules_nl;
 pub mod session;
 mod sign_in;
 
@@ -36,6 +41,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     overview::configure(cfg);
     board::configure(cfg);
     deadlines::configure(cfg);
+    document::configure(cfg);
+    document_diff::configure(cfg);
 }
 
 /// What every page's layout needs: the title, who is signed in (with the CSRF secret for signing out).

@@ -23,6 +23,7 @@ mod names_beside_ids;
 mod organisations;
 mod pages_board;
 mod pages_deadlines;
+mod pages_document;
 mod pages_overview;
 mod pages_sign_in;
 mod pages_support;
