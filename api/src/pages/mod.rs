@@ -9,9 +9,9 @@
 
 mod assets;
 mod board;
-mod deadlines;
 pub mod chart;
 pub mod content_view;
+mod deadlines;
 mod document;
 mod document_diff;
 pub mod dutch;

@@ -110,6 +110,11 @@ const PAGES: &[PageScenario] = &[
         path: |t, _| format!("/termijnen?gemeente={}&jaar={}", t.municipality, t.year),
     },
     PageScenario { name: "page-my-contributions", reader: Reader::Partner, path: |_, _| "/mijn-bijdragen".into() },
+    PageScenario {
+        name: "page-document",
+        reader: Reader::Coordinator,
+        path: |t, rng| format!("/documenten/{}", pick(rng, &t.documents)),
+    },
 ];
 
 fn page_scenario(name: &str) -> Option<&'static PageScenario> {
