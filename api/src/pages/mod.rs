@@ -11,6 +11,7 @@ mod assets;
 pub mod dutch;
 mod home;
 mod overview;
+mod public;
 pub mod session;
 mod sign_in;
 
@@ -32,6 +33,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     sign_in::configure(cfg);
     home::configure(cfg);
     overview::configure(cfg);
+    public::configure(cfg);
 }
 
 /// What every page's layout needs: the title, who is signed in (with the CSRF secret for signing out).
