@@ -22,6 +22,7 @@ mod municipalities;
 mod names_beside_ids;
 mod organisations;
 mod pages_overview;
+mod pages_public;
 mod pages_sign_in;
 mod pages_support;
 mod partner_goals;
