@@ -7,6 +7,8 @@
 use chrono::NaiveDate;
 use uuid::Uuid;
 
+use crate::content::DocumentKind;
+use crate::lifecycle::VersionStatus;
 use crate::principal::{Access, Principal};
 
 /// What part of the municipal data a caller may read.
@@ -163,6 +165,16 @@ pub fn may_manage_tokens(p: &Principal) -> Result<(), Forbidden> {
     }
 }
 
+/// The statuses of a version anyone may read on the public pages: what was adopted, also after a later
+/// version took its place. Never a draft, a submitted or a withdrawn version.
+pub const PUBLIC_STATUSES: [VersionStatus; 2] = [VersionStatus::Adopted, VersionStatus::Superseded];
+
+/// Whether anyone, signed in or not, may read a version of `kind` in `status` of a municipality that
+/// publishes `public_kinds` (SPEC §12, Wet open overheid: its calendar's `publicKinds`).
+pub fn publicly_readable(kind: DocumentKind, status: VersionStatus, public_kinds: &[DocumentKind]) -> bool {
+    PUBLIC_STATUSES.contains(&status) && public_kinds.contains(&kind)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -254,5 +266,17 @@ mod tests {
         }
         assert!(may_read_audit(&principal(Access::Coordinator { municipality_id: m })).is_ok());
         assert!(may_manage_tokens(&principal(Access::Admin)).is_ok());
+    }
+
+    #[test]
+    fn the_public_reads_only_adopted_versions_of_the_published_kinds() {
+        let published = [DocumentKind::Agenda, DocumentKind::Plan, DocumentKind::Monitor];
+        for status in VersionStatus::ALL {
+            let expected = matches!(status, VersionStatus::Adopted | VersionStatus::Superseded);
+            assert_eq!(publicly_readable(DocumentKind::Agenda, status, &published), expected, "{status:?}");
+        }
+        assert!(!publicly_readable(DocumentKind::Analysis, VersionStatus::Adopted, &published));
+        assert!(publicly_readable(DocumentKind::Analysis, VersionStatus::Adopted, &[DocumentKind::Analysis]));
+        assert!(!publicly_readable(DocumentKind::Plan, VersionStatus::Adopted, &[]));
     }
 }

@@ -82,6 +82,15 @@ pub struct Calendar {
     pub agenda_period_anchor_year: i32,
     pub agenda_period_years: i32,
     pub due_soon_days: i32,
+    /// The kinds of adopted documents anyone may read on the public pages (SPEC §12, Wet open overheid).
+    /// Calendars stored before this setting existed read as the default.
+    #[serde(default = "default_public_kinds")]
+    pub public_kinds: Vec<DocumentKind>,
+}
+
+/// Agendas, plans and monitors are public once adopted; an analysis only where the municipality chooses so.
+pub fn default_public_kinds() -> Vec<DocumentKind> {
+    vec![DocumentKind::Agenda, DocumentKind::Plan, DocumentKind::Monitor]
 }
 
 impl Default for Calendar {
@@ -95,6 +104,7 @@ impl Default for Calendar {
             agenda_period_anchor_year: 2027,
             agenda_period_years: 4,
             due_soon_days: 30,
+            public_kinds: default_public_kinds(),
         }
     }
 }
@@ -110,6 +120,8 @@ pub struct CalendarInput {
     pub agenda_period_anchor_year: Option<i64>,
     pub agenda_period_years: Option<i64>,
     pub due_soon_days: Option<i64>,
+    /// Document kinds by their names (`agenda`); each a known kind, listed once.
+    pub public_kinds: Option<Vec<String>>,
 }
 
 /// The years a cycle document, a board or a deadline list may be about.
@@ -227,9 +239,33 @@ impl Calendar {
                 base.agenda_period_years,
             ),
             due_soon_days: number("dueSoonDays", input.due_soon_days, DUE_SOON_DAYS_RANGE, base.due_soon_days),
+            public_kinds: match &input.public_kinds {
+                None => base.public_kinds.clone(),
+                Some(names) => public_kinds(&mut errors, "publicKinds", names),
+            },
         };
         errors.into_result(calendar)
     }
+}
+
+/// The kinds named in `names`, each a known document kind listed once; every other name is a problem at its
+/// position (`publicKinds[2]`).
+fn public_kinds(errors: &mut FieldErrors, name: &str, names: &[String]) -> Vec<DocumentKind> {
+    let mut kinds = Vec::with_capacity(names.len());
+    for (i, given) in names.iter().enumerate() {
+        match DocumentKind::parse(given) {
+            None => errors.push(
+                format!("{name}[{i}]"),
+                "unknown_kind",
+                format!("'{given}' is not a document kind (analysis, agenda, plan, monitor)"),
+            ),
+            Some(kind) if kinds.contains(&kind) => {
+                errors.push(format!("{name}[{i}]"), "duplicate", format!("'{given}' is listed twice"))
+            }
+            Some(kind) => kinds.push(kind),
+        }
+    }
+    kinds
 }
 
 #[cfg(test)]
@@ -327,5 +363,51 @@ mod tests {
             ["periodStart:not_allowed", "year:required"]
         );
         assert_eq!(names(document_period(DocumentKind::Analysis, Some(1999), None, None, 4)), ["year:out_of_range"]);
+    }
+
+    #[test]
+    fn agendas_plans_and_monitors_are_public_by_default_and_analyses_are_not() {
+        assert_eq!(Calendar::default().public_kinds, [DocumentKind::Agenda, DocumentKind::Plan, DocumentKind::Monitor]);
+    }
+
+    #[test]
+    fn a_calendar_stored_before_public_kinds_existed_reads_as_the_default() {
+        let mut stored = serde_json::to_value(Calendar::default()).unwrap();
+        stored.as_object_mut().unwrap().remove("publicKinds");
+        let read: Calendar = serde_json::from_value(stored).unwrap();
+        assert_eq!(read, Calendar::default());
+    }
+
+    #[test]
+    fn public_kinds_are_set_whole_and_may_be_empty() {
+        let with = |names: &[&str]| CalendarInput {
+            public_kinds: Some(names.iter().map(|n| n.to_string()).collect()),
+            ..Default::default()
+        };
+        let c = Calendar::apply(&Calendar::default(), &with(&["analysis", "agenda"])).unwrap();
+        assert_eq!(c.public_kinds, [DocumentKind::Analysis, DocumentKind::Agenda]);
+        assert!(Calendar::apply(&c, &with(&[])).unwrap().public_kinds.is_empty());
+        let kept = Calendar::apply(&c, &CalendarInput { due_soon_days: Some(7), ..Default::default() }).unwrap();
+        assert_eq!(kept.public_kinds, c.public_kinds);
+    }
+
+    #[test]
+    fn an_unknown_or_repeated_public_kind_is_named_by_its_position() {
+        let input = CalendarInput {
+            public_kinds: Some(["agenda", "report", "plan", "agenda", "Plan"].map(String::from).to_vec()),
+            due_soon_days: Some(0),
+            ..Default::default()
+        };
+        let errors = Calendar::apply(&Calendar::default(), &input).unwrap_err();
+        let names: Vec<_> = errors.iter().map(|e| format!("{}:{}", e.name, e.code)).collect();
+        assert_eq!(
+            names,
+            [
+                "dueSoonDays:out_of_range",
+                "publicKinds[1]:unknown_kind",
+                "publicKinds[3]:duplicate",
+                "publicKinds[4]:unknown_kind"
+            ]
+        );
     }
 }

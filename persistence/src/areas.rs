@@ -42,7 +42,7 @@ pub struct AreaFilter {
     pub valid_on: Option<NaiveDate>,
 }
 
-fn from_row(row: area::Model) -> Result<Area, StoreError> {
+pub(crate) fn from_row(row: area::Model) -> Result<Area, StoreError> {
     Ok(Area {
         id: row.id,
         municipality_id: row.municipality_id,

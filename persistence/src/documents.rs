@@ -119,7 +119,7 @@ fn status_of(text: &str) -> Result<VersionStatus, StoreError> {
     stored(text)
 }
 
-fn document_from(row: document::Model) -> Result<Document, StoreError> {
+pub(crate) fn document_from(row: document::Model) -> Result<Document, StoreError> {
     Ok(Document {
         id: row.id,
         area_id: row.area_id,
@@ -192,7 +192,7 @@ fn select_summaries() -> sea_orm::Select<version::Entity> {
     ])
 }
 
-fn version_from(row: version::Model, kind: DocumentKind) -> Result<Version, StoreError> {
+pub(crate) fn version_from(row: version::Model, kind: DocumentKind) -> Result<Version, StoreError> {
     let content = row.content.clone();
     let return_note = row.return_note.clone();
     let summary = summary_from(SummaryRow {

@@ -27,6 +27,7 @@ pub mod names;
 pub mod organisations;
 mod page;
 pub mod partners;
+pub mod public;
 mod scope;
 pub mod sessions;
 pub mod stamps;

@@ -35,7 +35,7 @@ pub struct MunicipalityFilter {
     pub name: Option<String>,
 }
 
-fn from_row(row: municipality::Model) -> Result<Municipality, StoreError> {
+pub(crate) fn from_row(row: municipality::Model) -> Result<Municipality, StoreError> {
     Ok(Municipality {
         id: row.id,
         name: row.name,

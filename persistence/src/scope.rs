@@ -6,12 +6,13 @@
 //! partnership's dates with that day in the same statement.
 
 use chrono::NaiveDate;
-use domain::access::{PartnerScope, ReadScope, ScopeOn};
+use domain::access::{PUBLIC_STATUSES, PartnerScope, ReadScope, ScopeOn};
+use domain::content::DocumentKind;
 use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement};
 use sea_orm::{ColumnTrait, Condition};
 use uuid::Uuid;
 
-use crate::entity::{area, area_partner};
+use crate::entity::{area, area_partner, document, version};
 
 /// The partnerships that run on `day`: started (`since <= day`) and not ended (`day <= until`), open ends
 /// open. Without a day none runs.
@@ -109,4 +110,29 @@ pub(crate) fn area_partners(scope: ScopeOn) -> Condition {
             .add(Column::AreaId.in_subquery(areas_of_organisation(o, scope.day)))
             .add(running_partnerships(scope.day)),
     }
+}
+
+/// What anyone may read without signing in (SPEC §12, Wet open overheid), which is no [`ReadScope`]: there is
+/// no principal, and it reaches only the documents of one municipality of the kinds it publishes
+/// (`publicKinds` in its calendar) that have a version in a public status, never another document.
+/// `crate::public` reads through this condition and [`public_versions`] only.
+pub(crate) fn published_documents(municipality_id: Uuid, kinds: &[DocumentKind]) -> Condition {
+    Condition::all()
+        .add(document::Column::MunicipalityId.eq(municipality_id))
+        .add(document::Column::Kind.is_in(kinds.iter().map(|k| k.as_str())))
+        .add(
+            document::Column::Id.in_subquery(
+                Query::select()
+                    .column(version::Column::DocumentId)
+                    .from(version::Entity)
+                    .and_where(Expr::col(version::Column::Status).is_in(PUBLIC_STATUSES.map(|s| s.as_str())))
+                    .to_owned(),
+            ),
+        )
+}
+
+/// The versions the public reads: adopted ones and those a later adoption superseded
+/// ([`domain::access::PUBLIC_STATUSES`]); never a draft, a submitted or a withdrawn version.
+pub(crate) fn public_versions() -> Condition {
+    Condition::all().add(version::Column::Status.is_in(PUBLIC_STATUSES.map(|s| s.as_str())))
 }

@@ -17,6 +17,7 @@ mod document_diff;
 pub mod dutch;
 mod home;
 mod overview;
+mod public;
 pub mod rules_nl;
 pub mod session;
 mod sign_in;
@@ -43,6 +44,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     deadlines::configure(cfg);
     document::configure(cfg);
     document_diff::configure(cfg);
+    public::configure(cfg);
 }
 
 /// What every page's layout needs: the title, who is signed in (with the CSRF secret for signing out).

@@ -3,11 +3,13 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
 use domain::calendar::{self, CalendarInput};
+use domain::content::DocumentKind;
 use persistence::municipalities::{Municipality, MunicipalityFilter};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+use crate::bodies::Kind;
 use crate::error::ApiError;
 use crate::extract::{Auth, Body, IdempotencyKey, IfMatch, PathId, Query};
 use crate::pagination::{ListResponse, list_response, page_params};
@@ -54,6 +56,10 @@ pub struct CalendarBody {
     /// How many days before its due date a deadline counts as due soon.
     #[schema(example = 30, minimum = 1, maximum = 365)]
     pub due_soon_days: i32,
+    /// The kinds of document whose adopted versions anyone may read on the public pages (`/openbaar`), without
+    /// signing in (Wet open overheid). Default: agenda, plan and monitor; an analysis only when listed here.
+    #[schema(example = json!(["agenda", "plan", "monitor"]))]
+    pub public_kinds: Vec<Kind>,
 }
 
 impl From<&calendar::Calendar> for CalendarBody {
@@ -67,6 +73,7 @@ impl From<&calendar::Calendar> for CalendarBody {
             agenda_period_anchor_year: c.agenda_period_anchor_year,
             agenda_period_years: c.agenda_period_years,
             due_soon_days: c.due_soon_days,
+            public_kinds: c.public_kinds.iter().map(|&k| k.into()).collect(),
         }
     }
 }
@@ -104,6 +111,23 @@ pub struct CalendarChange {
     pub agenda_period_years: Option<i64>,
     #[schema(minimum = 1, maximum = 365)]
     pub due_soon_days: Option<i64>,
+    /// The kinds published on the public pages, replacing the list; `[]` publishes nothing.
+    #[schema(schema_with = public_kinds_schema)]
+    pub public_kinds: Option<Vec<String>>,
+}
+
+/// Known document kinds, each once: the domain names any other entry by its position
+/// (`calendar.publicKinds[1]`), which a `Vec<Kind>` would leave to serde's first complaint.
+fn public_kinds_schema() -> utoipa::openapi::schema::Array {
+    use utoipa::openapi::{Type, schema::SchemaType};
+    utoipa::openapi::schema::ArrayBuilder::new()
+        .items(utoipa::openapi::Ref::from_schema_name("DocumentKind"))
+        .max_items(Some(DocumentKind::ALL.len()))
+        .unique_items(true)
+        .schema_type(SchemaType::from_iter([Type::Array, Type::Null]))
+        .description(Some("The kinds published on the public pages, replacing the list; `[]` publishes nothing."))
+        .examples([serde_json::json!(["analysis", "agenda", "plan", "monitor"])])
+        .build()
 }
 
 impl CalendarChange {
@@ -117,6 +141,7 @@ impl CalendarChange {
             agenda_period_anchor_year: self.agenda_period_anchor_year,
             agenda_period_years: self.agenda_period_years,
             due_soon_days: self.due_soon_days,
+            public_kinds: self.public_kinds.clone(),
         }
     }
 }

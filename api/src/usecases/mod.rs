@@ -26,6 +26,7 @@ pub mod documents;
 pub mod municipalities;
 pub mod organisations;
 pub mod partners;
+pub mod public;
 pub mod results;
 pub mod subscriptions;
 mod targets;

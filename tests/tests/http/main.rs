@@ -25,6 +25,7 @@ mod pages_board;
 mod pages_deadlines;
 mod pages_document;
 mod pages_overview;
+mod pages_public;
 mod pages_sign_in;
 mod pages_support;
 mod partner_goals;

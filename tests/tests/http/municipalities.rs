@@ -135,3 +135,78 @@ async fn pages_follow_next_links_until_every_item_was_seen_once() {
     expected.sort();
     assert_eq!(seen, expected);
 }
+
+#[tokio::test]
+async fn a_coordinator_chooses_which_adopted_kinds_are_public_and_the_default_leaves_analyses_out() {
+    let app = TestApp::spawn().await;
+    let id = app.municipality("Oldambt").await;
+    let coordinator = app.token(json!({"role": "coordinator", "municipalityId": id})).await;
+    let read = app.get(&format!("/api/v1/municipalities/{id}"), &coordinator).await;
+    assert_eq!(read.ok(200)["calendar"]["publicKinds"], json!(["agenda", "plan", "monitor"]));
+
+    let changed = app
+        .patch(
+            &format!("/api/v1/municipalities/{id}"),
+            &coordinator,
+            &read.etag(),
+            &json!({"calendar": {"publicKinds": ["analysis", "agenda", "plan", "monitor"]}}),
+        )
+        .await;
+    assert_eq!(changed.ok(200)["calendar"]["publicKinds"], json!(["analysis", "agenda", "plan", "monitor"]));
+    let kept = app
+        .patch(
+            &format!("/api/v1/municipalities/{id}"),
+            &coordinator,
+            &changed.etag(),
+            &json!({"calendar": {"dueSoonDays": 10}}),
+        )
+        .await;
+    assert_eq!(kept.ok(200)["calendar"]["publicKinds"], json!(["analysis", "agenda", "plan", "monitor"]));
+    let none = app
+        .patch(
+            &format!("/api/v1/municipalities/{id}"),
+            &coordinator,
+            &kept.etag(),
+            &json!({"calendar": {"publicKinds": []}}),
+        )
+        .await;
+    assert_eq!(none.ok(200)["calendar"]["publicKinds"], json!([]));
+}
+
+#[tokio::test]
+async fn an_unknown_or_repeated_public_kind_is_refused_by_its_position_and_nothing_changes() {
+    let app = TestApp::spawn().await;
+    let id = app.municipality("Oldambt").await;
+    let read = app.get(&format!("/api/v1/municipalities/{id}"), &app.admin).await;
+    let refused = app
+        .patch(
+            &format!("/api/v1/municipalities/{id}"),
+            &app.admin,
+            &read.etag(),
+            &json!({"calendar": {"publicKinds": ["agenda", "report", "agenda"], "planDue": "02-30"}}),
+        )
+        .await;
+    let mut names = refused.problem(400);
+    names.sort();
+    assert_eq!(names, ["calendar.planDue", "calendar.publicKinds[1]", "calendar.publicKinds[2]"]);
+    let not_a_list = app
+        .patch(
+            &format!("/api/v1/municipalities/{id}"),
+            &app.admin,
+            &read.etag(),
+            &json!({"calendar": {"publicKinds": "agenda"}}),
+        )
+        .await;
+    assert_eq!(not_a_list.problem(400), ["calendar.publicKinds"]);
+    let created = app
+        .post(
+            "/api/v1/municipalities",
+            &app.admin,
+            &json!({"name": "Pekela", "calendar": {"publicKinds": ["plan", 3]}}),
+        )
+        .await;
+    assert_eq!(created.problem(400), ["calendar.publicKinds[1]"]);
+    let after = app.get(&format!("/api/v1/municipalities/{id}"), &app.admin).await;
+    assert_eq!(after.etag(), read.etag());
+    assert_eq!(after.body["calendar"]["publicKinds"], json!(["agenda", "plan", "monitor"]));
+}
