@@ -33,11 +33,21 @@ pub struct ContentNames {
     pub contributions: Vec<ContributionLine>,
     /// What the area's adopted monitors measured, per result key.
     pub measured: BTreeMap<String, Vec<Measured>>,
+    /// The titles of contributions a monitor assesses that are not in `contributions` (the public pages know
+    /// a title, not the organisation or status).
+    pub contribution_titles: HashMap<Uuid, String>,
+    /// The titles of the goals a monitor assesses, by key, where the agenda is readable.
+    pub goal_titles: HashMap<String, String>,
+    /// The public pages show no contributions (they are not published, SPEC §12): an agenda's goals then
+    /// say nothing about them rather than "none yet".
+    pub without_contributions: bool,
 }
 
 pub struct ContentView {
     /// Starts every id in the rendered content, unique per version on a page.
     pub id_prefix: String,
+    /// Whether an agenda's goals list their contributions (see [`ContentNames::without_contributions`]).
+    pub with_contributions: bool,
     pub analysis: Option<AnalysisView>,
     pub agenda: Option<AgendaView>,
     pub plan: Option<PlanView>,
@@ -127,6 +137,8 @@ pub struct PlanView {
 
 pub struct GoalAssessmentView {
     pub goal_key: String,
+    /// The goal's title when the agenda is known, else empty.
+    pub title: String,
     pub verdict: &'static str,
     pub evidence: String,
     pub values: Vec<(String, String)>,
@@ -153,8 +165,14 @@ pub struct MonitorView {
 
 /// The view of `content`; `id_prefix` keeps the ids of its charts unique on a page that shows two versions.
 pub fn view(content: &Content, names: &ContentNames, id_prefix: &str) -> ContentView {
-    let mut v =
-        ContentView { id_prefix: id_prefix.to_owned(), analysis: None, agenda: None, plan: None, monitor: None };
+    let mut v = ContentView {
+        id_prefix: id_prefix.to_owned(),
+        with_contributions: !names.without_contributions,
+        analysis: None,
+        agenda: None,
+        plan: None,
+        monitor: None,
+    };
     match content {
         Content::Analysis(a) => v.analysis = Some(analysis(a)),
         Content::Agenda(a) => {
@@ -313,6 +331,7 @@ fn monitor(m: &MonitorContent, names: &ContentNames) -> MonitorView {
             .iter()
             .map(|g| GoalAssessmentView {
                 goal_key: g.goal_key.clone(),
+                title: names.goal_titles.get(&g.goal_key).cloned().unwrap_or_default(),
                 verdict: match g.verdict {
                     Some(GoalVerdict::Achieved) => "behaald",
                     Some(GoalVerdict::PartlyAchieved) => "deels behaald",
@@ -349,7 +368,10 @@ fn monitor(m: &MonitorContent, names: &ContentNames) -> MonitorView {
             .map(|a| ContributionAssessmentView {
                 contribution: match names.contributions.iter().find(|c| c.id == a.contribution_id) {
                     Some(c) => format!("{} ({})", c.title, c.organisation),
-                    None => format!("bijdrage {}", a.contribution_id),
+                    None => match names.contribution_titles.get(&a.contribution_id) {
+                        Some(title) => title.clone(),
+                        None => format!("bijdrage {}", a.contribution_id),
+                    },
                 },
                 verdict: match a.verdict {
                     Some(ContributionVerdict::Delivered) => "geleverd",

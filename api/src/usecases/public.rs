@@ -4,7 +4,7 @@
 //! municipality's [`PublicScope`], and checked once more against [`access::publicly_readable`]. What is not
 //! published is "not found", exactly as what does not exist.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use domain::access;
 use domain::content::{Content, DocumentKind};
@@ -16,6 +16,7 @@ use persistence::public::{self as store, PublicScope};
 use uuid::Uuid;
 
 use super::content::stored_content;
+use super::results::Measured;
 use super::{Error, Result};
 
 /// A municipality with its areas.
@@ -42,6 +43,9 @@ pub struct PublishedDocument {
     pub names: HashMap<Uuid, String>,
     /// The titles of the goals a monitor assesses, by key, when the agenda they belong to is published.
     pub goal_titles: HashMap<String, String>,
+    /// For an agenda, what the area's published monitors measured per result key (empty when monitors are
+    /// not published: their numbers are then not public either).
+    pub measured: BTreeMap<String, Vec<Measured>>,
 }
 
 /// Every municipality, by name.
@@ -78,6 +82,7 @@ pub async fn document<C: ConnectionTrait>(conn: &C, id: Uuid) -> Result<Publishe
     let content = stored_content(document.kind, &version.content)?;
     let mut names = HashMap::new();
     let mut goal_titles = HashMap::new();
+    let mut measured: BTreeMap<String, Vec<Measured>> = BTreeMap::new();
     match &content {
         Content::Plan(plan) => {
             let owners: Vec<Uuid> = plan.measures.iter().filter_map(|m| m.owner_organisation_id).collect();
@@ -93,7 +98,25 @@ pub async fn document<C: ConnectionTrait>(conn: &C, id: Uuid) -> Result<Publishe
                 goal_titles = agenda.goals.into_iter().map(|g| (g.key, g.title)).collect();
             }
         }
-        Content::Analysis(_) | Content::Agenda(_) => {}
+        Content::Agenda(_) => {
+            for (monitor, version) in store::documents_in_force(conn, &scope, document.area_id).await? {
+                if monitor.kind != DocumentKind::Monitor {
+                    continue;
+                }
+                if let Content::Monitor(m) = stored_content(DocumentKind::Monitor, &version.content)? {
+                    for value in m.goal_assessments.iter().flat_map(|g| &g.result_values) {
+                        if let Some(v) = value.value {
+                            let year = monitor.period_start;
+                            measured.entry(value.result_key.clone()).or_default().push(Measured { year, value: v });
+                        }
+                    }
+                }
+            }
+            for series in measured.values_mut() {
+                series.sort_by_key(|m| m.year);
+            }
+        }
+        Content::Analysis(_) => {}
     }
-    Ok(PublishedDocument { municipality, area, document, version, content, names, goal_titles })
+    Ok(PublishedDocument { municipality, area, document, version, content, names, goal_titles, measured })
 }

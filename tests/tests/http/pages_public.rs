@@ -71,8 +71,8 @@ async fn signed_out_anyone_reads_an_adopted_agenda_from_the_list_of_municipaliti
         "<dt>Vastgesteld op</dt><dd>23 november 2026</dd>",
         "<dt>Versie</dt><dd>1</dd>",
         "Veilige en leefbare kernen",
-        "G1 Doel G1",
-        "G2 Doel G2",
+        "G1: Doel G1",
+        "G2: Doel G2",
         "veiligheid",
         "regisseren",
         "gc-print-footer",
@@ -112,7 +112,7 @@ async fn a_draft_a_submitted_version_and_an_analysis_are_not_public() {
     w.save(&w.agenda, n, crate::contributions::agenda_content(&["G1", "G2", "GEHEIM"])).await;
     let shown = page(&w.app, &format!("/openbaar/documenten/{}", w.agenda), None).await;
     let text = html_page(&shown, 200);
-    assert!(text.contains("G1 Doel G1") && !text.contains("GEHEIM"), "{text}");
+    assert!(text.contains("G1: Doel G1") && !text.contains("GEHEIM"), "{text}");
     assert!(text.contains("<dt>Versie</dt><dd>1</dd>"), "{text}");
     w.act_on_version(&w.agenda, n, "submit").await.ok(200);
     assert!(
