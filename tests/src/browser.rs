@@ -79,8 +79,8 @@ fn start_driver() -> Result<Driver, String> {
         trap '' TERM
         kill -TERM 0
         sleep 1
-        kill -KILL 0 2>/dev/null
         rm -rf "$2"
+        kill -KILL 0
     "#;
     let mut watchdog = std::os::unix::process::CommandExt::process_group(
         Command::new("sh").args(["-c", script, CHROMEDRIVER, &port.to_string(), &profiles.display().to_string()]),
