@@ -79,6 +79,9 @@ fn start_driver() -> Result<Driver, String> {
         trap '' TERM
         kill -TERM 0
         sleep 1
+        if [ -f "$2/remove-at-exit" ]; then
+          while IFS= read -r file; do rm -f -- "$file"; done < "$2/remove-at-exit"
+        fi
         rm -rf "$2"
         kill -KILL 0
     "#;
@@ -120,6 +123,16 @@ pub fn shutdown() {
         if let Ok(mut child) = driver._watchdog.lock() {
             let _ = child.wait();
         }
+    }
+}
+
+/// Has the watchdog remove `file` when the test process has ended (a file of something that lives as long as
+/// the process, such as the shared demo site's SQLite database).
+pub fn remove_at_exit(file: &Path) {
+    let Ok(driver) = driver() else { return };
+    let list = driver.profiles.join("remove-at-exit");
+    if let Ok(mut f) = std::fs::OpenOptions::new().create(true).append(true).open(list) {
+        let _ = writeln!(f, "{}", file.display());
     }
 }
 
@@ -192,7 +205,6 @@ impl Browser {
             "--disable-background-networking".into(),
             "--disable-component-update".into(),
             "--no-first-run".into(),
-            "--disable-dev-shm-usage".into(),
             "--window-size=1280,1000".into(),
             format!("--user-data-dir={}", profile.display()),
         ];
@@ -566,6 +578,40 @@ pub struct DemoSite {
 }
 
 impl DemoSite {
+    /// One demo site for the whole test process, started on first use, for the tests that change no data
+    /// (signing in and out changes none): it spares every test the start and the demo load (seconds on
+    /// PostgreSQL). It runs on a runtime of its own, as tests run on theirs; call the API through
+    /// [`DemoSite::admin_get`], not `app`'s client, whose connections belong to one runtime.
+    pub fn shared() -> &'static DemoSite {
+        static SHARED: OnceLock<DemoSite> = OnceLock::new();
+        SHARED.get_or_init(|| {
+            let (tx, rx) = std::sync::mpsc::channel();
+            std::thread::Builder::new()
+                .name("shared-demo-site".into())
+                .spawn(move || {
+                    let runtime = tokio::runtime::Builder::new_multi_thread()
+                        .worker_threads(2)
+                        .enable_all()
+                        .build()
+                        .expect("a runtime for the shared demo site");
+                    let site = runtime.block_on(DemoSite::start());
+                    if let Some(file) = site.app.database_url.strip_prefix("sqlite://") {
+                        for suffix in ["", "-wal", "-shm"] {
+                            remove_at_exit(Path::new(&format!("{file}{suffix}")));
+                        }
+                    }
+                    let _ = tx.send(site);
+                    // The runtime serves the site until the process ends.
+                    loop {
+                        std::thread::park();
+                    }
+                })
+                .expect("a thread for the shared demo site");
+            rx.recv().expect("the shared demo site did not start (see the panic above)")
+        })
+    }
+
+    /// A fresh demo site of the test's own, on the test's runtime: for a test that changes data.
     pub async fn start() -> DemoSite {
         let app = crate::TestApp::spawn().await;
         let tokens = api::demo::load_if_empty(&app.db)
@@ -593,10 +639,16 @@ impl DemoSite {
         format!("{}{path}", self.base)
     }
 
+    /// A GET of the JSON API as the administrator, on a client of the calling runtime.
+    pub async fn admin_get(&self, path: &str) -> crate::Reply {
+        let client = reqwest::Client::builder().build().expect("an HTTP client");
+        crate::TestApp::send(client.get(self.url(path)).bearer_auth(&self.app.admin)).await
+    }
+
     /// The id of a demo municipality, by name.
     pub async fn municipality_id(&self, name: &str) -> String {
         let path = format!("/api/v1/municipalities?name={}", name.replace(' ', "%20"));
-        let reply = self.app.get(&path, &self.app.admin).await;
+        let reply = self.admin_get(&path).await;
         reply.ok(200)["results"][0]["id"].as_str().unwrap_or_else(|| panic!("no municipality {name}")).to_owned()
     }
 

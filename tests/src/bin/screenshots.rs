@@ -21,7 +21,7 @@ struct Args {
 
 /// The first result's `field` of an API list, as the administrator sees it.
 async fn first(site: &DemoSite, path: &str, pick: impl Fn(&Value) -> bool, field: &str) -> Option<String> {
-    let reply = site.app.get(path, &site.app.admin).await;
+    let reply = site.admin_get(path).await;
     reply.body["results"].as_array()?.iter().find(|r| pick(r)).and_then(|r| r[field].as_str()).map(str::to_owned)
 }
 

@@ -7,9 +7,9 @@ use tests::browser::DemoSite;
 use crate::support::{Role, assert_all_pages_fine, crawl};
 
 async fn crawl_as(role: Role, who: &str) {
-    let site = DemoSite::start().await;
+    let site = DemoSite::shared();
     let (browser, landed) = site.sign_in_as(role).await;
-    let visits = crawl(&site, &browser, who, &[landed.as_str(), "/"]).await;
+    let visits = crawl(site, &browser, who, &[landed.as_str(), "/"]).await;
     browser.close().await.expect("close the browser");
     assert_all_pages_fine(who, &visits);
 }
@@ -41,9 +41,9 @@ async fn every_page_a_partner_reaches_is_accessible() {
 
 #[tokio::test]
 async fn every_public_page_and_the_sign_in_page_are_accessible_signed_out() {
-    let site = DemoSite::start().await;
+    let site = DemoSite::shared();
     let browser = tests::browser::Browser::open().await;
-    let visits = crawl(&site, &browser, "signed out", &["/openbaar", "/inloggen"]).await;
+    let visits = crawl(site, &browser, "signed out", &["/openbaar", "/inloggen"]).await;
     browser.close().await.expect("close the browser");
     assert_all_pages_fine("signed out", &visits);
 }

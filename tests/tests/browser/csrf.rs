@@ -5,8 +5,8 @@ use tests::browser::DemoSite;
 
 #[tokio::test]
 async fn a_form_without_its_csrf_token_is_refused_and_the_session_still_works() {
-    let site = DemoSite::start().await;
-    let overview = overview_path(&site).await;
+    let site = DemoSite::shared();
+    let overview = overview_path(site).await;
     let (browser, landed) = site.sign_in_as(Role::Coordinator).await;
     assert_eq!(landed, overview);
 

@@ -5,7 +5,7 @@ use tests::browser::{Browser, DemoSite};
 
 #[tokio::test]
 async fn axe_runs_under_the_pages_csp_and_reports_a_broken_page_with_rule_and_element() {
-    let site = DemoSite::start().await;
+    let site = DemoSite::shared();
     let browser = Browser::open().await;
     browser.goto(&site.url("/inloggen")).await.expect("the sign-in page");
     assert!(browser.axe().await.expect("axe runs").is_empty(), "the sign-in page itself is fine");
@@ -35,7 +35,7 @@ async fn axe_runs_under_the_pages_csp_and_reports_a_broken_page_with_rule_and_el
 
 #[tokio::test]
 async fn a_webdriver_error_carries_the_drivers_message() {
-    let site = DemoSite::start().await;
+    let site = DemoSite::shared();
     let browser = Browser::open().await;
     browser.goto(&site.url("/inloggen")).await.expect("the sign-in page");
     let error = browser.find("#bestaat-niet").await.expect_err("no such element");

@@ -12,7 +12,7 @@ async fn all_contributions(site: &DemoSite) -> Vec<(String, String)> {
     let mut found = Vec::new();
     let mut path = "/api/v1/contributions?pageSize=100".to_owned();
     loop {
-        let reply = site.app.get(&path, &site.app.admin).await;
+        let reply = site.admin_get(&path).await;
         let body = reply.ok(200);
         for c in body["results"].as_array().expect("results") {
             found.push((c["organisationId"].as_str().unwrap_or_default().to_owned(), c["title"].as_str().unwrap_or_default().to_owned()));
@@ -26,7 +26,7 @@ async fn all_contributions(site: &DemoSite) -> Vec<(String, String)> {
 }
 
 async fn organisation_id(site: &DemoSite, name: &str) -> String {
-    let reply = site.app.get("/api/v1/organisations?pageSize=100", &site.app.admin).await;
+    let reply = site.admin_get("/api/v1/organisations?pageSize=100").await;
     reply.ok(200)["results"]
         .as_array()
         .expect("results")
@@ -39,13 +39,13 @@ async fn organisation_id(site: &DemoSite, name: &str) -> String {
 
 #[tokio::test]
 async fn a_partner_cannot_open_the_overview_and_sees_only_its_own_contributions() {
-    let site = DemoSite::start().await;
-    let overview = overview_path(&site).await;
+    let site = DemoSite::shared();
+    let overview = overview_path(site).await;
     let (browser, landed) = site.sign_in_as(Role::Partner).await;
     assert_eq!(landed, "/mijn-bijdragen");
 
-    let police = organisation_id(&site, "Politie Oost-Nederland").await;
-    let all = all_contributions(&site).await;
+    let police = organisation_id(site, "Politie Oost-Nederland").await;
+    let all = all_contributions(site).await;
     let own: BTreeSet<&str> = all.iter().filter(|(o, _)| *o == police).map(|(_, t)| t.as_str()).collect();
     let others: BTreeSet<&str> = all.iter().filter(|(o, _)| *o != police).map(|(_, t)| t.as_str()).collect();
     assert!(!own.is_empty() && !others.is_empty(), "the demo has contributions of the police and of others");

@@ -1,14 +1,15 @@
 //! Signing in with the form in a real browser: typing the token and clicking "Inloggen" brings each role to
-//! its own page; a wrong token is refused in Dutch with a link that moves the focus to the field.
+//! its own page, and clicking "Uitloggen" ends the session; a wrong token is refused in Dutch with a link
+//! that moves the focus to the field.
 
 use tests::browser::{Browser, DemoSite};
 
 use crate::support::{Role, overview_path};
 
 #[tokio::test]
-async fn each_role_signs_in_by_typing_its_token_and_lands_on_its_own_page() {
-    let site = DemoSite::start().await;
-    let overview = overview_path(&site).await;
+async fn each_role_signs_in_by_typing_its_token_and_lands_on_its_own_page_and_signs_out_by_clicking() {
+    let site = DemoSite::shared();
+    let overview = overview_path(site).await;
     let expected = [
         (Role::Admin, "/gemeenten", "Gemeenten"),
         (Role::Coordinator, overview.as_str(), "Overzicht West Betuwe"),
@@ -16,21 +17,28 @@ async fn each_role_signs_in_by_typing_its_token_and_lands_on_its_own_page() {
         (Role::Viewer, overview.as_str(), "Overzicht West Betuwe"),
         (Role::Partner, "/mijn-bijdragen", "Mijn bijdragen"),
     ];
+    // One browser for all: each person signs out before the next signs in.
+    let browser = Browser::open().await;
     for (role, path, heading) in expected {
-        let (browser, landed) = site.sign_in_as(role).await;
+        let landed = browser.sign_in(&site.base, site.token(role)).await.expect("the form answers");
         assert_eq!(landed, path, "{role:?} landed elsewhere");
         let h1 = browser.heading().await.expect("a heading");
         assert!(h1.starts_with(heading), "{role:?} sees {h1:?}, not {heading:?}");
         let buttons = browser.button_labels().await.expect("buttons");
         assert!(buttons.iter().any(|b| b == "Uitloggen"), "{role:?} has no sign-out button: {buttons:?}");
         browser.assert_accessible(&format!("{role:?}'s start page {path}")).await;
-        browser.close().await.expect("close");
+
+        browser.click_button("Uitloggen").await.expect("sign out");
+        assert_eq!(browser.current_path().await.expect("url"), "/inloggen", "{role:?} signed out");
+        browser.goto(&site.url(path)).await.expect("the start page again");
+        assert_eq!(browser.current_path().await.expect("url"), "/inloggen", "{role:?}'s session has ended");
     }
+    browser.close().await.expect("close");
 }
 
 #[tokio::test]
 async fn a_wrong_token_shows_the_dutch_error_summary_with_a_link_that_focuses_the_field() {
-    let site = DemoSite::start().await;
+    let site = DemoSite::shared();
     let browser = Browser::open().await;
     let landed = browser.sign_in(&site.base, "gc_dezecodebestaatniet").await.expect("the form answers");
     assert_eq!(landed, "/inloggen");
