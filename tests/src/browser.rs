@@ -220,10 +220,16 @@ impl Browser {
             .timeout(Duration::from_secs(60))
             .build()
             .map_err(|e| failure("new session", "client", e.to_string()))?;
-        let answer = call(&client, "new session", reqwest::Method::POST, &format!("{}/session", driver.address), Some(capabilities)).await?;
-        let id = answer["sessionId"]
-            .as_str()
-            .ok_or_else(|| failure("new session", "no session id", answer.to_string()))?;
+        let answer = call(
+            &client,
+            "new session",
+            reqwest::Method::POST,
+            &format!("{}/session", driver.address),
+            Some(capabilities),
+        )
+        .await?;
+        let id =
+            answer["sessionId"].as_str().ok_or_else(|| failure("new session", "no session id", answer.to_string()))?;
         Ok(Browser {
             client,
             session: format!("{}/session/{id}", driver.address),
@@ -269,7 +275,9 @@ impl Browser {
 
     /// Every element matching a CSS selector (none is no error).
     pub async fn find_all(&self, css: &str) -> Result<Vec<Element>> {
-        let v = self.post(&format!("find all {css}"), "/elements", json!({ "using": "css selector", "value": css })).await?;
+        let v = self
+            .post(&format!("find all {css}"), "/elements", json!({ "using": "css selector", "value": css }))
+            .await?;
         v.as_array().into_iter().flatten().map(|e| element_of(e, css)).collect()
     }
 
@@ -535,7 +543,8 @@ async fn call(
     let response = request.send().await.map_err(|e| failure(command, "no answer from chromedriver", e.to_string()))?;
     let status = response.status();
     let text = response.text().await.map_err(|e| failure(command, "unreadable answer", e.to_string()))?;
-    let answer: Value = serde_json::from_str(&text).map_err(|_| failure(command, format!("HTTP {status}"), text.clone()))?;
+    let answer: Value =
+        serde_json::from_str(&text).map_err(|_| failure(command, format!("HTTP {status}"), text.clone()))?;
     let value = answer.get("value").cloned().unwrap_or(Value::Null);
     if !status.is_success() || value.get("error").is_some_and(Value::is_string) {
         return Err(failure(

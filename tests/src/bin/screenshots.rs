@@ -103,4 +103,3 @@ async fn main() -> anyhow::Result<()> {
     }
     Ok(())
 }
-

@@ -15,7 +15,10 @@ async fn all_contributions(site: &DemoSite) -> Vec<(String, String)> {
         let reply = site.admin_get(&path).await;
         let body = reply.ok(200);
         for c in body["results"].as_array().expect("results") {
-            found.push((c["organisationId"].as_str().unwrap_or_default().to_owned(), c["title"].as_str().unwrap_or_default().to_owned()));
+            found.push((
+                c["organisationId"].as_str().unwrap_or_default().to_owned(),
+                c["title"].as_str().unwrap_or_default().to_owned(),
+            ));
         }
         match body["next"].as_str() {
             Some(next) => path = tests::browser::path_of(next).to_owned(),
@@ -51,12 +54,18 @@ async fn a_partner_cannot_open_the_overview_and_sees_only_its_own_contributions(
     assert!(!own.is_empty() && !others.is_empty(), "the demo has contributions of the police and of others");
 
     let rows = browser
-        .execute("return Array.from(document.querySelectorAll('tbody th[scope=row]')).map(th => th.innerText.trim());", vec![])
+        .execute(
+            "return Array.from(document.querySelectorAll('tbody th[scope=row]')).map(th => th.innerText.trim());",
+            vec![],
+        )
         .await
         .expect("rows");
     let shown: BTreeSet<&str> = rows.as_array().expect("rows").iter().filter_map(Value::as_str).collect();
     assert_eq!(shown, own, "Mijn bijdragen shows exactly the police's contributions");
-    assert!(shown.iter().all(|t| !others.contains(t) || own.contains(t)), "another organisation's contribution is shown");
+    assert!(
+        shown.iter().all(|t| !others.contains(t) || own.contains(t)),
+        "another organisation's contribution is shown"
+    );
     browser.assert_accessible("Mijn bijdragen").await;
 
     browser.goto(&site.url(&overview)).await.expect("goto the overview");

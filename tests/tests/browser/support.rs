@@ -72,7 +72,11 @@ pub(crate) async fn crawl(site: &DemoSite, browser: &Browser, who: &str, starts:
         println!(
             "{who:<12} {status} {path}{} — axe: {}",
             if landed_path == path { String::new() } else { format!(" → {landed_path}") },
-            if violations.is_empty() { "no violations".to_owned() } else { format!("{} violation(s)", violations.len()) }
+            if violations.is_empty() {
+                "no violations".to_owned()
+            } else {
+                format!("{} violation(s)", violations.len())
+            }
         );
         seen.insert(landed_path.clone());
         for link in browser.links().await.unwrap_or_else(|e| panic!("{who}: links of {path}: {e}")) {
@@ -99,10 +103,8 @@ pub(crate) fn assert_all_pages_fine(who: &str, visits: &[Visit]) {
         .map(|v| format!("  {} answered {} (at {})", v.path, v.status, v.landed))
         .collect();
     assert!(failed.is_empty(), "{who}: pages that failed:\n{}", failed.join("\n"));
-    let violations: Vec<String> = visits
-        .iter()
-        .flat_map(|v| v.violations.iter().map(move |x| format!("  {}: {x}", v.landed)))
-        .collect();
+    let violations: Vec<String> =
+        visits.iter().flat_map(|v| v.violations.iter().map(move |x| format!("  {}: {x}", v.landed))).collect();
     assert!(
         violations.is_empty(),
         "{who}: {} axe violation(s) of WCAG 2.1 A/AA on {} pages:\n{}",
