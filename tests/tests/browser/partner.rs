@@ -1,7 +1,5 @@
 //! A partner sees its own contributions and nothing of the municipality's overview.
 
-use std::collections::BTreeSet;
-
 use serde_json::Value;
 use tests::browser::DemoSite;
 
@@ -49,9 +47,9 @@ async fn a_partner_cannot_open_the_overview_and_sees_only_its_own_contributions(
 
     let police = organisation_id(site, "Politie Oost-Nederland").await;
     let all = all_contributions(site).await;
-    let own: BTreeSet<&str> = all.iter().filter(|(o, _)| *o == police).map(|(_, t)| t.as_str()).collect();
-    let others: BTreeSet<&str> = all.iter().filter(|(o, _)| *o != police).map(|(_, t)| t.as_str()).collect();
-    assert!(!own.is_empty() && !others.is_empty(), "the demo has contributions of the police and of others");
+    let mut own: Vec<&str> = all.iter().filter(|(o, _)| *o == police).map(|(_, t)| t.as_str()).collect();
+    own.sort_unstable();
+    assert!(!own.is_empty() && all.len() > own.len(), "the demo has contributions of the police and of others");
 
     let rows = browser
         .execute(
@@ -60,12 +58,9 @@ async fn a_partner_cannot_open_the_overview_and_sees_only_its_own_contributions(
         )
         .await
         .expect("rows");
-    let shown: BTreeSet<&str> = rows.as_array().expect("rows").iter().filter_map(Value::as_str).collect();
-    assert_eq!(shown, own, "Mijn bijdragen shows exactly the police's contributions");
-    assert!(
-        shown.iter().all(|t| !others.contains(t) || own.contains(t)),
-        "another organisation's contribution is shown"
-    );
+    let mut shown: Vec<&str> = rows.as_array().expect("rows").iter().filter_map(Value::as_str).collect();
+    shown.sort_unstable();
+    assert_eq!(shown, own, "Mijn bijdragen shows exactly the police's contributions, each once");
     browser.assert_accessible("Mijn bijdragen").await;
 
     browser.goto(&site.url(&overview)).await.expect("goto the overview");
