@@ -6,8 +6,23 @@ use tests::browser::{Browser, DemoSite};
 #[tokio::test]
 async fn axe_runs_under_the_pages_csp_and_reports_a_broken_page_with_rule_and_element() {
     let site = DemoSite::shared();
+    // The page forbids every script of its own (`default-src 'none'` and no `script-src`).
+    let csp = reqwest::get(site.url("/inloggen")).await.expect("the sign-in page").headers()["content-security-policy"]
+        .to_str()
+        .expect("a header")
+        .to_owned();
+    assert!(csp.contains("default-src 'none'") && !csp.contains("script-src"), "{csp}");
     let browser = Browser::open().await;
     browser.goto(&site.url("/inloggen")).await.expect("the sign-in page");
+    let blocked = browser
+        .execute(
+            "const s = document.createElement('script'); s.textContent = 'window.__inline = 1;';\
+             document.body.appendChild(s); return window.__inline === undefined;",
+            vec![],
+        )
+        .await
+        .expect("a script");
+    assert_eq!(blocked, true, "the CSP blocks a script the page itself would run");
     assert!(browser.axe().await.expect("axe runs").is_empty(), "the sign-in page itself is fine");
 
     // An image without a text alternative: WCAG 1.1.1, axe's rule image-alt.
