@@ -45,8 +45,8 @@ struct Driver {
     /// Where the sessions' profiles live; the watchdog removes it when the process ends.
     profiles: PathBuf,
     // Held open for the life of the process: closing it tells the watchdog to stop ChromeDriver.
-    _watchdog_stdin: Mutex<ChildStdin>,
-    _watchdog: Mutex<Child>,
+    watchdog_stdin: Mutex<ChildStdin>,
+    watchdog: Mutex<Child>,
 }
 
 static DRIVER: OnceLock<Result<Driver, String>> = OnceLock::new();
@@ -106,8 +106,8 @@ fn start_driver() -> Result<Driver, String> {
     Ok(Driver {
         address: format!("http://127.0.0.1:{port}"),
         profiles,
-        _watchdog_stdin: Mutex::new(stdin),
-        _watchdog: Mutex::new(watchdog),
+        watchdog_stdin: Mutex::new(stdin),
+        watchdog: Mutex::new(watchdog),
     })
 }
 
@@ -115,12 +115,12 @@ fn start_driver() -> Result<Driver, String> {
 /// test processes need not, the watchdog sees them go.
 pub fn shutdown() {
     if let Some(Ok(driver)) = DRIVER.get()
-        && let Ok(mut stdin) = driver._watchdog_stdin.lock()
+        && let Ok(mut stdin) = driver.watchdog_stdin.lock()
     {
         // Writing a line ends the watchdog's `read` as end of file would.
         let _ = stdin.write_all(b"stop\n");
         let _ = stdin.flush();
-        if let Ok(mut child) = driver._watchdog.lock() {
+        if let Ok(mut child) = driver.watchdog.lock() {
             let _ = child.wait();
         }
     }
