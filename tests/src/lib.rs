@@ -5,6 +5,7 @@
 //! such as `postgres://postgres@127.0.0.1:5432/postgres`, in which case every test gets its own new
 //! database `gc_test_<uuid>` on that server.
 
+pub mod browser;
 pub mod invariants;
 pub mod postgres;
 pub mod process;
