@@ -4,6 +4,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
+use chrono::Datelike;
 use persistence::contributions::ContributionFilter;
 use persistence::municipalities::MunicipalityFilter;
 use uuid::Uuid;
@@ -75,7 +76,11 @@ async fn municipalities(state: web::Data<AppState>, person: SignedIn) -> Result<
 struct ContributionRow {
     title: String,
     goal: String,
+    /// The agenda the promise serves.
+    goal_href: String,
     area: String,
+    /// The area's cycle board in the year the promise is due (this year when it has no date).
+    area_href: String,
     status: &'static str,
     due: String,
 }
@@ -125,7 +130,13 @@ async fn my_contributions(
         .map(|c| ContributionRow {
             title: c.title.clone(),
             goal: names.goal(c).to_owned(),
+            goal_href: format!("/documenten/{}", c.agenda_document_id),
             area: names.area(c).to_owned(),
+            area_href: format!(
+                "/gebieden/{}/cyclus/{}",
+                c.area_id,
+                c.due_date.map_or_else(|| now.year(), |d| d.year())
+            ),
             status: dutch::contribution_status(c.status),
             due: c.due_date.map(dutch::date).unwrap_or_else(|| "geen datum".into()),
         })

@@ -7,6 +7,7 @@
 
 mod crawl;
 mod csrf;
+mod decide;
 mod harness;
 mod partner;
 mod sign_in;
