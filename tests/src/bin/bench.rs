@@ -77,8 +77,7 @@ enum Reader {
     Coordinator,
     /// The partner organisation of `Targets::partner`.
     Partner,
-    /// Without signing in (the public pages, `/openbaar/…`, still to come).
-    #[allow(dead_code)]
+    /// Without signing in (the public pages, `/openbaar/…`).
     Public,
 }
 
@@ -90,9 +89,7 @@ struct PageScenario {
     path: fn(&Targets, &mut Rng) -> String,
 }
 
-/// The page scenarios, after the API's. Adding one is a line here, e.g.
-/// `PageScenario { name: "page-document", reader: Reader::Coordinator, path: |t, rng| format!("/documenten/{}", pick(rng, &t.documents)) }`
-/// or `… name: "page-public-document", reader: Reader::Public, path: |t, rng| format!("/openbaar/documenten/{}", pick(rng, &t.documents)) …`.
+/// The page scenarios, after the API's. Adding one is a line here.
 const PAGES: &[PageScenario] = &[
     PageScenario {
         name: "page-overview",
@@ -114,6 +111,11 @@ const PAGES: &[PageScenario] = &[
         name: "page-document",
         reader: Reader::Coordinator,
         path: |t, rng| format!("/documenten/{}", pick(rng, &t.documents)),
+    },
+    PageScenario {
+        name: "page-public-document",
+        reader: Reader::Public,
+        path: |t, rng| format!("/openbaar/documenten/{}", pick(rng, &t.public_documents)),
     },
 ];
 
@@ -149,9 +151,10 @@ struct Targets {
     municipality: String,
     year: i32,
     areas: Vec<String>,
-    /// Documents of `municipality` with a version in force (ids), for the document pages still to come.
-    #[allow(dead_code)]
+    /// Documents of `municipality` with a version in force (ids), for the document page.
     documents: Vec<String>,
+    /// Those of them the public may read by default (`publicKinds`: agendas, plans and monitors).
+    public_documents: Vec<String>,
     versions: Vec<String>,
     /// In-progress contributions of the partner, to report progress on.
     progressing: Vec<String>,
@@ -464,14 +467,19 @@ async fn discover(client: &Client, base: &str, admin: String, clients: usize) ->
     let year = chrono::Datelike::year(&chrono::Utc::now());
     let mut versions = Vec::new();
     let mut documents = Vec::new();
+    let mut public_documents = Vec::new();
     let docs = get(client, format!("{api}/documents?municipalityId={municipality}&pageSize=200"), &admin).await?;
     for d in docs["results"].as_array().into_iter().flatten() {
         if let (Some(id), Some(n)) = (d["id"].as_str(), d["inForce"]["number"].as_i64()) {
             versions.push(format!("{api}/documents/{id}/versions/{n}"));
             documents.push(id.to_owned());
+            if d["kind"] != "analysis" {
+                public_documents.push(id.to_owned());
+            }
         }
     }
     anyhow::ensure!(!versions.is_empty(), "no adopted versions to read");
+    anyhow::ensure!(!public_documents.is_empty(), "no adopted agenda, plan or monitor to read in public");
     // A partner: the organisation with the most contributions in progress in this municipality.
     let progressing_all = get(
         client,
@@ -530,7 +538,19 @@ async fn discover(client: &Client, base: &str, admin: String, clients: usize) ->
         };
         drafts.push(format!("{api}/documents/{id}/versions/1"));
     }
-    Ok(Targets { admin, partner, coordinator, municipality, year, areas, documents, versions, progressing, drafts })
+    Ok(Targets {
+        admin,
+        partner,
+        coordinator,
+        municipality,
+        year,
+        areas,
+        documents,
+        public_documents,
+        versions,
+        progressing,
+        drafts,
+    })
 }
 
 /// Signs in through the form as a browser does: `GET /inloggen` gives the `gc_inlog` cookie and the same
