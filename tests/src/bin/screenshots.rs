@@ -63,7 +63,8 @@ async fn main() -> anyhow::Result<()> {
     let area = area.ok_or_else(|| anyhow::anyhow!("the demo has no area WB-OOST"))?;
     let documents = format!("/api/v1/documents?areaId={area}&pageSize=100");
     let agenda = first(&site, &format!("{documents}&kind=agenda&year={year}"), |_| true, "id").await;
-    let in_force = first(&site, &documents, |d| !d["inForce"].is_null(), "id").await;
+    // An adopted agenda: agendas are published by default, analyses are not.
+    let in_force = first(&site, &documents, |d| !d["inForce"].is_null() && d["kind"] == "agenda", "id").await;
 
     let mut shooter = Shooter { out: args.out.clone(), saved: Vec::new(), skipped: Vec::new() };
     let result = async {
