@@ -7,12 +7,10 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use domain::Principal;
 use domain::content::{Content, DocumentKind};
-use domain::lifecycle::VersionStatus;
 use persistence::ConnectionTrait;
-use persistence::documents::DocumentFilter;
 use uuid::Uuid;
 
-use super::{Result, content, documents, versions};
+use super::{Result, content, scope_at};
 
 /// One measured value of a result: the year of the monitor that measured it, and the value.
 #[derive(Debug, Clone, PartialEq)]
@@ -22,36 +20,24 @@ pub struct Measured {
 }
 
 /// What the adopted monitors of the area that the principal may read measured, per result key, oldest first.
+/// One statement, whatever the number of monitors.
 pub async fn over_time<C: ConnectionTrait>(
     conn: &C,
     p: &Principal,
     now: DateTime<Utc>,
     area_id: Uuid,
 ) -> Result<BTreeMap<String, Vec<Measured>>> {
-    let filter = DocumentFilter { area_id: Some(area_id), kind: Some(DocumentKind::Monitor), ..Default::default() };
+    let monitors =
+        persistence::documents::in_force_in_area(conn, scope_at(p, now), area_id, DocumentKind::Monitor).await?;
     let mut found: BTreeMap<String, Vec<Measured>> = BTreeMap::new();
-    let mut after = None;
-    loop {
-        let (page, summaries) = documents::list(conn, p, now, &filter, after, crate::pagination::MAX_PAGE_SIZE).await?;
-        for doc in &page.items {
-            let adopted = summaries.iter().find(|v| v.document_id == doc.id && v.status == VersionStatus::Adopted);
-            let Some(adopted) = adopted else { continue };
-            let version = versions::get(conn, p, now, doc.id, adopted.number).await?;
-            let Content::Monitor(monitor) = content::stored_content(DocumentKind::Monitor, &version.content)? else {
-                continue;
-            };
-            for value in monitor.goal_assessments.iter().flat_map(|g| &g.result_values) {
-                if let Some(v) = value.value {
-                    found
-                        .entry(value.result_key.clone())
-                        .or_default()
-                        .push(Measured { year: doc.period_start, value: v });
-                }
+    for (doc, version) in &monitors {
+        let Content::Monitor(monitor) = content::stored_content(DocumentKind::Monitor, &version.content)? else {
+            continue;
+        };
+        for value in monitor.goal_assessments.iter().flat_map(|g| &g.result_values) {
+            if let Some(v) = value.value {
+                found.entry(value.result_key.clone()).or_default().push(Measured { year: doc.period_start, value: v });
             }
-        }
-        match page.next_after {
-            Some(next) => after = Some(next),
-            None => break,
         }
     }
     for series in found.values_mut() {
