@@ -218,3 +218,22 @@ async fn the_stylesheet_is_served_from_the_binary_immutable_and_gzipped_when_ask
     assert!(plain.text.contains(".gc-state--overdue"), "the service's own CSS");
     assert_eq!(page(&app, "/assets/site.0000000000000000.css", None).await.status, 404);
 }
+
+#[tokio::test]
+async fn a_session_is_written_again_at_most_once_a_minute_so_reading_pages_is_not_a_write() {
+    let app = TestApp::spawn().await;
+    let cookie = sign_in(&app, &app.admin).await;
+    // Seen again within the minute: not written, so the idle time still counts from signing in.
+    app.advance(Duration::seconds(59));
+    html_page(&page(&app, "/gemeenten", Some(&cookie)).await, 200);
+    app.advance(Duration::hours(8) - Duration::seconds(30));
+    let idle = page(&app, "/gemeenten", Some(&cookie)).await;
+    assert_eq!((idle.status.as_u16(), idle.header("location")), (303, Some("/inloggen")));
+
+    // Seen again after more than a minute: written, so the session lives on from then.
+    let cookie = sign_in(&app, &app.admin).await;
+    app.advance(Duration::minutes(2));
+    html_page(&page(&app, "/gemeenten", Some(&cookie)).await, 200);
+    app.advance(Duration::hours(8) - Duration::minutes(1));
+    html_page(&page(&app, "/gemeenten", Some(&cookie)).await, 200);
+}
