@@ -243,12 +243,14 @@ async fn with_latest_check_ins<C: ConnectionTrait>(
     if items.is_empty() {
         return Ok(items);
     }
-    let latest = latest_check_in(check_in::Column::Id, (check_in::Entity, check_in::Column::ContributionId), None);
-    let rows = check_in::Entity::find()
-        .filter(check_in::Column::ContributionId.is_in(items.iter().map(|c| c.id)))
-        .filter(Expr::col((check_in::Entity, check_in::Column::Id)).eq(latest))
-        .all(conn)
-        .await?;
+    // One index lookup per contribution (`ix_check_ins_latest`): asking it of every check-in of the
+    // contributions instead grew with the square of their number.
+    let latest_ids = Query::select()
+        .expr(latest_check_in(check_in::Column::Id, (contribution::Entity, contribution::Column::Id), None))
+        .from(contribution::Entity)
+        .and_where(Expr::col((contribution::Entity, contribution::Column::Id)).is_in(items.iter().map(|c| c.id)))
+        .to_owned();
+    let rows = check_in::Entity::find().filter(check_in::Column::Id.in_subquery(latest_ids)).all(conn).await?;
     for row in rows {
         let record = check_in_from(row)?;
         if let Some(c) = items.iter_mut().find(|c| c.id == record.contribution_id) {

@@ -16,6 +16,7 @@ mod m20261130_000002_version_return_notes;
 mod m20261130_000004_deadline_overrides;
 mod m20261130_000005_agenda_goals;
 mod m20261130_000006_sessions;
+mod m20261130_000007_latest_check_in_index;
 
 pub struct Migrator;
 
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000004_deadline_overrides::Migration),
             Box::new(m20261130_000005_agenda_goals::Migration),
             Box::new(m20261130_000006_sessions::Migration),
+            Box::new(m20261130_000007_latest_check_in_index::Migration),
         ]
     }
 }
