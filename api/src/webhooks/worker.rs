@@ -99,17 +99,27 @@ impl Worker {
         Sent { job, outcome, after_failure }
     }
 
-    /// Runs rounds until the task is aborted (or the process ends): at once again after a busy round, after
-    /// the poll interval after an idle or failed one. A failing database is logged and waited out.
+    /// Runs rounds until the task is aborted (or the process ends): at once again after a busy round; after
+    /// an idle or failed one, when a commit of this process publishes an event or else after the poll
+    /// interval (which finds what other instances and retries due by the clock made due). A failing database
+    /// is logged and waited out.
     pub fn spawn(self) -> JoinHandle<()> {
         tokio::spawn(async move {
+            let wake = self.db.events_committed().clone();
             loop {
                 match self.run_once().await {
                     Ok(n) if n > 0 => continue,
-                    Ok(_) => {}
-                    Err(e) => tracing::warn!(error = %e, "webhook round failed; trying again"),
+                    Ok(_) => {
+                        tokio::select! {
+                            _ = wake.notified() => {}
+                            _ = tokio::time::sleep(self.settings.poll_interval) => {}
+                        }
+                    }
+                    Err(e) => {
+                        tracing::warn!(error = %e, "webhook round failed; trying again");
+                        tokio::time::sleep(self.settings.poll_interval).await;
+                    }
                 }
-                tokio::time::sleep(self.settings.poll_interval).await;
             }
         })
     }
