@@ -49,12 +49,10 @@ impl Worker {
     /// what is due, send it (at most `concurrency` requests at a time) and record the outcomes in one
     /// transaction; returns how many deliveries it attempted.
     pub async fn run_once(&self) -> Result<usize, ApiError> {
-        persistence::events::sequence(&self.db).await?;
-        while deliveries::fan_out(&self.db, FAN_OUT_BATCH).await? as u64 == FAN_OUT_BATCH {}
         persistence::subscriptions::suspend_ownerless(&self.db).await?;
         let lease_until = self.db.clock().now() + chrono::Duration::from_std(self.settings.lease).unwrap_or_default();
         let batch = (self.settings.concurrency * CLAIM_PER_SLOT) as u64;
-        let jobs = deliveries::claim(&self.db, lease_until, batch).await?;
+        let jobs = deliveries::prepare_and_claim(&self.db, FAN_OUT_BATCH, lease_until, batch).await?;
         let attempted = jobs.len();
         let sent: Vec<Sent> =
             stream::iter(jobs).map(|job| self.deliver(job)).buffer_unordered(self.settings.concurrency).collect().await;
