@@ -66,6 +66,10 @@ pub struct Db {
     /// SQL statements run through this pool, for the metrics endpoint and for tests that hold a request
     /// to a fixed number of statements.
     statements: Arc<AtomicU64>,
+    /// Signalled after every commit that wrote a domain event, so the webhook worker of this process starts
+    /// a round at once instead of at its next poll. A signal sent while nobody waits is kept for the next
+    /// wait, so a commit during a round is never missed.
+    events_committed: Arc<tokio::sync::Notify>,
 }
 
 impl Db {
@@ -101,7 +105,13 @@ impl Db {
                 tracing::trace!(elapsed_us = info.elapsed.as_micros() as u64, sql = %info.statement.sql, "SQL statement");
             }
         });
-        Ok(Db { conn, clock, max_connections: settings.max_connections, statements })
+        Ok(Db {
+            conn,
+            clock,
+            max_connections: settings.max_connections,
+            statements,
+            events_committed: Arc::new(tokio::sync::Notify::new()),
+        })
     }
 
     pub async fn migrate(&self) -> Result<(), StoreError> {
@@ -125,6 +135,12 @@ impl Db {
         self.statements.load(Ordering::Relaxed)
     }
 
+    /// Wakes when a transaction that wrote domain events on this pool has committed (see [`Tx::commit`]).
+    /// Commits of other processes do not wake it; their workers see them when they poll.
+    pub fn events_committed(&self) -> &Arc<tokio::sync::Notify> {
+        &self.events_committed
+    }
+
     pub fn clock(&self) -> &Arc<dyn Clock> {
         &self.clock
     }
@@ -140,7 +156,7 @@ impl Db {
     /// got in between, whereas an immediate one waits its turn within the busy timeout.
     pub async fn begin(&self, actor: Actor) -> Result<Tx, StoreError> {
         let txn = self.begin_writing().await?;
-        Ok(Tx::new(txn, actor, self.clock.now(), self.backend()))
+        Ok(Tx::new(txn, actor, self.clock.now(), self.backend(), self.events_committed.clone()))
     }
 
     /// A transaction that will write: on SQLite it takes the write lock at once (IMMEDIATE), so it never

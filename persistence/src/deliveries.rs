@@ -9,10 +9,12 @@
 use chrono::{DateTime, Utc};
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::{Expr, ExprTrait, LockBehavior, LockType, Query};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect,
+};
 use uuid::Uuid;
 
-use crate::db::Db;
+use crate::db::{Backend, Db};
 use crate::entity::{webhook_attempt, webhook_cursor, webhook_delivery, webhook_subscription};
 use crate::error::StoreError;
 use crate::events::{self, Event};
@@ -25,20 +27,18 @@ pub const DELIVERED: &str = "delivered";
 pub const FAILED: &str = "failed";
 
 /// Fans the next events of the feed out to deliveries for every subscription that wants them, and
-/// moves the fan-out cursor past them, in one transaction; returns how many events it handled. The cursor
+/// moves the fan-out cursor past them, in the caller's transaction; returns how many events it handled. The cursor
 /// row is locked for the transaction, so instances take turns; the unique (subscription, event) key makes a
 /// repeat harmless anyway.
-pub async fn fan_out(db: &Db, batch: u64) -> Result<usize, StoreError> {
-    let now = db.clock().now();
-    let txn = db.begin_writing().await?;
-    let cursor = webhook_cursor::Entity::find_by_id(1).lock_exclusive().one(&txn).await?.map(|c| c.seq).unwrap_or(0);
-    let events = events::after(&txn, cursor, batch).await?;
+async fn fan_out_in(txn: &DatabaseTransaction, now: DateTime<Utc>, batch: u64) -> Result<usize, StoreError> {
+    let cursor = webhook_cursor::Entity::find_by_id(1).lock_exclusive().one(txn).await?.map(|c| c.seq).unwrap_or(0);
+    let events = events::after(txn, cursor, batch).await?;
     let Some(last) = events.last().map(|e| e.seq) else {
         return Ok(0);
     };
     // Paused subscriptions get their deliveries too; they wait, unclaimed, until it is resumed.
     let subscriptions = webhook_subscription::Entity::find()
-        .all(&txn)
+        .all(txn)
         .await?
         .into_iter()
         .map(subscriptions::from_row)
@@ -64,15 +64,14 @@ pub async fn fan_out(db: &Db, batch: u64) -> Result<usize, StoreError> {
     for chunk in deliveries.chunks(500) {
         webhook_delivery::Entity::insert_many(chunk.to_vec())
             .on_conflict_do_nothing_on([webhook_delivery::Column::SubscriptionId, webhook_delivery::Column::EventId])
-            .exec_without_returning(&txn)
+            .exec_without_returning(txn)
             .await?;
     }
     webhook_cursor::Entity::update_many()
         .col_expr(webhook_cursor::Column::Seq, Expr::value(last))
         .filter(webhook_cursor::Column::Id.eq(1))
-        .exec(&txn)
+        .exec(txn)
         .await?;
-    txn.commit().await?;
     Ok(events.len())
 }
 
@@ -88,11 +87,35 @@ pub struct Job {
     pub event: Event,
 }
 
-/// Claims up to `limit` due deliveries of active, unsuspended subscriptions until `lease_until`, counting the
-/// attempt.
-pub async fn claim(db: &Db, lease_until: DateTime<Utc>, limit: u64) -> Result<Vec<Job>, StoreError> {
-    use webhook_delivery::Column;
+/// A worker's round of bookkeeping before it sends, in one transaction and so one commit (one wait for the
+/// write-ahead log) instead of three: numbers the newly committed events for the feed, fans them out to
+/// deliveries (`fan_out_batch` events per statement) and claims up to `limit` due deliveries of active,
+/// unsuspended subscriptions until `lease_until`, counting the attempt. The sequencer and fan-out locks are held until the claim is committed, a few milliseconds.
+pub async fn prepare_and_claim(
+    db: &Db,
+    fan_out_batch: u64,
+    lease_until: DateTime<Utc>,
+    limit: u64,
+) -> Result<Vec<Job>, StoreError> {
+    let unsequenced = events::unsequenced(db).await?;
     let now = db.clock().now();
+    let txn = db.begin_writing().await?;
+    if unsequenced {
+        events::sequence_in(&txn, db.backend()).await?;
+    }
+    while fan_out_in(&txn, now, fan_out_batch).await? as u64 == fan_out_batch {}
+    let jobs = claim_in(&txn, now, lease_until, limit).await?;
+    txn.commit().await?;
+    Ok(jobs)
+}
+
+async fn claim_in(
+    txn: &DatabaseTransaction,
+    now: DateTime<Utc>,
+    lease_until: DateTime<Utc>,
+    limit: u64,
+) -> Result<Vec<Job>, StoreError> {
+    use webhook_delivery::Column;
     let due = Query::select()
         .column(Column::Id)
         .from(webhook_delivery::Entity)
@@ -112,23 +135,23 @@ pub async fn claim(db: &Db, lease_until: DateTime<Utc>, limit: u64) -> Result<Ve
         .limit(limit)
         .lock_with_behavior(LockType::Update, LockBehavior::SkipLocked)
         .to_owned();
-    let txn = db.begin_writing().await?;
     let claimed = webhook_delivery::Entity::update_many()
         .col_expr(Column::NextAttemptAt, Expr::value(lease_until))
         .col_expr(Column::Attempts, Expr::col(Column::Attempts).add(1))
         .col_expr(Column::FirstAttemptAt, Expr::col(Column::FirstAttemptAt).if_null(now))
         .filter(Column::Id.in_subquery(due))
-        .exec_with_returning(&txn)
+        .exec_with_returning(txn)
         .await?;
-    txn.commit().await?;
     if claimed.is_empty() {
         return Ok(Vec::new());
     }
-    let events = events::by_row_ids(db.conn(), claimed.iter().map(|d| d.event_id).collect()).await?;
-    let subscription_ids: Vec<Uuid> = claimed.iter().map(|d| d.subscription_id).collect();
+    let events = events::by_row_ids(txn, claimed.iter().map(|d| d.event_id).collect()).await?;
+    let mut subscription_ids: Vec<Uuid> = claimed.iter().map(|d| d.subscription_id).collect();
+    subscription_ids.sort_unstable();
+    subscription_ids.dedup();
     let subscriptions = webhook_subscription::Entity::find()
         .filter(webhook_subscription::Column::Id.is_in(subscription_ids))
-        .all(db.conn())
+        .all(txn)
         .await?;
     Ok(claimed
         .into_iter()
@@ -190,6 +213,12 @@ pub async fn record(db: &Db, sent: &[Sent]) -> Result<(), StoreError> {
     }
     let now = db.clock().now();
     let txn = db.begin_writing().await?;
+    if db.backend() == Backend::Postgres {
+        // This commit need not wait for the write-ahead log to reach the disk: if the database crashes before
+        // it does, what is lost is that these deliveries were made, so they are made again when their lease
+        // ends, which at-least-once allows (same `webhook-id`, so receivers drop the repeat).
+        txn.execute_unprepared("SET LOCAL synchronous_commit TO OFF").await?;
+    }
     let attempts: Vec<_> = sent
         .iter()
         .map(|s| attempt_row(s.job.subscription_id, Some(&s.job), &s.job.event.event_type, &s.outcome))

@@ -3,7 +3,10 @@
 
 use chrono::{DateTime, Utc};
 use domain::access::ReadScope;
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Statement};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    Statement,
+};
 use uuid::Uuid;
 
 use crate::db::{Backend, Db};
@@ -74,6 +77,17 @@ const SEQUENCER_LOCK: i64 = 0x6763_7365_7100; // "gcseq"
 /// run sees every event committed before it took the lock, so positions are handed out in the order events
 /// became visible: a reader that resumes after position n can never later find an event below n.
 pub async fn sequence(db: &Db) -> Result<u64, StoreError> {
+    if !unsequenced(db).await? {
+        return Ok(0);
+    }
+    let txn = db.begin_writing().await?;
+    let numbered = sequence_in(&txn, db.backend()).await?;
+    txn.commit().await?;
+    Ok(numbered)
+}
+
+/// Whether a committed event waits for its feed position: a read, so that an idle sequencer takes no lock.
+pub(crate) async fn unsequenced(db: &Db) -> Result<bool, StoreError> {
     let pending = domain_event::Entity::find()
         .select_only()
         .column(domain_event::Column::Id)
@@ -82,14 +96,15 @@ pub async fn sequence(db: &Db) -> Result<u64, StoreError> {
         .into_tuple::<i64>()
         .one(db.conn())
         .await?;
-    if pending.is_none() {
-        return Ok(0);
-    }
-    let backend = db.conn().get_database_backend();
-    let txn = db.begin_writing().await?;
-    if db.backend() == Backend::Postgres {
+    Ok(pending.is_some())
+}
+
+/// [`sequence`] inside a write transaction the caller commits; the sequencer lock is held until then.
+pub(crate) async fn sequence_in(txn: &DatabaseTransaction, backend: Backend) -> Result<u64, StoreError> {
+    let db_backend = txn.get_database_backend();
+    if backend == Backend::Postgres {
         txn.execute_raw(Statement::from_sql_and_values(
-            backend,
+            db_backend,
             "SELECT pg_advisory_xact_lock($1)",
             [SEQUENCER_LOCK.into()],
         ))
@@ -101,8 +116,7 @@ pub async fn sequence(db: &Db) -> Result<u64, StoreError> {
                FROM domain_events WHERE seq IS NULL ORDER BY id LIMIT {SEQUENCE_BATCH}) AS numbered \
          WHERE domain_events.id = numbered.id"
     );
-    let result = txn.execute_raw(Statement::from_string(backend, sql)).await?;
-    txn.commit().await?;
+    let result = txn.execute_raw(Statement::from_string(db_backend, sql)).await?;
     Ok(result.rows_affected())
 }
 

@@ -1,10 +1,14 @@
 //! The unit of work: a database transaction that knows who acts, and writes the audit event and the
 //! domain event of every change inside itself (SPEC §8). A change and its trail commit together or not at all.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use chrono::{DateTime, Utc};
 use domain::event::Action;
 use sea_orm::{ActiveValue::Set, ConnectionTrait, DatabaseTransaction, EntityTrait};
 use serde_json::{Value, json};
+use tokio::sync::Notify;
 use uuid::Uuid;
 
 use crate::db::Backend;
@@ -93,11 +97,20 @@ pub struct Tx {
     actor: Actor,
     now: DateTime<Utc>,
     backend: Backend,
+    /// Whether a domain event was written, and whom to tell when it is committed.
+    published: AtomicBool,
+    events_committed: Arc<Notify>,
 }
 
 impl Tx {
-    pub(crate) fn new(txn: DatabaseTransaction, actor: Actor, now: DateTime<Utc>, backend: Backend) -> Tx {
-        Tx { txn, actor, now, backend }
+    pub(crate) fn new(
+        txn: DatabaseTransaction,
+        actor: Actor,
+        now: DateTime<Utc>,
+        backend: Backend,
+        events_committed: Arc<Notify>,
+    ) -> Tx {
+        Tx { txn, actor, now, backend, published: AtomicBool::new(false), events_committed }
     }
 
     pub fn conn(&self) -> &DatabaseTransaction {
@@ -167,6 +180,7 @@ impl Tx {
         }
         if !published.is_empty() {
             domain_event::Entity::insert_many(published).exec_without_returning(&self.txn).await?;
+            self.published.store(true, Ordering::Relaxed);
         }
         for m in municipalities {
             crate::stamps::bump(&self.txn, m).await?;
@@ -174,8 +188,13 @@ impl Tx {
         Ok(())
     }
 
+    /// Commits, and if the change published an event, wakes this process's webhook worker: the event is
+    /// then delivered within a round, not a poll interval, after it is committed.
     pub async fn commit(self) -> Result<(), StoreError> {
         self.txn.commit().await?;
+        if self.published.load(Ordering::Relaxed) {
+            self.events_committed.notify_one();
+        }
         Ok(())
     }
 }

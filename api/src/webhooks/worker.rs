@@ -49,17 +49,31 @@ impl Worker {
     /// what is due, send it (at most `concurrency` requests at a time) and record the outcomes in one
     /// transaction; returns how many deliveries it attempted.
     pub async fn run_once(&self) -> Result<usize, ApiError> {
-        persistence::events::sequence(&self.db).await?;
-        while deliveries::fan_out(&self.db, FAN_OUT_BATCH).await? as u64 == FAN_OUT_BATCH {}
+        let sent = self.send_round().await?;
+        deliveries::record(&self.db, &sent).await?;
+        Ok(sent.len())
+    }
+
+    /// A round up to recording its outcomes: the bookkeeping in one transaction, then the requests.
+    async fn send_round(&self) -> Result<Vec<Sent>, ApiError> {
+        let started = std::time::Instant::now();
         persistence::subscriptions::suspend_ownerless(&self.db).await?;
         let lease_until = self.db.clock().now() + chrono::Duration::from_std(self.settings.lease).unwrap_or_default();
         let batch = (self.settings.concurrency * CLAIM_PER_SLOT) as u64;
-        let jobs = deliveries::claim(&self.db, lease_until, batch).await?;
-        let attempted = jobs.len();
+        let jobs = deliveries::prepare_and_claim(&self.db, FAN_OUT_BATCH, lease_until, batch).await?;
+        if jobs.is_empty() {
+            return Ok(Vec::new());
+        }
+        let claimed = started.elapsed();
         let sent: Vec<Sent> =
             stream::iter(jobs).map(|job| self.deliver(job)).buffer_unordered(self.settings.concurrency).collect().await;
-        deliveries::record(&self.db, &sent).await?;
-        Ok(attempted)
+        tracing::debug!(
+            deliveries = sent.len(),
+            claim_ms = claimed.as_millis() as u64,
+            send_ms = (started.elapsed() - claimed).as_millis() as u64,
+            "webhook round sent"
+        );
+        Ok(sent)
     }
 
     async fn deliver(&self, job: Job) -> Sent {
@@ -99,17 +113,38 @@ impl Worker {
         Sent { job, outcome, after_failure }
     }
 
-    /// Runs rounds until the task is aborted (or the process ends): at once again after a busy round, after
-    /// the poll interval after an idle or failed one. A failing database is logged and waited out.
+    /// Runs rounds until the task is aborted (or the process ends): at once again after a busy round, while
+    /// recording that round's outcomes (so the record's commit is not on the next event's way); after an idle
+    /// or failed one, when a commit of this process publishes an event or else after the poll interval (which
+    /// finds what other instances and retries due by the clock made due). A failing database is logged and
+    /// waited out; outcomes it failed to record are sent again when their lease ends.
     pub fn spawn(self) -> JoinHandle<()> {
         tokio::spawn(async move {
+            let wake = self.db.events_committed().clone();
+            let mut unrecorded: Vec<Sent> = Vec::new();
             loop {
-                match self.run_once().await {
-                    Ok(n) if n > 0 => continue,
-                    Ok(_) => {}
-                    Err(e) => tracing::warn!(error = %e, "webhook round failed; trying again"),
+                let (recorded, round) = tokio::join!(deliveries::record(&self.db, &unrecorded), self.send_round());
+                if let Err(e) = recorded {
+                    tracing::warn!(error = %e, "recording webhook outcomes failed; they are sent again after the lease");
                 }
-                tokio::time::sleep(self.settings.poll_interval).await;
+                match round {
+                    Ok(sent) if !sent.is_empty() => {
+                        unrecorded = sent;
+                        continue;
+                    }
+                    Ok(_) => {
+                        unrecorded = Vec::new();
+                        tokio::select! {
+                            _ = wake.notified() => {}
+                            _ = tokio::time::sleep(self.settings.poll_interval) => {}
+                        }
+                    }
+                    Err(e) => {
+                        unrecorded = Vec::new();
+                        tracing::warn!(error = %e, "webhook round failed; trying again");
+                        tokio::time::sleep(self.settings.poll_interval).await;
+                    }
+                }
             }
         })
     }

@@ -578,3 +578,30 @@ async fn a_coordinator_sees_and_deletes_its_municipalitys_subscriptions_whoever_
     worker.run_once().await.unwrap();
     assert!(receiver.received().is_empty(), "a deleted subscription gets nothing");
 }
+
+#[tokio::test]
+async fn a_committed_event_is_delivered_at_once_not_at_the_next_poll() {
+    let app = TestApp::spawn().await;
+    let receiver = Receiver::start().await;
+    subscribe(&app, &app.admin, json!({"callbackUrl": receiver.url()})).await;
+    // A worker that polls only every 5 s: only the commit's wake-up can bring the event sooner.
+    let settings = api::config::WebhookSettings {
+        poll_interval: std::time::Duration::from_secs(5),
+        request_timeout: std::time::Duration::from_secs(2),
+        ..Default::default()
+    };
+    let worker = api::webhooks::Worker::new(app.db.clone(), settings, app.address.clone(), app.outbound.clone())
+        .expect("webhook worker")
+        .spawn();
+    // Let it run its first (idle) round and start waiting.
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert!(receiver.received().is_empty());
+
+    let committed = std::time::Instant::now();
+    app.municipality("Culemborg").await;
+    let received = receiver.wait_for(1).await;
+    let took = committed.elapsed();
+    worker.abort();
+    assert_eq!(types(&received), ["municipality.created"]);
+    assert!(took < std::time::Duration::from_secs(1), "delivered {took:?} after the commit");
+}
