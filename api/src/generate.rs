@@ -16,6 +16,7 @@ use persistence::bulk::{
     AreaRow, Batch, CheckInRow, ContributionRow, DocumentRow, MunicipalityRow, OrganisationRow, VersionRow,
 };
 use serde_json::{Value, json};
+use std::io::Write;
 use uuid::Uuid;
 
 /// How big a data set to make.
@@ -91,22 +92,104 @@ pub struct Generated {
 const KINDS: [&str; 5] = ["police", "housing_corporation", "welfare", "care", "residents_group"];
 const THEMES: [&str; 4] = ["safety", "social", "physical", "economy"];
 
-/// Generates the data set into `db`, one transaction per municipality.
+/// Municipalities written at the same time on PostgreSQL: the database's work on one batch overlaps with
+/// the next batch being built and sent. SQLite has one writer, so it writes one at a time.
+const WRITERS_POSTGRES: usize = 4;
+
+/// Generates the data set into `db`, one transaction per municipality, reporting progress to stderr.
 pub async fn run(db: &Db, scale: Scale) -> anyhow::Result<Generated> {
+    let stderr = std::io::stderr();
+    let terminal = std::io::IsTerminal::is_terminal(&stderr);
+    run_with_progress(db, scale, Progress::new(Box::new(stderr), terminal, scale.municipalities as usize)).await
+}
+
+/// As [`run`], with progress reported to `progress`.
+pub async fn run_with_progress(db: &Db, scale: Scale, mut progress: Progress) -> anyhow::Result<Generated> {
+    use futures_util::StreamExt;
+    let writers = match db.backend() {
+        persistence::Backend::Postgres => WRITERS_POSTGRES,
+        persistence::Backend::Sqlite => 1,
+    };
     let mut rng = Rng(scale.seed);
     let mut total = Generated::default();
-    for m in 0..scale.municipalities {
-        let batch = municipality(&mut rng, &scale, m);
-        total.municipalities += batch.municipalities.len();
-        total.areas += batch.areas.len();
-        total.documents += batch.documents.len();
-        total.versions += batch.documents.iter().map(|d| d.versions.len()).sum::<usize>();
-        total.contributions += batch.contributions.len();
-        total.check_ins += batch.contributions.iter().map(|c| c.check_ins.len()).sum::<usize>();
-        persistence::bulk::write(db, batch).await?;
+    // The batches are made one after the other from the one generator (so the same seed gives the same
+    // data), and written up to `writers` at a time, each in its own transaction.
+    let mut writes = futures_util::stream::iter(0..scale.municipalities)
+        .map(|m| {
+            let batch = municipality(&mut rng, &scale, m);
+            total.municipalities += batch.municipalities.len();
+            total.areas += batch.areas.len();
+            total.documents += batch.documents.len();
+            total.versions += batch.documents.iter().map(|d| d.versions.len()).sum::<usize>();
+            total.contributions += batch.contributions.len();
+            total.check_ins += batch.contributions.iter().map(|c| c.check_ins.len()).sum::<usize>();
+            persistence::bulk::write(db, batch)
+        })
+        .buffer_unordered(writers);
+    while let Some(written) = writes.next().await {
+        progress.advance(written?);
     }
+    drop(writes);
+    progress.finish();
     persistence::bulk::refresh_statistics(db).await?;
     Ok(total)
+}
+
+/// Progress of the generator: on a terminal one line redrawn in place (a bar, the percentage, rows written
+/// and the time so far); elsewhere (a log, CI) a plain line at every tenth of the way.
+pub struct Progress {
+    out: Box<dyn std::io::Write + Send>,
+    terminal: bool,
+    total: usize,
+    done: usize,
+    rows: usize,
+    /// The last tenth reported as a plain line.
+    reported: usize,
+    started: std::time::Instant,
+}
+
+impl Progress {
+    /// `total` is the number of steps (municipalities) the run makes.
+    pub fn new(out: Box<dyn std::io::Write + Send>, terminal: bool, total: usize) -> Progress {
+        Progress { out, terminal, total, done: 0, rows: 0, reported: 0, started: std::time::Instant::now() }
+    }
+
+    /// One more step done, which wrote `rows` rows.
+    pub fn advance(&mut self, rows: usize) {
+        self.done += 1;
+        self.rows += rows;
+        let percent = 100 * self.done / self.total.max(1);
+        let elapsed = self.started.elapsed().as_secs_f64();
+        // A failed write to stderr must not stop the generator.
+        let _ = if self.terminal {
+            const WIDTH: usize = 30;
+            let filled = WIDTH * self.done / self.total.max(1);
+            write!(
+                self.out,
+                "\r[{}{}] {percent:>3} %  {} rows  {elapsed:.1} s",
+                "#".repeat(filled),
+                "-".repeat(WIDTH - filled),
+                self.rows
+            )
+            .and_then(|_| self.out.flush())
+        } else if percent / 10 > self.reported || self.done == self.total {
+            self.reported = percent / 10;
+            writeln!(
+                self.out,
+                "generated {percent} % ({} of {}), {} rows, {elapsed:.1} s",
+                self.done, self.total, self.rows
+            )
+        } else {
+            Ok(())
+        };
+    }
+
+    /// Ends the redrawn line on a terminal.
+    pub fn finish(&mut self) {
+        if self.terminal && self.done > 0 {
+            let _ = writeln!(self.out);
+        }
+    }
 }
 
 fn noon(date: NaiveDate) -> DateTime<Utc> {
@@ -438,5 +521,50 @@ mod tests {
             .map(|d| (d.period_start, d.period_end))
             .collect();
         assert!(agendas.windows(2).all(|w| w[0].1 < w[1].0), "agenda periods do not overlap: {agendas:?}");
+    }
+
+    /// A writer whose bytes the test can read afterwards.
+    #[derive(Clone, Default)]
+    struct Shared(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Shared {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().expect("not poisoned").extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn progress_off_a_terminal_is_a_plain_line_at_every_tenth() {
+        let out = Shared::default();
+        let mut progress = Progress::new(Box::new(out.clone()), false, 350);
+        for _ in 0..350 {
+            progress.advance(100);
+        }
+        progress.finish();
+        let text = String::from_utf8(out.0.lock().expect("not poisoned").clone()).expect("utf-8");
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 10, "{text}");
+        assert!(!text.contains('\r'), "no redrawing off a terminal: {text:?}");
+        assert!(lines[0].starts_with("generated 10 % (35 of 350), 3500 rows"), "{text}");
+        assert!(lines[9].starts_with("generated 100 % (350 of 350), 35000 rows"), "{text}");
+    }
+
+    #[test]
+    fn progress_on_a_terminal_redraws_one_line_with_a_bar() {
+        let out = Shared::default();
+        let mut progress = Progress::new(Box::new(out.clone()), true, 4);
+        for _ in 0..4 {
+            progress.advance(10);
+        }
+        progress.finish();
+        let text = String::from_utf8(out.0.lock().expect("not poisoned").clone()).expect("utf-8");
+        assert_eq!(text.matches('\r').count(), 4, "{text:?}");
+        assert_eq!(text.matches('\n').count(), 1, "{text:?}");
+        assert!(text.contains("[###############---------------]  50 %  20 rows"), "{text:?}");
+        assert!(text.contains("[##############################] 100 %  40 rows"), "{text:?}");
     }
 }

@@ -102,20 +102,21 @@ pub struct Batch {
 /// Rows per INSERT: well under SQLite's 32,766 bound parameters and PostgreSQL's 65,535 for the widest table.
 const CHUNK: usize = 500;
 
-async fn insert_all<C, A>(conn: &C, rows: Vec<A>) -> Result<(), StoreError>
+/// Inserts `rows` in chunks and returns how many it inserted.
+async fn insert_all<C, A>(conn: &C, rows: Vec<A>) -> Result<usize, StoreError>
 where
     C: ConnectionTrait,
     A: ActiveModelTrait + Send,
 {
+    let count = rows.len();
     let mut rows = rows.into_iter().peekable();
     while rows.peek().is_some() {
         let chunk: Vec<A> = rows.by_ref().take(CHUNK).collect();
         <A::Entity as EntityTrait>::insert_many(chunk).exec_without_returning(conn).await?;
     }
-    Ok(())
+    Ok(count)
 }
 
-/// Writes a batch in one transaction.
 /// Brings the planner's statistics up to date after a bulk load. Without them PostgreSQL plans the first
 /// queries on the new rows as if the tables were empty (until autovacuum gets round to them), and SQLite
 /// has none at all.
@@ -124,8 +125,10 @@ pub async fn refresh_statistics(db: &Db) -> Result<(), StoreError> {
     Ok(())
 }
 
-pub async fn write(db: &Db, batch: Batch) -> Result<(), StoreError> {
+/// Writes a batch in one transaction and returns the number of rows written.
+pub async fn write(db: &Db, batch: Batch) -> Result<usize, StoreError> {
     let now = Utc::now();
+    let mut rows = 0;
     let tx = db.conn().begin().await?;
     let municipalities = batch.municipalities.into_iter().map(|m| municipality::ActiveModel {
         id: Set(m.id),
@@ -136,7 +139,7 @@ pub async fn write(db: &Db, batch: Batch) -> Result<(), StoreError> {
         created_at: Set(now),
         updated_at: Set(now),
     });
-    insert_all(&tx, municipalities.collect()).await?;
+    rows += insert_all(&tx, municipalities.collect()).await?;
     let areas = batch.areas.into_iter().map(|a| area::ActiveModel {
         id: Set(a.id),
         municipality_id: Set(a.municipality_id),
@@ -149,7 +152,7 @@ pub async fn write(db: &Db, batch: Batch) -> Result<(), StoreError> {
         created_at: Set(now),
         updated_at: Set(now),
     });
-    insert_all(&tx, areas.collect()).await?;
+    rows += insert_all(&tx, areas.collect()).await?;
     let organisations = batch.organisations.into_iter().map(|o| organisation::ActiveModel {
         id: Set(o.id),
         name: Set(o.name),
@@ -160,7 +163,7 @@ pub async fn write(db: &Db, batch: Batch) -> Result<(), StoreError> {
         created_at: Set(now),
         updated_at: Set(now),
     });
-    insert_all(&tx, organisations.collect()).await?;
+    rows += insert_all(&tx, organisations.collect()).await?;
     let partners = batch.partners.into_iter().map(|(area_id, organisation_id)| area_partner::ActiveModel {
         id: Set(Uuid::now_v7()),
         area_id: Set(area_id),
@@ -171,7 +174,7 @@ pub async fn write(db: &Db, batch: Batch) -> Result<(), StoreError> {
         created_at: Set(now),
         updated_at: Set(now),
     });
-    insert_all(&tx, partners.collect()).await?;
+    rows += insert_all(&tx, partners.collect()).await?;
 
     let (mut documents, mut years, mut versions, mut goals) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for d in batch.documents {
@@ -227,10 +230,10 @@ pub async fn write(db: &Db, batch: Batch) -> Result<(), StoreError> {
             });
         }
     }
-    insert_all(&tx, documents).await?;
-    insert_all(&tx, years).await?;
-    insert_all(&tx, versions).await?;
-    insert_all(&tx, goals).await?;
+    rows += insert_all(&tx, documents).await?;
+    rows += insert_all(&tx, years).await?;
+    rows += insert_all(&tx, versions).await?;
+    rows += insert_all(&tx, goals).await?;
 
     let (mut contributions, mut transitions, mut check_ins) = (Vec::new(), Vec::new(), Vec::new());
     for c in batch.contributions {
@@ -285,9 +288,9 @@ pub async fn write(db: &Db, batch: Batch) -> Result<(), StoreError> {
             revision: Set(1),
         });
     }
-    insert_all(&tx, contributions).await?;
-    insert_all(&tx, transitions).await?;
-    insert_all(&tx, check_ins).await?;
+    rows += insert_all(&tx, contributions).await?;
+    rows += insert_all(&tx, transitions).await?;
+    rows += insert_all(&tx, check_ins).await?;
     tx.commit().await?;
-    Ok(())
+    Ok(rows)
 }

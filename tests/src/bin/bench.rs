@@ -55,6 +55,20 @@ struct Args {
     /// under check-in load, and throughput draining a backlog.
     #[arg(long)]
     webhooks: bool,
+    /// After the scenarios, run PostgreSQL's own `pgbench` as the baseline (the default on PostgreSQL): the
+    /// statements of a version read against this database, and `pgbench -N` on pgbench's tables in a database
+    /// of its own, made and dropped here.
+    #[arg(long, overrides_with = "no_pgbench")]
+    pgbench: bool,
+    /// Skip the pgbench baseline.
+    #[arg(long)]
+    no_pgbench: bool,
+    /// Seconds per pgbench run (default: `--seconds`).
+    #[arg(long)]
+    pgbench_seconds: Option<u64>,
+    /// Scale of pgbench's own tables for `-N` (`pgbench -i -s`); 10 is 1,000,000 accounts.
+    #[arg(long, default_value_t = 10)]
+    pgbench_scale: u32,
 }
 
 const SCENARIOS: [&str; 10] = [
@@ -227,6 +241,8 @@ async fn main() -> anyhow::Result<()> {
     );
     let mut ceiling = 0.0;
     let mut failed = false;
+    // (scenario, req/s, p99 ms) for the pgbench comparison.
+    let mut measured: Vec<(&str, f64, f64)> = Vec::new();
     for scenario in wanted {
         let outcome = run(&client, &base, &targets, scenario, args.clients, Duration::from_secs(args.seconds)).await;
         let rps = outcome.latencies.len() as f64 / outcome.elapsed.as_secs_f64();
@@ -252,6 +268,7 @@ async fn main() -> anyhow::Result<()> {
             outcome.errors,
             server.peak_mib()
         );
+        measured.push((scenario, rps, pct(0.99)));
         if let Some(e) = outcome.first_error {
             eprintln!("  first error in {scenario}: {e}");
             failed |= args.strict;
@@ -264,10 +281,216 @@ async fn main() -> anyhow::Result<()> {
         failed |= measure_webhooks(&client, &base, &targets, args.clients, Duration::from_secs(args.seconds)).await?;
     }
     server.stop();
+    if args.database_url.starts_with("sqlite:") {
+        println!("no pgbench baseline on SQLite");
+    } else if args.pgbench || !args.no_pgbench {
+        let seconds = args.pgbench_seconds.unwrap_or(args.seconds);
+        pgbench::compare(&args.database_url, &targets, args.clients, seconds, args.pgbench_scale, &measured).await?;
+    }
     if failed {
         anyhow::bail!("a scenario failed");
     }
     Ok(())
+}
+
+/// PostgreSQL's own benchmark as the baseline of the machine in the same run: what the database alone does with
+/// the statements of a request, so each scenario's share of it holds on any machine.
+mod pgbench {
+    use std::path::{Path, PathBuf};
+    use std::process::Command;
+
+    use anyhow::Context;
+    use sea_orm::ConnectionTrait;
+
+    use super::Targets;
+
+    /// The statements a version read makes (`GET /api/v1/documents/{id}/versions/{n}`), as the service sends them:
+    /// the token (`api::extract::auth`), then the document joined to its version
+    /// (`persistence::documents::get_with_version`). Seen with `GEBIEDSCYCLUS_LOG=persistence::db=trace`.
+    const TOKEN: &str = r#"SELECT "api_tokens"."id", "api_tokens"."name", "api_tokens"."role", "api_tokens"."municipality_id", "api_tokens"."organisation_id", "api_tokens"."area_ids", "api_tokens"."token_hash", "api_tokens"."prefix", "api_tokens"."managing_municipality_id", "api_tokens"."created_by", "api_tokens"."created_at", "api_tokens"."expires_at", "api_tokens"."revoked_at", "api_tokens"."revision" FROM "api_tokens" WHERE "api_tokens"."token_hash" = :token LIMIT 1;"#;
+    const VERSION: &str = r#"SELECT "versions"."id" AS "A_id", "versions"."document_id" AS "A_document_id", "versions"."number" AS "A_number", "versions"."status" AS "A_status", "versions"."content" AS "A_content", "versions"."change_note" AS "A_change_note", "versions"."based_on" AS "A_based_on", "versions"."created_at" AS "A_created_at", "versions"."created_by_token" AS "A_created_by_token", "versions"."created_by_name" AS "A_created_by_name", "versions"."updated_at" AS "A_updated_at", "versions"."adopted_at" AS "A_adopted_at", "versions"."adopted_by_token" AS "A_adopted_by_token", "versions"."adopted_by_name" AS "A_adopted_by_name", "versions"."superseded_at" AS "A_superseded_at", "versions"."revision" AS "A_revision", "versions"."return_note" AS "A_return_note", "documents"."id" AS "B_id", "documents"."area_id" AS "B_area_id", "documents"."municipality_id" AS "B_municipality_id", "documents"."kind" AS "B_kind", "documents"."period_start" AS "B_period_start", "documents"."period_end" AS "B_period_end", "documents"."last_number" AS "B_last_number", "documents"."latest_status" AS "B_latest_status", "documents"."revision" AS "B_revision", "documents"."created_at" AS "B_created_at", "documents"."updated_at" AS "B_updated_at" FROM "versions" LEFT JOIN "documents" ON "versions"."document_id" = "documents"."id" WHERE "versions"."document_id" = :doc{i} AND "versions"."number" = :num{i} LIMIT 1;"#;
+    /// Versions the custom script reads, one script file each, picked at random by pgbench.
+    const SCRIPTS: usize = 16;
+
+    /// What a pgbench run gave.
+    struct Run {
+        tps: f64,
+        p99_ms: f64,
+    }
+
+    /// Debian's pgbench: on the PATH, else the newest under /usr/lib/postgresql.
+    fn find() -> anyhow::Result<PathBuf> {
+        if let Some(path) = std::env::var_os("PATH")
+            .map(|p| std::env::split_paths(&p).map(|d| d.join("pgbench")).collect::<Vec<_>>())
+            .and_then(|c| c.into_iter().find(|p| p.is_file()))
+        {
+            return Ok(path);
+        }
+        let mut found: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.path().join("bin/pgbench"))
+            .filter(|p| p.is_file())
+            .collect();
+        found.sort_by_key(|p| {
+            p.components().nth(4).and_then(|c| c.as_os_str().to_str()?.parse::<u32>().ok()).unwrap_or(0)
+        });
+        found.pop().ok_or_else(|| {
+            anyhow::anyhow!(
+                "pgbench is missing (neither on the PATH nor under /usr/lib/postgresql/*/bin); install Debian's \
+                 postgresql-client or run with --no-pgbench"
+            )
+        })
+    }
+
+    /// Runs pgbench with `args` against `url`, the per-transaction log in `dir`, and reads tps and p99.
+    fn run(bin: &Path, url: &str, dir: &Path, name: &str, args: &[String]) -> anyhow::Result<Run> {
+        let prefix = dir.join(name);
+        let out = Command::new(bin)
+            .args(args)
+            .arg("-l")
+            .arg(format!("--log-prefix={}", prefix.display()))
+            .arg(url)
+            .output()
+            .with_context(|| format!("cannot run {}", bin.display()))?;
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        anyhow::ensure!(
+            out.status.success(),
+            "pgbench ({name}) failed: {}{}",
+            stdout,
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let tps = stdout
+            .lines()
+            .find_map(|l| l.strip_prefix("tps = "))
+            .and_then(|l| l.split_whitespace().next()?.parse::<f64>().ok())
+            .ok_or_else(|| anyhow::anyhow!("no tps in pgbench's output: {stdout}"))?;
+        // The log: client, transaction, latency in µs, script, epoch s, µs; one file per thread.
+        let mut latencies: Vec<u64> = Vec::new();
+        for entry in std::fs::read_dir(dir)?.flatten() {
+            if entry.file_name().to_string_lossy().starts_with(name) {
+                let text = std::fs::read_to_string(entry.path())?;
+                latencies.extend(text.lines().filter_map(|l| l.split_whitespace().nth(2)?.parse::<u64>().ok()));
+            }
+        }
+        latencies.sort_unstable();
+        let p99_ms = latencies
+            .get(((latencies.len() as f64 * 0.99).ceil() as usize).saturating_sub(1))
+            .map(|us| *us as f64 / 1000.0)
+            .unwrap_or(f64::NAN);
+        Ok(Run { tps, p99_ms })
+    }
+
+    /// Runs (a) the version read's statements on the service's database and (b) `pgbench -N` on pgbench's own
+    /// tables in a temporary database, then prints each scenario's share of them.
+    pub async fn compare(
+        url: &str,
+        targets: &Targets,
+        clients: usize,
+        seconds: u64,
+        scale: u32,
+        measured: &[(&str, f64, f64)],
+    ) -> anyhow::Result<()> {
+        let bin = find()?;
+        let dir = std::env::temp_dir().join(format!("gc-pgbench-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir)?;
+        let result = compare_in(&bin, &dir, url, targets, clients, seconds, scale, measured).await;
+        let _ = std::fs::remove_dir_all(&dir);
+        result
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn compare_in(
+        bin: &Path,
+        dir: &Path,
+        url: &str,
+        targets: &Targets,
+        clients: usize,
+        seconds: u64,
+        scale: u32,
+        measured: &[(&str, f64, f64)],
+    ) -> anyhow::Result<()> {
+        let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(clients).to_string();
+        let common = |seconds: u64| {
+            vec![
+                "-n".to_owned(),
+                "-M".to_owned(),
+                "prepared".to_owned(),
+                "-c".to_owned(),
+                clients.to_string(),
+                "-j".to_owned(),
+                threads.clone(),
+                "-T".to_owned(),
+                seconds.to_string(),
+            ]
+        };
+        // (a) One script per version, each with its own variables, so the statements take parameters as the
+        // service's do; pgbench picks a script at random for each transaction.
+        let mut args = common(seconds);
+        args.push("-D".to_owned());
+        args.push(format!("token={}", api::tokens::hash_secret(&targets.admin)));
+        for (i, path) in targets.versions.iter().take(SCRIPTS).enumerate() {
+            let mut parts = path.rsplit('/');
+            let (number, _, doc) = (parts.next(), parts.next(), parts.next());
+            let (Some(number), Some(doc)) = (number, doc) else { continue };
+            args.extend(["-D".to_owned(), format!("doc{i}={doc}"), "-D".to_owned(), format!("num{i}={number}")]);
+            let file = dir.join(format!("version-{i}.sql"));
+            std::fs::write(&file, format!("{TOKEN}\n{}\n", VERSION.replace("{i}", &i.to_string())))?;
+            args.push("-f".to_owned());
+            args.push(file.display().to_string());
+        }
+        let read = run(bin, url, dir, "read", &args)?;
+
+        // (b) pgbench's own simple-update transaction (-N) on its own tables, in a database made for it.
+        let (server, _) = url.rsplit_once('/').ok_or_else(|| anyhow::anyhow!("no database name in the URL"))?;
+        let name = format!("gc_pgbench_tmp_{}", std::process::id());
+        let admin = sea_orm::Database::connect(format!("{server}/postgres")).await?;
+        admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).await?;
+        admin.execute_unprepared(&format!("CREATE DATABASE \"{name}\"")).await?;
+        let tmp = format!("{server}/{name}");
+        let write = (|| {
+            let init = Command::new(bin)
+                .args(["-i", "-q", "-s", &scale.to_string(), &tmp])
+                .output()
+                .with_context(|| format!("cannot run {}", bin.display()))?;
+            anyhow::ensure!(init.status.success(), "pgbench -i failed: {}", String::from_utf8_lossy(&init.stderr));
+            let mut args = common(seconds);
+            args.push("-N".to_owned());
+            run(bin, &tmp, dir, "write", &args)
+        })();
+        admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).await?;
+        admin.close().await?;
+        let write = write?;
+
+        println!(
+            "\npgbench baseline ({clients} clients, {seconds} s, -M prepared): (a) a version read's statements on \
+             this database {:.0} tps, p99 {:.2} ms; (b) pgbench -N, scale {scale}: {:.0} tps, p99 {:.2} ms",
+            read.tps, read.p99_ms, write.tps, write.p99_ms
+        );
+        println!(
+            "{:<22} {:>9} {:>8} {:>9} {:>8} {:>10}",
+            "scenario", "req/s", "p99 ms", "baseline", "share", "p99 ratio"
+        );
+        for (scenario, rps, p99) in measured {
+            if *scenario == "health" {
+                continue;
+            }
+            let (base, label) =
+                if matches!(*scenario, "check-in" | "save-draft") { (&write, "(b)") } else { (&read, "(a)") };
+            println!(
+                "{:<22} {:>9.0} {:>8.2} {:>9} {:>7.0}% {:>9.1}×",
+                scenario,
+                rps,
+                p99,
+                label,
+                100.0 * rps / base.tps,
+                p99 / base.p99_ms
+            );
+        }
+        Ok(())
+    }
 }
 
 /// Webhook delivery to a receiver in this process, subscribed to `checkin.created`:
