@@ -124,8 +124,10 @@ fn string_schema() -> Object {
 
 /// A list of entity tags (RFC 9110 §8.8.3) or `*`, as `If-Match` takes.
 const ETAG_LIST_PATTERN: &str = r#"^(\*|(W/)?"[!#-~]*"( *, *(W/)?"[!#-~]*")*)$"#;
-/// 1 to 255 visible ASCII characters; the service strips surrounding double quotes, so none at either end.
-const IDEMPOTENCY_KEY_PATTERN: &str = r#"^[!#-~]([!-~]{0,253}[!#-~])?$"#;
+/// 1 to 255 visible ASCII characters, no double quote at either end, optionally in one pair of double quotes
+/// (the structured-field string form) and with spaces or tabs around it, which HTTP does not count as part of a
+/// header's value: exactly what `extract::idempotency` accepts.
+const IDEMPOTENCY_KEY_PATTERN: &str = r#"^[ \t]*"?[!#-~]([!-~]{0,253}[!#-~])?"?[ \t]*$"#;
 
 fn header_param(
     name: &str,
