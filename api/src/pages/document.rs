@@ -159,11 +159,10 @@ struct Failure {
 }
 
 fn version_param(req: &HttpRequest) -> Result<Option<i32>, PageError> {
-    match form_urlencoded::parse(req.query_string().as_bytes()).find(|(k, _)| k == "versie") {
-        None => Ok(None),
-        Some((_, v)) => v.parse::<i32>().ok().filter(|n| *n >= 1).map(Some).ok_or_else(|| {
-            PageError::BadRequest(format!("‘{v}’ is geen versienummer; gebruik bijvoorbeeld ?versie=2."))
-        }),
+    let refusal = |v: &str| format!("‘{v}’ is geen versienummer; gebruik bijvoorbeeld ?versie=2.");
+    match super::query_param::<i32>(req, "versie", refusal)? {
+        Some(n) if n < 1 => Err(PageError::BadRequest(refusal(&n.to_string()))),
+        n => Ok(n),
     }
 }
 

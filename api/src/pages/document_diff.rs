@@ -55,11 +55,10 @@ struct DiffPage {
 
 /// `van` or `naar` of the query: `None` when absent, a Dutch 400 when it is not a version number.
 fn number_param(req: &HttpRequest, name: &str) -> Result<Option<i32>, PageError> {
-    match form_urlencoded::parse(req.query_string().as_bytes()).find(|(k, _)| k == name) {
-        None => Ok(None),
-        Some((_, v)) => v.parse::<i32>().ok().filter(|n| *n >= 1).map(Some).ok_or_else(|| {
-            PageError::BadRequest(format!("‘{v}’ is geen versienummer; kies twee versies uit de lijst."))
-        }),
+    let refusal = |v: &str| format!("‘{v}’ is geen versienummer; kies twee versies uit de lijst.");
+    match super::query_param::<i32>(req, name, refusal)? {
+        Some(n) if n < 1 => Err(PageError::BadRequest(refusal(&n.to_string()))),
+        n => Ok(n),
     }
 }
 

@@ -100,12 +100,7 @@ struct MyContributionsPage {
 
 /// `?na=<id>`: the page after that contribution.
 fn cursor_of(req: &HttpRequest) -> Result<Option<Uuid>, PageError> {
-    match form_urlencoded::parse(req.query_string().as_bytes()).find(|(k, _)| k == "na") {
-        None => Ok(None),
-        Some((_, v)) => v.parse().map(Some).map_err(|_| {
-            PageError::BadRequest("Deze link naar een volgende pagina klopt niet; begin bij Mijn bijdragen.".into())
-        }),
-    }
+    super::query_param(req, "na", |_| "Deze link naar een volgende pagina klopt niet; begin bij Mijn bijdragen.".into())
 }
 
 async fn my_contributions(

@@ -200,6 +200,19 @@ impl From<persistence::StoreError> for PageError {
     }
 }
 
+/// The query parameter `name` parsed as `T`: `None` when absent, a Dutch 400 with `refusal(value)` when it
+/// does not parse. One place for what every page's query does with a bad value.
+pub fn query_param<T: std::str::FromStr>(
+    req: &actix_web::HttpRequest,
+    name: &str,
+    refusal: impl FnOnce(&str) -> String,
+) -> Result<Option<T>, PageError> {
+    match form_urlencoded::parse(req.query_string().as_bytes()).find(|(k, _)| k == name) {
+        None => Ok(None),
+        Some((_, v)) => v.parse().map(Some).map_err(|_| PageError::BadRequest(refusal(&v))),
+    }
+}
+
 /// The Dutch 404 page for a path that is not a page (the JSON API keeps its problem+json).
 pub fn not_found() -> HttpResponse {
     PageError::NotFound.error_response()

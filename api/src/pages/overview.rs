@@ -70,12 +70,7 @@ struct OverviewPage {
 
 /// The `jaar` of the query, when there is one.
 fn year_of(req: &HttpRequest) -> Result<Option<i32>, PageError> {
-    match form_urlencoded::parse(req.query_string().as_bytes()).find(|(k, _)| k == "jaar") {
-        None => Ok(None),
-        Some((_, v)) => v.parse().map(Some).map_err(|_| {
-            PageError::BadRequest(format!("Het jaar ‘{v}’ is geen jaartal; gebruik bijvoorbeeld ?jaar=2027."))
-        }),
-    }
+    super::query_param(req, "jaar", |v| format!("Het jaar ‘{v}’ is geen jaartal; gebruik bijvoorbeeld ?jaar=2027."))
 }
 
 async fn overview(
