@@ -107,12 +107,13 @@ fn scope_condition(scope: ReadScope) -> Condition {
     }
 }
 
-/// The principal behind a secret's hash, if the token exists, is not revoked and has not expired.
-pub async fn authenticate<C: ConnectionTrait>(
+/// The principal behind a secret's hash, with the token's expiry, if the token exists, is not revoked and
+/// has not expired. Requests authenticate through [`crate::credentials::principal`], which remembers it.
+pub(crate) async fn authenticate<C: ConnectionTrait>(
     conn: &C,
     token_hash: &str,
     now: DateTime<Utc>,
-) -> Result<Option<Principal>, StoreError> {
+) -> Result<Option<Authenticated>, StoreError> {
     let Some(row) = api_token::Entity::find().filter(api_token::Column::TokenHash.eq(token_hash)).one(conn).await?
     else {
         return Ok(None);
@@ -122,23 +123,27 @@ pub async fn authenticate<C: ConnectionTrait>(
 
 /// The principal of the token with this id, while it is neither revoked nor expired at `now`: a page session
 /// holds the token's id and acts as that token, so it stops working the moment the token does.
-pub async fn authenticate_id<C: ConnectionTrait>(
+pub(crate) async fn authenticate_id<C: ConnectionTrait>(
     conn: &C,
     token_id: Uuid,
     now: DateTime<Utc>,
-) -> Result<Option<Principal>, StoreError> {
+) -> Result<Option<Authenticated>, StoreError> {
     match api_token::Entity::find_by_id(token_id).one(conn).await? {
         Some(row) => principal_of(row, now),
         None => Ok(None),
     }
 }
 
-fn principal_of(row: api_token::Model, now: DateTime<Utc>) -> Result<Option<Principal>, StoreError> {
+/// A live token's principal and the moment it expires, if it does.
+pub(crate) type Authenticated = (Principal, Option<DateTime<Utc>>);
+
+fn principal_of(row: api_token::Model, now: DateTime<Utc>) -> Result<Option<Authenticated>, StoreError> {
     let token = from_row(row)?;
     if token.revoked_at.is_some() || token.expires_at.is_some_and(|at| at <= now) {
         return Ok(None);
     }
-    Ok(Some(Principal { token_id: token.id, name: token.name.clone(), access: token.access()? }))
+    let principal = Principal { token_id: token.id, name: token.name.clone(), access: token.access()? };
+    Ok(Some((principal, token.expires_at)))
 }
 
 pub async fn hash_exists<C: ConnectionTrait>(conn: &C, token_hash: &str) -> Result<bool, StoreError> {
@@ -263,7 +268,8 @@ async fn store_change(
     if result.rows_affected == 0 {
         return Err(StoreError::Stale { current: current.revision });
     }
-    Ok(())
+    // Its name, expiry or revocation is part of what a request authenticates as.
+    tx.forget_credentials(current.id).await
 }
 
 fn change(

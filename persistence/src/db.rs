@@ -12,6 +12,7 @@ use sea_orm::{
 };
 use sea_orm_migration::MigratorTrait;
 
+use crate::credentials::Credentials;
 use crate::error::StoreError;
 use crate::migration::Migrator;
 use crate::tx::{Actor, Tx};
@@ -70,6 +71,10 @@ pub struct Db {
     /// a round at once instead of at its next poll. A signal sent while nobody waits is kept for the next
     /// wait, so a commit during a round is never missed.
     events_committed: Arc<tokio::sync::Notify>,
+    /// Tokens and sessions kept in memory, forgotten when they change (see [`crate::credentials`]).
+    credentials: Arc<Credentials>,
+    /// Where the pool connects; the credentials listener opens its own connection there.
+    url: Arc<str>,
 }
 
 impl Db {
@@ -108,6 +113,8 @@ impl Db {
         Ok(Db {
             conn,
             clock,
+            credentials: Arc::default(),
+            url: settings.url.as_str().into(),
             max_connections: settings.max_connections,
             statements,
             events_committed: Arc::new(tokio::sync::Notify::new()),
@@ -141,6 +148,15 @@ impl Db {
         &self.events_committed
     }
 
+    pub(crate) fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The credentials this pool keeps in memory.
+    pub fn credentials(&self) -> &Arc<Credentials> {
+        &self.credentials
+    }
+
     pub fn clock(&self) -> &Arc<dyn Clock> {
         &self.clock
     }
@@ -156,7 +172,14 @@ impl Db {
     /// got in between, whereas an immediate one waits its turn within the busy timeout.
     pub async fn begin(&self, actor: Actor) -> Result<Tx, StoreError> {
         let txn = self.begin_writing().await?;
-        Ok(Tx::new(txn, actor, self.clock.now(), self.backend(), self.events_committed.clone()))
+        Ok(Tx::new(
+            txn,
+            actor,
+            self.clock.now(),
+            self.backend(),
+            self.events_committed.clone(),
+            self.credentials.clone(),
+        ))
     }
 
     /// A transaction that will write: on SQLite it takes the write lock at once (IMMEDIATE), so it never

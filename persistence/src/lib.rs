@@ -10,6 +10,7 @@ pub mod areas;
 pub mod audit;
 pub mod bulk;
 pub mod contributions;
+pub mod credentials;
 mod db;
 pub mod deadline_overrides;
 pub mod deadlines;

@@ -48,7 +48,8 @@ pub async fn start<C: ConnectionTrait>(
 pub const TOUCH_EVERY: chrono::Duration = chrono::Duration::minutes(1);
 
 /// The live session with this hash, seen again at `now`; `None` when there is none or it idled out.
-pub async fn touch<C: ConnectionTrait>(
+/// Requests find sessions through [`crate::credentials::session`], which remembers them.
+pub(crate) async fn touch<C: ConnectionTrait>(
     conn: &C,
     id_hash: &str,
     now: DateTime<Utc>,
@@ -73,8 +74,8 @@ pub async fn touch<C: ConnectionTrait>(
     Ok(Some(Session { token_id: row.token_id, csrf_secret: row.csrf_secret, created_at: row.created_at, last_seen_at }))
 }
 
-/// Ends the session with this hash.
-pub async fn end<C: ConnectionTrait>(conn: &C, id_hash: &str) -> Result<(), StoreError> {
+/// Ends the session with this hash; [`crate::credentials::end_session`] also forgets it everywhere.
+pub(crate) async fn end<C: ConnectionTrait>(conn: &C, id_hash: &str) -> Result<(), StoreError> {
     session::Entity::delete_by_id(id_hash.to_owned()).exec(conn).await?;
     Ok(())
 }

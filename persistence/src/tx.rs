@@ -1,8 +1,8 @@
 //! The unit of work: a database transaction that knows who acts, and writes the audit event and the
 //! domain event of every change inside itself (SPEC §8). A change and its trail commit together or not at all.
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
 use domain::event::Action;
@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 use tokio::sync::Notify;
 use uuid::Uuid;
 
+use crate::credentials::Credentials;
 use crate::db::Backend;
 use crate::entity::{audit_event, domain_event};
 use crate::error::StoreError;
@@ -100,6 +101,9 @@ pub struct Tx {
     /// Whether a domain event was written, and whom to tell when it is committed.
     published: AtomicBool,
     events_committed: Arc<Notify>,
+    /// Tokens whose principal this change alters, forgotten from memory when it commits.
+    credentials: Arc<Credentials>,
+    changed_tokens: Mutex<Vec<Uuid>>,
 }
 
 impl Tx {
@@ -109,8 +113,26 @@ impl Tx {
         now: DateTime<Utc>,
         backend: Backend,
         events_committed: Arc<Notify>,
+        credentials: Arc<Credentials>,
     ) -> Tx {
-        Tx { txn, actor, now, backend, published: AtomicBool::new(false), events_committed }
+        Tx {
+            txn,
+            actor,
+            now,
+            backend,
+            published: AtomicBool::new(false),
+            events_committed,
+            credentials,
+            changed_tokens: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Marks a token as changed by this transaction: it is forgotten by this process when the transaction
+    /// commits and, on PostgreSQL, by every other instance (`NOTIFY`, delivered at commit).
+    pub(crate) async fn forget_credentials(&self, token_id: Uuid) -> Result<(), StoreError> {
+        crate::credentials::announce(&self.txn, &format!("token:{token_id}")).await?;
+        self.changed_tokens.lock().unwrap_or_else(|e| e.into_inner()).push(token_id);
+        Ok(())
     }
 
     pub fn conn(&self) -> &DatabaseTransaction {
@@ -194,6 +216,9 @@ impl Tx {
         self.txn.commit().await?;
         if self.published.load(Ordering::Relaxed) {
             self.events_committed.notify_one();
+        }
+        for token_id in self.changed_tokens.into_inner().unwrap_or_else(|e| e.into_inner()) {
+            self.credentials.forget_token(token_id);
         }
         Ok(())
     }

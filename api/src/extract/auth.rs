@@ -43,7 +43,10 @@ impl FromRequest for Auth {
 }
 
 /// The principal of a token secret, while the token is neither revoked nor expired: the one check of an
-/// access token, for the API's `Authorization` header and the sign-in page alike.
+/// access token, for the API's `Authorization` header and the sign-in page alike. Served from memory when it
+/// can be (`persistence::credentials`), which a revocation clears at once.
 pub async fn principal_of_secret(state: &AppState, secret: &str) -> Result<Option<Principal>, persistence::StoreError> {
-    persistence::api_tokens::authenticate(state.db.conn(), &hash_secret(secret), state.db.clock().now()).await
+    let hash = hash_secret(secret);
+    let key = persistence::credentials::TokenKey::Hash(&hash);
+    persistence::credentials::principal(&state.db, key, state.db.clock().now()).await
 }

@@ -10,6 +10,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use domain::Principal;
 use futures_util::future::LocalBoxFuture;
+use persistence::credentials::{self, TokenKey};
 use rand::RngCore;
 
 use super::PageError;
@@ -42,11 +43,11 @@ impl FromRequest for SignedIn {
             let id = id.filter(|v| !v.is_empty()).ok_or(PageError::SignedOut)?;
             let id_hash = hash_secret(&id);
             let now = state.db.clock().now();
-            let conn = state.db.conn();
-            let session = persistence::sessions::touch(conn, &id_hash, now).await?.ok_or(PageError::SignedOut)?;
-            let Some(principal) = persistence::api_tokens::authenticate_id(conn, session.token_id, now).await? else {
+            let db = &state.db;
+            let session = credentials::session(db, &id_hash, now).await?.ok_or(PageError::SignedOut)?;
+            let Some(principal) = credentials::principal(db, TokenKey::Id(session.token_id), now).await? else {
                 // The token was revoked or expired: the session goes with it.
-                persistence::sessions::end(conn, &id_hash).await?;
+                credentials::end_session(db, &id_hash).await?;
                 return Err(PageError::SignedOut);
             };
             tracing::Span::current().record("token_id", tracing::field::display(principal.token_id));

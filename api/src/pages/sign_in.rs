@@ -86,7 +86,7 @@ async fn sign_out(state: web::Data<AppState>, person: SignedIn, body: web::Bytes
     if !csrf_matches(&person.csrf, field(&body, CSRF_FIELD).as_deref()) {
         return Err(foreign_form());
     }
-    persistence::sessions::end(state.db.conn(), &person.id_hash).await?;
+    persistence::credentials::end_session(&state.db, &person.id_hash).await?;
     Ok(see_other("/inloggen").cookie(session::removal(secure(&state))).finish())
 }
 

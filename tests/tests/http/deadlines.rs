@@ -349,7 +349,9 @@ async fn the_dashboard_takes_the_same_number_of_statements_for_one_area_as_for_e
     assert_eq!(small_count, large_count, "statements must not grow with the number of areas");
     assert!(large_count <= 10, "the dashboard takes {large_count} statements");
     let (_, cached) = dashboard_statements(&w.app, &w.municipality).await;
-    assert_eq!(cached, 2, "unchanged since: the token and the change counter only");
+    // On PostgreSQL the token is served from memory (`persistence::credentials`); SQLite reads it each time.
+    let expected = if tests::on_postgres() { 1 } else { 2 };
+    assert_eq!(cached, expected, "unchanged since: the change counter (and on SQLite the token) only");
     // Looking back is computed each time, also in a fixed number of statements.
     let at = "&at=2027-01-10T11:00:00Z";
     let (_, small_then) = dashboard_statements_with(&w.app, &small, at).await;

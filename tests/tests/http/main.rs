@@ -7,6 +7,7 @@ mod concurrency;
 mod contribution_history;
 mod contributions;
 mod conventions;
+mod credentials;
 mod dashboard;
 mod deadline_overrides;
 mod deadlines;
