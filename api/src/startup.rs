@@ -88,7 +88,7 @@ impl Application {
         if let Some(interval) = config.sweep_interval {
             crate::sweeper::spawn(db.clone(), interval);
         }
-        persistence::credentials::start_listener(&db).await;
+        persistence::memory::start_listener(&db).await;
         if let Some(settings) = &config.webhooks {
             crate::webhooks::Worker::new(db.clone(), settings.clone(), public_url.clone(), outbound)?.spawn();
         }

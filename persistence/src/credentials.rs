@@ -3,12 +3,11 @@
 //!
 //! Revocation stays instant:
 //! - A change to a token row happens in one place ([`crate::api_tokens`]), in a [`crate::Tx`] that forgets
-//!   the token here when it commits and, on PostgreSQL, sends `NOTIFY gc_credentials` in the same
-//!   transaction, so every other instance forgets it when the change commits.
+//!   the token here when it commits and, on PostgreSQL, sends `NOTIFY gc_memory` in the same transaction, so
+//!   every other instance forgets it when the change commits ([`crate::memory`]).
 //! - Ending a session does the same ([`end_session`]).
-//! - On PostgreSQL the memory is used only while this process listens on that channel ([`spawn_listener`]);
-//!   while the listening connection is down it is cleared and bypassed, because a notification may have been
-//!   missed.
+//! - On PostgreSQL the memory is used only while this process listens on that channel; while the listening
+//!   connection is down it is cleared and bypassed, because a notification may have been missed.
 //! - A cache entry is only stored if nothing was forgotten since the database was read for it (the
 //!   generation check), so a read that raced a revocation cannot bring the revoked token back.
 //!
@@ -18,20 +17,17 @@
 //! notification). Expiry is checked against the clock on every hit, and no entry outlives [`MAX_AGE`].
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use domain::principal::Principal;
-use sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
 use uuid::Uuid;
 
+use crate::Db;
 use crate::error::StoreError;
+use crate::memory::announce;
 use crate::sessions::{self, Session};
-use crate::{Backend, Db};
-
-/// The PostgreSQL channel on which changed credentials are announced.
-pub const CHANNEL: &str = "gc_credentials";
 
 /// A safety net, not the revocation mechanism: an entry is read from the database again after this long.
 pub const MAX_AGE: Duration = Duration::from_secs(600);
@@ -186,7 +182,7 @@ impl Credentials {
     }
 
     /// Forgets everything and turns the memory on or off (the listener's state on PostgreSQL).
-    fn reset(&self, enabled: bool) {
+    pub(crate) fn reset(&self, enabled: bool) {
         let mut state = self.state();
         state.generation += 1;
         state.enabled = enabled;
@@ -197,7 +193,7 @@ impl Credentials {
 
     /// Carries out a notification's payload: `token:<id>` or `session:<hash>`. Anything else clears all,
     /// which is always safe.
-    fn apply(&self, payload: &str) {
+    pub(crate) fn apply(&self, payload: &str) {
         match payload.split_once(':') {
             Some(("token", id)) if id.parse::<Uuid>().is_ok() => self.forget_token(id.parse().unwrap_or_default()),
             Some(("session", hash)) => self.forget_session(hash),
@@ -246,89 +242,6 @@ pub async fn end_session(db: &Db, id_hash: &str) -> Result<(), StoreError> {
     announce(db.conn(), &format!("session:{id_hash}")).await?;
     db.credentials().forget_session(id_hash);
     Ok(())
-}
-
-/// On PostgreSQL, tells every listening instance to forget a credential, when `conn`'s transaction commits.
-pub(crate) async fn announce<C: ConnectionTrait>(conn: &C, payload: &str) -> Result<(), StoreError> {
-    if conn.get_database_backend() == DatabaseBackend::Postgres {
-        conn.execute_raw(Statement::from_sql_and_values(
-            DatabaseBackend::Postgres,
-            "SELECT pg_notify($1, $2)",
-            [CHANNEL.into(), payload.into()],
-        ))
-        .await?;
-    }
-    Ok(())
-}
-
-/// On PostgreSQL, listens for changed credentials on a connection of its own (so the pool's size and metrics
-/// stay the pool's) until the pool is closed, and uses the memory only while it listens. On SQLite there is
-/// nothing to listen to. Waits until it listens (at most [`LISTEN_WAIT`]), so an instance serves from memory
-/// from its first request.
-pub async fn start_listener(db: &Db) {
-    if db.backend() != Backend::Postgres {
-        return;
-    }
-    let pool = db.conn().get_postgres_connection_pool().clone();
-    let (listening, mut started) = tokio::sync::watch::channel(false);
-    tokio::spawn(listen(db.url().to_owned(), pool, db.credentials().clone(), listening));
-    if tokio::time::timeout(LISTEN_WAIT, started.wait_for(|up| *up)).await.is_err() {
-        tracing::warn!("not yet listening for changed credentials; reading them from the database until then");
-    }
-}
-
-/// How long [`start_listener`] waits for the listening connection.
-const LISTEN_WAIT: Duration = Duration::from_secs(5);
-
-async fn listen(
-    url: String,
-    pool: sea_orm::sqlx::PgPool,
-    credentials: Arc<Credentials>,
-    listening: tokio::sync::watch::Sender<bool>,
-) {
-    use sea_orm::sqlx::postgres::PgListener;
-    loop {
-        let listener = match PgListener::connect(&url).await {
-            Ok(mut l) => {
-                l.eager_reconnect(false);
-                l.listen(CHANNEL).await.map(|_| l)
-            }
-            Err(e) => Err(e),
-        };
-        match listener {
-            Ok(mut listener) => {
-                // Anything may have changed while nobody listened.
-                credentials.reset(true);
-                listening.send_replace(true);
-                loop {
-                    let received = tokio::select! {
-                        r = listener.try_recv() => r,
-                        _ = pool.close_event() => {
-                            credentials.reset(false);
-                            return;
-                        }
-                    };
-                    match received {
-                        Ok(Some(n)) => credentials.apply(n.payload()),
-                        Ok(None) => {
-                            tracing::warn!("the credentials listener lost its connection; reconnecting");
-                            break;
-                        }
-                        Err(e) => {
-                            tracing::warn!(error = %e, "the credentials listener failed; reconnecting");
-                            break;
-                        }
-                    }
-                }
-                credentials.reset(false);
-            }
-            Err(e) => tracing::warn!(error = %e, "cannot listen for changed credentials; retrying"),
-        }
-        if pool.is_closed() {
-            return;
-        }
-        tokio::time::sleep(Duration::from_secs(1)).await;
-    }
 }
 
 #[cfg(test)]

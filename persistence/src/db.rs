@@ -15,6 +15,7 @@ use sea_orm_migration::MigratorTrait;
 use crate::credentials::Credentials;
 use crate::error::StoreError;
 use crate::migration::Migrator;
+use crate::settled::Settled;
 use crate::tx::{Actor, Tx};
 
 /// Statements slower than this are logged as warnings, with their SQL (without the values).
@@ -73,6 +74,9 @@ pub struct Db {
     events_committed: Arc<tokio::sync::Notify>,
     /// Tokens and sessions kept in memory, forgotten when they change (see [`crate::credentials`]).
     credentials: Arc<Credentials>,
+    /// Adopted and superseded versions kept in memory, forgotten when their document changes
+    /// (see [`crate::settled`]).
+    settled: Arc<Settled>,
     /// Where the pool connects; the credentials listener opens its own connection there.
     url: Arc<str>,
 }
@@ -114,6 +118,7 @@ impl Db {
             conn,
             clock,
             credentials: Arc::default(),
+            settled: Arc::default(),
             url: settings.url.as_str().into(),
             max_connections: settings.max_connections,
             statements,
@@ -152,6 +157,11 @@ impl Db {
         &self.url
     }
 
+    /// The settled versions this pool keeps in memory.
+    pub fn settled(&self) -> &Arc<Settled> {
+        &self.settled
+    }
+
     /// The credentials this pool keeps in memory.
     pub fn credentials(&self) -> &Arc<Credentials> {
         &self.credentials
@@ -179,6 +189,7 @@ impl Db {
             self.backend(),
             self.events_committed.clone(),
             self.credentials.clone(),
+            self.settled.clone(),
         ))
     }
 

@@ -740,6 +740,7 @@ pub async fn remove(tx: &Tx, doc: &Document, expected_revision: i64) -> Result<(
     if result.rows_affected == 0 {
         return Err(StoreError::Stale { current: doc.revision });
     }
+    tx.forget_document(doc.id).await?;
     tx.record(change(EventType::DocumentDeleted, doc, doc.id, path(doc.id), Some(doc), None)?).await
 }
 
@@ -870,7 +871,8 @@ async fn bump_document(
             "the document was changed at the same time by another request; read it again and retry".into(),
         ));
     }
-    Ok(())
+    // Every change to a version comes through here: versions kept in memory must not outlive it.
+    tx.forget_document(doc.id).await
 }
 
 /// The status of the document's highest-numbered version, after a change.

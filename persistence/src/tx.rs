@@ -15,6 +15,7 @@ use crate::credentials::Credentials;
 use crate::db::Backend;
 use crate::entity::{audit_event, domain_event};
 use crate::error::StoreError;
+use crate::settled::Settled;
 
 /// Who makes a change: the token (absent for the command line and the demo loader) and the request.
 #[derive(Debug, Clone)]
@@ -101,9 +102,16 @@ pub struct Tx {
     /// Whether a domain event was written, and whom to tell when it is committed.
     published: AtomicBool,
     events_committed: Arc<Notify>,
-    /// Tokens whose principal this change alters, forgotten from memory when it commits.
+    /// What this change alters that instances keep in memory, forgotten when it commits.
     credentials: Arc<Credentials>,
-    changed_tokens: Mutex<Vec<Uuid>>,
+    settled: Arc<Settled>,
+    forgotten: Mutex<Vec<Forget>>,
+}
+
+/// Something kept in memory that a transaction changes ([`crate::memory`]).
+enum Forget {
+    Token(Uuid),
+    Document(Uuid),
 }
 
 impl Tx {
@@ -114,6 +122,7 @@ impl Tx {
         backend: Backend,
         events_committed: Arc<Notify>,
         credentials: Arc<Credentials>,
+        settled: Arc<Settled>,
     ) -> Tx {
         Tx {
             txn,
@@ -123,15 +132,24 @@ impl Tx {
             published: AtomicBool::new(false),
             events_committed,
             credentials,
-            changed_tokens: Mutex::new(Vec::new()),
+            settled,
+            forgotten: Mutex::new(Vec::new()),
         }
     }
 
     /// Marks a token as changed by this transaction: it is forgotten by this process when the transaction
     /// commits and, on PostgreSQL, by every other instance (`NOTIFY`, delivered at commit).
     pub(crate) async fn forget_credentials(&self, token_id: Uuid) -> Result<(), StoreError> {
-        crate::credentials::announce(&self.txn, &format!("token:{token_id}")).await?;
-        self.changed_tokens.lock().unwrap_or_else(|e| e.into_inner()).push(token_id);
+        crate::memory::announce(&self.txn, &format!("token:{token_id}")).await?;
+        self.forgotten.lock().unwrap_or_else(|e| e.into_inner()).push(Forget::Token(token_id));
+        Ok(())
+    }
+
+    /// Marks a document as changed by this transaction (its row or any of its versions), so no instance
+    /// serves a version of it from memory any more (see [`crate::settled`]).
+    pub(crate) async fn forget_document(&self, document_id: Uuid) -> Result<(), StoreError> {
+        crate::memory::announce(&self.txn, &format!("document:{document_id}")).await?;
+        self.forgotten.lock().unwrap_or_else(|e| e.into_inner()).push(Forget::Document(document_id));
         Ok(())
     }
 
@@ -217,8 +235,11 @@ impl Tx {
         if self.published.load(Ordering::Relaxed) {
             self.events_committed.notify_one();
         }
-        for token_id in self.changed_tokens.into_inner().unwrap_or_else(|e| e.into_inner()) {
-            self.credentials.forget_token(token_id);
+        for forgotten in self.forgotten.into_inner().unwrap_or_else(|e| e.into_inner()) {
+            match forgotten {
+                Forget::Token(id) => self.credentials.forget_token(id),
+                Forget::Document(id) => self.settled.forget_document(id),
+            }
         }
         Ok(())
     }

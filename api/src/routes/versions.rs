@@ -232,8 +232,9 @@ pub async fn get(
     Auth(p): Auth,
     path: VersionPath,
 ) -> Result<HttpResponse, ApiError> {
-    let v = versions::get(state.db.conn(), &p, state.db.clock().now(), path.document_id, path.number).await?;
-    Ok(respond::resource(&req, v.summary.revision, &VersionBody::from(&v)))
+    let read = versions::get_settled(&state.db, &p, state.db.clock().now(), path.document_id, path.number).await?;
+    let v = &read.1;
+    Ok(respond::resource(&req, v.summary.revision, &VersionBody::from(v)))
 }
 
 /// Save the content of a draft (If-Match). Content is typed by the document's kind and checked whole.

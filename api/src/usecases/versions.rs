@@ -48,6 +48,18 @@ pub async fn get<C: ConnectionTrait>(
     Ok(v)
 }
 
+/// The same read as [`get`], served from memory when the version is adopted or superseded
+/// (`persistence::settled`): the API's version read, its most frequent request.
+pub async fn get_settled(
+    db: &persistence::Db,
+    p: &Principal,
+    now: DateTime<Utc>,
+    document_id: Uuid,
+    number: i32,
+) -> Result<std::sync::Arc<(persistence::documents::Document, Version)>> {
+    Ok(persistence::settled::get_with_version(db, scope_at(p, now), document_id, number).await?)
+}
+
 /// The versions of a document that the principal may see (partners: adopted ones, and submitted agendas).
 pub async fn list<C: ConnectionTrait>(
     conn: &C,

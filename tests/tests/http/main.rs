@@ -35,6 +35,7 @@ mod partners;
 mod permissions;
 mod promises_at_risk;
 mod published_limits;
+mod settled_versions;
 mod time_travel;
 mod token_scope;
 mod tokens;
