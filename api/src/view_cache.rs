@@ -1,9 +1,15 @@
-//! Views of one municipality (a rendered dashboard, a computed deadline list) kept in memory, each with the municipality's change counter it was
-//! computed at (`persistence::stamps`). A view is served from here only while that counter is current, so
-//! a cache hit costs one primary-key lookup instead of the view's queries, and a change made through any
-//! instance is seen by every instance's next request.
+//! Views of one municipality (a rendered dashboard, a computed deadline list) kept in memory, each with the
+//! municipality's change counter it was computed at (`persistence::stamps`). A view is served from here only
+//! while that counter is current, so a cache hit costs one short lookup instead of the view's queries, and a
+//! change made through any instance is seen by every instance's next request.
+//!
+//! While changes keep arriving the counter keeps moving, and every request would compute the view anew, all
+//! at once. [`ViewCache::get_or_compute`] lets one request compute a view while the others asking for the
+//! same view wait for it, and serves them the result when it is at least as new as they need.
 
 use std::collections::HashMap;
+use std::future::Future;
+use std::hash::{BuildHasher, Hash, Hasher};
 use std::sync::Mutex;
 
 use chrono::NaiveDate;
@@ -22,22 +28,72 @@ pub struct ViewKey {
 /// Bounded: beyond this many views the cache starts over, which costs recomputation, never correctness.
 const MAX_VIEWS: usize = 1024;
 
+/// Computations of different views run side by side unless their keys share one of this many turns.
+const TURNS: usize = 64;
+
 /// Views of one kind: rendered bodies (`Bytes`) or computed lists (`Arc<Vec<…>>`), cheap to clone out.
 pub struct ViewCache<V: Clone> {
     views: Mutex<HashMap<ViewKey, (i64, V)>>,
+    /// Whose turn it is to compute a view, by the key's hash (see [`ViewCache::get_or_compute`]).
+    turns: Vec<tokio::sync::Mutex<()>>,
+    hasher: std::collections::hash_map::RandomState,
 }
 
 impl<V: Clone> Default for ViewCache<V> {
     fn default() -> Self {
-        ViewCache { views: Mutex::new(HashMap::new()) }
+        ViewCache {
+            views: Mutex::new(HashMap::new()),
+            turns: (0..TURNS).map(|_| tokio::sync::Mutex::new(())).collect(),
+            hasher: Default::default(),
+        }
     }
 }
 
 impl<V: Clone> ViewCache<V> {
-    /// The view for `key` if it was computed at counter `stamp`.
+    /// The view for `key` if it was computed at counter `stamp` or later: the counter only goes up, so a view
+    /// computed at a later one holds every change the caller can have seen.
     pub fn get(&self, key: &ViewKey, stamp: i64) -> Option<V> {
         let views = self.views.lock().unwrap_or_else(|e| e.into_inner());
-        views.get(key).filter(|(at, _)| *at == stamp).map(|(_, body)| body.clone())
+        views.get(key).filter(|(at, _)| *at >= stamp).map(|(_, body)| body.clone())
+    }
+
+    /// The view for `key`, computed by `compute` unless one at least as new as `stamp()` is kept. Requests for
+    /// the same view take turns: a request that finds one computing waits, then takes that result if it is
+    /// new enough; the next to compute reads the counter again first, so it serves every request that waited
+    /// behind it. While changes arrive, a request thus waits for at most the computation under way and one more.
+    pub async fn get_or_compute<E, S, SF, F, CF>(&self, key: ViewKey, stamp: S, compute: F) -> Result<V, E>
+    where
+        S: Fn() -> SF,
+        SF: Future<Output = Result<i64, E>>,
+        F: FnOnce() -> CF,
+        CF: Future<Output = Result<V, E>>,
+    {
+        let needed = stamp().await?;
+        if let Some(view) = self.get(&key, needed) {
+            return Ok(view);
+        }
+        let turn = &self.turns[self.turn_of(&key)];
+        let (_turn, at) = match turn.try_lock() {
+            Ok(free) => (free, needed),
+            Err(_) => {
+                let waited = turn.lock().await;
+                if let Some(view) = self.get(&key, needed) {
+                    return Ok(view);
+                }
+                // Read again before computing, so the view serves everyone who waited meanwhile; a change
+                // committed during the computation moves the counter past the one stored.
+                (waited, stamp().await?)
+            }
+        };
+        let view = compute().await?;
+        self.put(key, at, view.clone());
+        Ok(view)
+    }
+
+    fn turn_of(&self, key: &ViewKey) -> usize {
+        let mut h = self.hasher.build_hasher();
+        key.hash(&mut h);
+        (h.finish() % TURNS as u64) as usize
     }
 
     pub fn put(&self, key: ViewKey, stamp: i64, body: V) {
@@ -45,7 +101,10 @@ impl<V: Clone> ViewCache<V> {
         if views.len() >= MAX_VIEWS && !views.contains_key(&key) {
             views.clear();
         }
-        views.insert(key, (stamp, body));
+        // Never replace a newer view with an older one.
+        if views.get(&key).is_none_or(|(at, _)| *at <= stamp) {
+            views.insert(key, (stamp, body));
+        }
     }
 }
 
@@ -68,6 +127,7 @@ mod tests {
         cache.put(key, 7, Bytes::from_static(b"view"));
         assert_eq!(cache.get(&key, 7), Some(Bytes::from_static(b"view")));
         assert!(cache.get(&key, 8).is_none(), "a change since makes it stale");
+        assert_eq!(cache.get(&key, 6), Some(Bytes::from_static(b"view")), "newer than needed is fine");
         let tomorrow = ViewKey { today: NaiveDate::from_ymd_opt(2027, 3, 2).unwrap(), ..key };
         assert!(cache.get(&tomorrow, 7).is_none(), "deadline states depend on the day");
         let partner = ViewKey {
@@ -75,5 +135,52 @@ mod tests {
             ..key
         };
         assert!(cache.get(&partner, 7).is_none(), "a partner's view is its own");
+    }
+
+    #[tokio::test]
+    async fn requests_for_one_view_share_one_computation() {
+        use std::sync::Arc;
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let cache = Arc::new(ViewCache::<u32>::default());
+        let computed = Arc::new(AtomicUsize::new(0));
+        let key = ViewKey {
+            municipality_id: Uuid::nil(),
+            years: (2027, 2027),
+            scope: ReadScope::All,
+            today: NaiveDate::from_ymd_opt(2027, 3, 1).unwrap(),
+        };
+        let asks = (0..16).map(|_| {
+            let (cache, computed) = (cache.clone(), computed.clone());
+            tokio::spawn(async move {
+                let stamp = || async { Ok::<i64, ()>(7) };
+                cache
+                    .get_or_compute(key, stamp, || async {
+                        computed.fetch_add(1, Ordering::SeqCst);
+                        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                        Ok(42)
+                    })
+                    .await
+            })
+        });
+        for ask in futures_util::future::join_all(asks).await {
+            assert_eq!(ask.unwrap(), Ok(42));
+        }
+        assert_eq!(computed.load(Ordering::SeqCst), 1, "one computation served all sixteen");
+    }
+
+    #[tokio::test]
+    async fn a_view_older_than_the_change_a_request_saw_is_computed_again() {
+        let cache = ViewCache::<u32>::default();
+        let key = ViewKey {
+            municipality_id: Uuid::nil(),
+            years: (2027, 2027),
+            scope: ReadScope::All,
+            today: NaiveDate::from_ymd_opt(2027, 3, 1).unwrap(),
+        };
+        cache.put(key, 7, 1);
+        let v = cache.get_or_compute(key, || async { Ok::<i64, ()>(8) }, || async { Ok(2) }).await;
+        assert_eq!(v, Ok(2));
+        cache.put(key, 7, 1);
+        assert_eq!(cache.get(&key, 8), Some(2), "an older view never replaces a newer one");
     }
 }

@@ -1,21 +1,35 @@
 //! Municipality change counters: every change recorded for a municipality bumps its counter in the same
 //! transaction, so a view cached together with the counter it was computed at is current exactly as long
-//! as the counter has not moved. The counter row is updated last in a change's transaction, which keeps
-//! the row lock that concurrent changes of one municipality queue on as short as a commit.
+//! as the counter has not moved.
+//!
+//! The counter is the sum of [`SHARDS`] rows, and a change bumps one of them (the next in turn in this
+//! process). A bump holds its row's lock until the change commits; with a single row a municipality's writers
+//! queued on it and committed one by one, so their commits could not share a flush of the write-ahead log.
+//! The sum moves with every committed change and never goes back, so "unchanged" is still "equal".
+
+use std::sync::atomic::{AtomicU16, Ordering};
 
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
-use sea_orm::{ConnectionTrait, EntityTrait};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 use uuid::Uuid;
 
 use crate::error::StoreError;
-use municipality_stamp::{Column, Entity};
+use stamp_shard::{Column, Entity};
+
+/// How many rows a municipality's counter is spread over: enough that 32 concurrent writers of one
+/// municipality mostly find a free row, few enough that summing them is one short index range.
+pub const SHARDS: u16 = 16;
+
+/// The shard the next change of this process bumps.
+static NEXT_SHARD: AtomicU16 = AtomicU16::new(0);
 
 pub(crate) async fn bump<C: ConnectionTrait>(conn: &C, municipality_id: Uuid) -> Result<(), StoreError> {
-    let row = municipality_stamp::ActiveModel { municipality_id: Set(municipality_id), counter: Set(1) };
+    let shard = (NEXT_SHARD.fetch_add(1, Ordering::Relaxed) % SHARDS) as i16;
+    let row = stamp_shard::ActiveModel { municipality_id: Set(municipality_id), shard: Set(shard), counter: Set(1) };
     Entity::insert(row)
         .on_conflict(
-            OnConflict::column(Column::MunicipalityId)
+            OnConflict::columns([Column::MunicipalityId, Column::Shard])
                 .value(Column::Counter, Expr::col((Entity, Column::Counter)).add(1))
                 .to_owned(),
         )
@@ -26,18 +40,27 @@ pub(crate) async fn bump<C: ConnectionTrait>(conn: &C, municipality_id: Uuid) ->
 
 /// The municipality's change counter: 0 before its first recorded change.
 pub async fn current<C: ConnectionTrait>(conn: &C, municipality_id: Uuid) -> Result<i64, StoreError> {
-    Ok(Entity::find_by_id(municipality_id).one(conn).await?.map(|r| r.counter).unwrap_or(0))
+    let sum: Option<Option<i64>> = Entity::find()
+        .select_only()
+        .column_as(Expr::cust("CAST(COALESCE(SUM(counter), 0) AS BIGINT)"), "sum")
+        .filter(Column::MunicipalityId.eq(municipality_id))
+        .into_tuple()
+        .one(conn)
+        .await?;
+    Ok(sum.flatten().unwrap_or(0))
 }
 
 /// The table as sea-orm sees it. Only this repository reads and writes it, so the entity lives here.
-mod municipality_stamp {
+mod stamp_shard {
     use sea_orm::entity::prelude::*;
 
     #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
-    #[sea_orm(table_name = "municipality_stamps")]
+    #[sea_orm(table_name = "municipality_stamp_shards")]
     pub struct Model {
         #[sea_orm(primary_key, auto_increment = false)]
         pub municipality_id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub shard: i16,
         pub counter: i64,
     }
 

@@ -119,16 +119,13 @@ pub async fn get<C: ConnectionTrait, V: Clone>(
         // Looking back is not kept: the key of a view does not say the moment.
         return render(compute(conn, scope_now, municipality_id, year, today, Some(at)).await?);
     }
-    // Read before computing: a change committed meanwhile moves the counter past the one stored with the view.
-    let stamp = persistence::stamps::current(conn, municipality_id).await?;
     let key = ViewKey { municipality_id, years: (year, year), scope, today };
-    if let Some(view) = views.get(&key, stamp) {
-        return Ok(view);
-    }
-    let dashboard = compute(conn, scope_now, municipality_id, year, today, None).await?;
-    let view = render(dashboard)?;
-    views.put(key, stamp, view.clone());
-    Ok(view)
+    let stamp = || async { Ok::<_, Error>(persistence::stamps::current(conn, municipality_id).await?) };
+    views
+        .get_or_compute(key, stamp, || async {
+            render(compute(conn, scope_now, municipality_id, year, today, None).await?)
+        })
+        .await
 }
 
 /// The dashboard on `today`, of the data now or, with `at`, as it stood then (`today` is then that day).

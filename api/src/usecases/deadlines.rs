@@ -129,17 +129,14 @@ pub async fn list<C: ConnectionTrait>(
     let all = match query.municipality_id {
         // An area filter narrows one municipality's kept list like the other filters.
         Some(m) => {
-            let stamp = persistence::stamps::current(conn, m).await?;
             let key = ViewKey { municipality_id: m, years, scope, today };
-            match views.get(&key, stamp) {
-                Some(all) => all,
-                None => {
+            let stamp = || async { Ok::<_, super::Error>(persistence::stamps::current(conn, m).await?) };
+            views
+                .get_or_compute(key, stamp, || async {
                     let areas = persistence::areas::all(conn, scope.on(today), Some(m), None).await?;
-                    let all = Arc::new(compute(conn, scope, &areas, years, today).await?);
-                    views.put(key, stamp, all.clone());
-                    all
-                }
-            }
+                    Ok(Arc::new(compute(conn, scope, &areas, years, today).await?))
+                })
+                .await?
         }
         None => {
             let areas = persistence::areas::all(conn, scope.on(today), None, query.area_id).await?;

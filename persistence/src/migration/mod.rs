@@ -17,6 +17,7 @@ mod m20261130_000004_deadline_overrides;
 mod m20261130_000005_agenda_goals;
 mod m20261130_000006_sessions;
 mod m20261130_000007_latest_check_in_index;
+mod m20261130_000008_stamp_shards;
 
 pub struct Migrator;
 
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000005_agenda_goals::Migration),
             Box::new(m20261130_000006_sessions::Migration),
             Box::new(m20261130_000007_latest_check_in_index::Migration),
+            Box::new(m20261130_000008_stamp_shards::Migration),
         ]
     }
 }
