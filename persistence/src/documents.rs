@@ -504,37 +504,28 @@ pub async fn get_version<C: ConnectionTrait>(
     version_from(row, doc.kind)
 }
 
-/// The version of `kind` in force for `area` in `year`, with its document.
+/// The version of `kind` in force for `area` in `year`, with its document. One statement: the readiness rules
+/// ask it of the agenda and the plan, on every document page.
 pub async fn in_force_covering<C: ConnectionTrait>(
     conn: &C,
     area_id: Uuid,
     kind: DocumentKind,
     year: i32,
 ) -> Result<Option<(Document, Version)>, StoreError> {
-    let Some(doc) = document::Entity::find()
+    let found = version::Entity::find()
+        .find_also_related(document::Entity)
         .filter(document::Column::AreaId.eq(area_id))
         .filter(document::Column::Kind.eq(kind.as_str()))
         .filter(document::Column::PeriodStart.lte(year))
         .filter(document::Column::PeriodEnd.gte(year))
         .filter(document::Column::Id.in_subquery(holding()))
-        .one(conn)
-        .await?
-    else {
-        return Ok(None);
-    };
-    let doc = document_from(doc)?;
-    let version = version::Entity::find()
-        .filter(version::Column::DocumentId.eq(doc.id))
         .filter(version::Column::Status.eq(VersionStatus::Adopted.as_str()))
         .one(conn)
         .await?;
-    Ok(match version {
-        Some(v) => {
-            let kind = doc.kind;
-            Some((doc, version_from(v, kind)?))
-        }
-        None => None,
-    })
+    let Some((row, Some(doc))) = found else { return Ok(None) };
+    let doc = document_from(doc)?;
+    let version = version_from(row, doc.kind)?;
+    Ok(Some((doc, version)))
 }
 
 /// The years in `from..=to` for which the area has an adopted analysis.
