@@ -23,7 +23,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use crate::areas::Area;
-use crate::entity::{contribution, document, document_year, version, version_transition};
+use crate::entity::{area, contribution, document, document_year, version, version_transition};
 use crate::error::{StoreError, stored};
 use crate::page::{Page, finish, keyset};
 use crate::scope;
@@ -363,6 +363,44 @@ pub async fn get<C: ConnectionTrait>(conn: &C, scope: impl Into<ScopeOn>, id: Uu
     document_from(row)
 }
 
+/// A document with the name of its area, each as the scope may read it (the area's own scope decides the name,
+/// as reading the area would), in one statement: the document page's first read.
+pub async fn get_with_area_name<C: ConnectionTrait>(
+    conn: &C,
+    scope: impl Into<ScopeOn>,
+    id: Uuid,
+) -> Result<(Document, String), StoreError> {
+    let scope = scope.into();
+    let area_name = Query::select()
+        .column((area::Entity, area::Column::Name))
+        .from(area::Entity)
+        .and_where(Expr::col((area::Entity, area::Column::Id)).equals((document::Entity, document::Column::AreaId)))
+        .cond_where(scope::areas(scope))
+        .to_owned();
+    let row = document::Entity::find_by_id(id)
+        .filter(document_scope(scope))
+        .column_as(Expr::SubQuery(None, Box::new(area_name.into())), "area_name")
+        .into_model::<WithAreaName>()
+        .one(conn)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    Ok((document_from(row.document)?, row.area_name.ok_or(StoreError::NotFound)?))
+}
+
+struct WithAreaName {
+    document: document::Model,
+    area_name: Option<String>,
+}
+
+impl FromQueryResult for WithAreaName {
+    fn from_query_result(row: &sea_orm::QueryResult, pre: &str) -> Result<Self, sea_orm::DbErr> {
+        Ok(WithAreaName {
+            document: document::Model::from_query_result(row, pre)?,
+            area_name: row.try_get(pre, "area_name")?,
+        })
+    }
+}
+
 /// The documents of these areas that cover `year`, one per area and kind at most. One statement.
 pub async fn covering_year<C: ConnectionTrait>(
     conn: &C,
@@ -488,6 +526,27 @@ fn joined_version_visibility(scope: ReadScope) -> Condition {
     }
 }
 
+/// The versions of `doc` with these numbers that the scope may read, with their content, in number order. One
+/// statement; a number the scope may not read is left out.
+pub async fn get_versions<C: ConnectionTrait>(
+    conn: &C,
+    scope: impl Into<ScopeOn>,
+    doc: &Document,
+    numbers: &[i32],
+) -> Result<Vec<Version>, StoreError> {
+    if numbers.is_empty() {
+        return Ok(vec![]);
+    }
+    let rows = version::Entity::find()
+        .filter(version::Column::DocumentId.eq(doc.id))
+        .filter(version::Column::Number.is_in(numbers.iter().copied()))
+        .filter(version_visibility(scope.into().scope, doc.kind))
+        .order_by_asc(version::Column::Number)
+        .all(conn)
+        .await?;
+    rows.into_iter().map(|r| version_from(r, doc.kind)).collect()
+}
+
 pub async fn get_version<C: ConnectionTrait>(
     conn: &C,
     scope: impl Into<ScopeOn>,
@@ -575,6 +634,29 @@ pub async fn transitions<C: ConnectionTrait>(
     if let Some(n) = number {
         select = select.filter(version_transition::Column::VersionNumber.eq(n));
     }
+    transitions_from(select, conn).await
+}
+
+/// The transitions of these versions of `doc`, oldest first, in one statement (the document page shows the
+/// history of each version it shows).
+pub async fn transitions_of<C: ConnectionTrait>(
+    conn: &C,
+    doc: &Document,
+    numbers: &[i32],
+) -> Result<Vec<Transition>, StoreError> {
+    if numbers.is_empty() {
+        return Ok(vec![]);
+    }
+    let select = version_transition::Entity::find()
+        .filter(version_transition::Column::DocumentId.eq(doc.id))
+        .filter(version_transition::Column::VersionNumber.is_in(numbers.iter().copied()));
+    transitions_from(select, conn).await
+}
+
+async fn transitions_from<C: ConnectionTrait>(
+    select: sea_orm::Select<version_transition::Entity>,
+    conn: &C,
+) -> Result<Vec<Transition>, StoreError> {
     let rows = select.order_by_asc(version_transition::Column::Id).all(conn).await?;
     rows.into_iter()
         .map(|r| {
