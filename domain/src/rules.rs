@@ -579,7 +579,11 @@ mod tests {
         ] {
             let needed = facts_needed(content.kind());
             let only = AreaFacts {
-                adopted_analysis_years: if needed.adopted_analysis_years { all.adopted_analysis_years.clone() } else { vec![] },
+                adopted_analysis_years: if needed.adopted_analysis_years {
+                    all.adopted_analysis_years.clone()
+                } else {
+                    vec![]
+                },
                 agenda_in_force: all.agenda_in_force.filter(|_| needed.agenda_in_force),
                 adopted_plan: all.adopted_plan.filter(|_| needed.adopted_plan),
                 contributions: if needed.contributions { all.contributions.clone() } else { vec![] },
@@ -590,8 +594,10 @@ mod tests {
                 },
                 today: all.today,
             };
-            let (with_all, with_needed) =
-                (check(&content, VersionStatus::Submitted, 2027, &all), check(&content, VersionStatus::Submitted, 2027, &only));
+            let (with_all, with_needed) = (
+                check(&content, VersionStatus::Submitted, 2027, &all),
+                check(&content, VersionStatus::Submitted, 2027, &only),
+            );
             assert_eq!(with_all, with_needed, "{:?}", content.kind());
         }
     }

@@ -4,9 +4,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use domain::Parsed;
 use domain::access::ScopeOn;
 use domain::area::{AreaDefinition, Locality};
+use domain::calendar::Calendar;
 use domain::event::EventType;
 use sea_orm::ActiveValue::Set;
-use domain::calendar::Calendar;
 use sea_orm::sea_query::{Expr, ExprTrait, Func, Query};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder,
@@ -104,7 +104,8 @@ pub async fn get_with_calendar<C: ConnectionTrait>(
         .column((municipality::Entity, municipality::Column::Calendar))
         .from(municipality::Entity)
         .and_where(
-            Expr::col((municipality::Entity, municipality::Column::Id)).equals((area::Entity, area::Column::MunicipalityId)),
+            Expr::col((municipality::Entity, municipality::Column::Id))
+                .equals((area::Entity, area::Column::MunicipalityId)),
         )
         .to_owned();
     let row = area::Entity::find_by_id(id)

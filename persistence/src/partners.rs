@@ -5,8 +5,8 @@ use domain::Parsed;
 use domain::access::ScopeOn;
 use domain::area::Partnership;
 use domain::event::EventType;
-use sea_orm::ActiveValue::Set;
 use domain::organisation::OrganisationKind;
+use sea_orm::ActiveValue::Set;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, JoinType, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect,

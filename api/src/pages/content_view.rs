@@ -16,7 +16,6 @@ use super::chart::{self, Chart, ChartInput};
 use super::dutch;
 use crate::usecases::results::Measured;
 
-
 /// What the content refers to by id or key, looked up by the page through the use cases.
 #[derive(Default)]
 pub struct ContentNames {
