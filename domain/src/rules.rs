@@ -11,7 +11,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::content::{AgendaContent, Content, ContributionVerdict, PlanContent};
+use crate::content::{AgendaContent, Content, ContributionVerdict, DocumentKind, PlanContent};
 use crate::contribution::ContributionStatus;
 use crate::lifecycle::VersionStatus;
 
@@ -72,6 +72,30 @@ pub struct AreaFacts<'a> {
     pub assessed_contributions: Vec<(Uuid, ContributionStatus)>,
     /// Today in the Netherlands: a monitor of a year that has not ended reviews it too early.
     pub today: NaiveDate,
+}
+
+/// Which of the [`AreaFacts`] the rules of [`check`] read for content of a kind, so that only those are looked
+/// up (each is a statement): an analysis needs none, an agenda the analyses and its contributions, a plan the
+/// agenda in force, a monitor the agenda and plan in force and the contributions it assesses.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FactsNeeded {
+    pub adopted_analysis_years: bool,
+    pub agenda_in_force: bool,
+    pub adopted_plan: bool,
+    pub contributions: bool,
+    pub assessed_contributions: bool,
+}
+
+pub fn facts_needed(kind: DocumentKind) -> FactsNeeded {
+    let none = FactsNeeded::default();
+    match kind {
+        DocumentKind::Analysis => none,
+        DocumentKind::Agenda => FactsNeeded { adopted_analysis_years: true, contributions: true, ..none },
+        DocumentKind::Plan => FactsNeeded { agenda_in_force: true, ..none },
+        DocumentKind::Monitor => {
+            FactsNeeded { agenda_in_force: true, adopted_plan: true, assessed_contributions: true, ..none }
+        }
+    }
 }
 
 /// Checks version `status` of a document starting in `year` (an agenda's `periodStart`) for adoption.
@@ -531,6 +555,51 @@ mod tests {
         let content: crate::content::AnalysisContent =
             serde_json::from_value(json!({"summary": "Vergrijzing in de kernen"})).expect("analysis");
         assert!(check(&Content::Analysis(content), VersionStatus::Submitted, 2026, &AreaFacts::default()).is_ready());
+    }
+
+    #[test]
+    fn the_facts_a_kind_does_not_need_change_nothing_in_its_readiness() {
+        use crate::contribution::ContributionStatus as S;
+        let (agenda_in_force, plan_in_force) = (agenda(), plan(&["G1"], true));
+        let all = AreaFacts {
+            adopted_analysis_years: vec![2026, 2027],
+            agenda_in_force: Some(&agenda_in_force),
+            adopted_plan: Some(&plan_in_force),
+            contributions: vec![("G1".into(), S::Proposed), ("G2".into(), S::Committed)],
+            assessed_contributions: vec![(uuid::Uuid::from_u128(1), S::Proposed)],
+            today: NaiveDate::from_ymd_opt(2027, 6, 1).expect("date"),
+        };
+        let analysis: crate::content::AnalysisContent =
+            serde_json::from_value(json!({"summary": "Vergrijzing"})).expect("analysis");
+        for content in [
+            Content::Analysis(analysis),
+            Content::Agenda(agenda()),
+            Content::Plan(plan(&["G1", "G9"], false)),
+            Content::Monitor(monitor_with_contributions(&[(1, "delivered")])),
+        ] {
+            let needed = facts_needed(content.kind());
+            let only = AreaFacts {
+                adopted_analysis_years: if needed.adopted_analysis_years {
+                    all.adopted_analysis_years.clone()
+                } else {
+                    vec![]
+                },
+                agenda_in_force: all.agenda_in_force.filter(|_| needed.agenda_in_force),
+                adopted_plan: all.adopted_plan.filter(|_| needed.adopted_plan),
+                contributions: if needed.contributions { all.contributions.clone() } else { vec![] },
+                assessed_contributions: if needed.assessed_contributions {
+                    all.assessed_contributions.clone()
+                } else {
+                    vec![]
+                },
+                today: all.today,
+            };
+            let (with_all, with_needed) = (
+                check(&content, VersionStatus::Submitted, 2027, &all),
+                check(&content, VersionStatus::Submitted, 2027, &only),
+            );
+            assert_eq!(with_all, with_needed, "{:?}", content.kind());
+        }
     }
 
     fn monitor_with_contributions(verdicts: &[(u128, &str)]) -> MonitorContent {

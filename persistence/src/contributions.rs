@@ -14,13 +14,14 @@ use domain::event::EventType;
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, IntoColumnRef, Order, Query};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, JoinType, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 use serde::Serialize;
 use uuid::Uuid;
 
 use crate::documents::{ActorRef, Document, document_scope, goal_readable_by_partners};
-use crate::entity::{check_in, contribution, contribution_transition, document};
+use crate::entity::{check_in, contribution, contribution_transition, document, organisation};
 use crate::error::{StoreError, stored};
 use crate::page::{Page, finish, keyset};
 use crate::scope;
@@ -273,6 +274,51 @@ pub async fn list<C: ConnectionTrait>(
     let next_after = page.next_after;
     let items = with_latest_check_ins(conn, page.items).await?;
     Ok(Page { items, next_after })
+}
+
+/// A contribution as a document shows it beside a goal: what is promised, by which organisation (its name),
+/// and how far it is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ContributionLine {
+    pub id: Uuid,
+    pub goal_key: String,
+    pub organisation: String,
+    pub title: String,
+    pub status: ContributionStatus,
+}
+
+/// Every contribution the filter finds that the scope may see, as lines with the organisation's name, oldest
+/// first, in one statement (a join) whatever their number.
+pub async fn lines<C: ConnectionTrait>(
+    conn: &C,
+    scope: impl Into<ScopeOn>,
+    filter: &ContributionFilter,
+) -> Result<Vec<ContributionLine>, StoreError> {
+    use contribution::Column;
+    let by = contribution::Entity::belongs_to(organisation::Entity)
+        .from(Column::OrganisationId)
+        .to(organisation::Column::Id)
+        .into();
+    let rows: Vec<(Uuid, String, String, String, Option<String>)> = filtered(scope.into(), filter)
+        .select_only()
+        .columns([Column::Id, Column::GoalKey, Column::Title, Column::Status])
+        .column_as(organisation::Column::Name, "organisation")
+        .join(JoinType::LeftJoin, by)
+        .order_by_asc(Column::Id)
+        .into_tuple()
+        .all(conn)
+        .await?;
+    rows.into_iter()
+        .map(|(id, goal_key, title, status, organisation)| {
+            Ok(ContributionLine {
+                id,
+                goal_key,
+                organisation: organisation.unwrap_or_default(),
+                title,
+                status: status_of(&status)?,
+            })
+        })
+        .collect()
 }
 
 pub async fn get<C: ConnectionTrait>(

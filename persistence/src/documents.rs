@@ -23,7 +23,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use crate::areas::Area;
-use crate::entity::{contribution, document, document_year, version, version_transition};
+use crate::entity::{area, contribution, document, document_year, version, version_transition};
 use crate::error::{StoreError, stored};
 use crate::page::{Page, finish, keyset};
 use crate::scope;
@@ -363,6 +363,44 @@ pub async fn get<C: ConnectionTrait>(conn: &C, scope: impl Into<ScopeOn>, id: Uu
     document_from(row)
 }
 
+/// A document with the name of its area, each as the scope may read it (the area's own scope decides the name,
+/// as reading the area would), in one statement: the document page's first read.
+pub async fn get_with_area_name<C: ConnectionTrait>(
+    conn: &C,
+    scope: impl Into<ScopeOn>,
+    id: Uuid,
+) -> Result<(Document, String), StoreError> {
+    let scope = scope.into();
+    let area_name = Query::select()
+        .column((area::Entity, area::Column::Name))
+        .from(area::Entity)
+        .and_where(Expr::col((area::Entity, area::Column::Id)).equals((document::Entity, document::Column::AreaId)))
+        .cond_where(scope::areas(scope))
+        .to_owned();
+    let row = document::Entity::find_by_id(id)
+        .filter(document_scope(scope))
+        .column_as(Expr::SubQuery(None, Box::new(area_name.into())), "area_name")
+        .into_model::<WithAreaName>()
+        .one(conn)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    Ok((document_from(row.document)?, row.area_name.ok_or(StoreError::NotFound)?))
+}
+
+struct WithAreaName {
+    document: document::Model,
+    area_name: Option<String>,
+}
+
+impl FromQueryResult for WithAreaName {
+    fn from_query_result(row: &sea_orm::QueryResult, pre: &str) -> Result<Self, sea_orm::DbErr> {
+        Ok(WithAreaName {
+            document: document::Model::from_query_result(row, pre)?,
+            area_name: row.try_get(pre, "area_name")?,
+        })
+    }
+}
+
 /// The documents of these areas that cover `year`, one per area and kind at most. One statement.
 pub async fn covering_year<C: ConnectionTrait>(
     conn: &C,
@@ -488,6 +526,27 @@ fn joined_version_visibility(scope: ReadScope) -> Condition {
     }
 }
 
+/// The versions of `doc` with these numbers that the scope may read, with their content, in number order. One
+/// statement; a number the scope may not read is left out.
+pub async fn get_versions<C: ConnectionTrait>(
+    conn: &C,
+    scope: impl Into<ScopeOn>,
+    doc: &Document,
+    numbers: &[i32],
+) -> Result<Vec<Version>, StoreError> {
+    if numbers.is_empty() {
+        return Ok(vec![]);
+    }
+    let rows = version::Entity::find()
+        .filter(version::Column::DocumentId.eq(doc.id))
+        .filter(version::Column::Number.is_in(numbers.iter().copied()))
+        .filter(version_visibility(scope.into().scope, doc.kind))
+        .order_by_asc(version::Column::Number)
+        .all(conn)
+        .await?;
+    rows.into_iter().map(|r| version_from(r, doc.kind)).collect()
+}
+
 pub async fn get_version<C: ConnectionTrait>(
     conn: &C,
     scope: impl Into<ScopeOn>,
@@ -504,37 +563,28 @@ pub async fn get_version<C: ConnectionTrait>(
     version_from(row, doc.kind)
 }
 
-/// The version of `kind` in force for `area` in `year`, with its document.
+/// The version of `kind` in force for `area` in `year`, with its document. One statement: the readiness rules
+/// ask it of the agenda and the plan, on every document page.
 pub async fn in_force_covering<C: ConnectionTrait>(
     conn: &C,
     area_id: Uuid,
     kind: DocumentKind,
     year: i32,
 ) -> Result<Option<(Document, Version)>, StoreError> {
-    let Some(doc) = document::Entity::find()
+    let found = version::Entity::find()
+        .find_also_related(document::Entity)
         .filter(document::Column::AreaId.eq(area_id))
         .filter(document::Column::Kind.eq(kind.as_str()))
         .filter(document::Column::PeriodStart.lte(year))
         .filter(document::Column::PeriodEnd.gte(year))
         .filter(document::Column::Id.in_subquery(holding()))
-        .one(conn)
-        .await?
-    else {
-        return Ok(None);
-    };
-    let doc = document_from(doc)?;
-    let version = version::Entity::find()
-        .filter(version::Column::DocumentId.eq(doc.id))
         .filter(version::Column::Status.eq(VersionStatus::Adopted.as_str()))
         .one(conn)
         .await?;
-    Ok(match version {
-        Some(v) => {
-            let kind = doc.kind;
-            Some((doc, version_from(v, kind)?))
-        }
-        None => None,
-    })
+    let Some((row, Some(doc))) = found else { return Ok(None) };
+    let doc = document_from(doc)?;
+    let version = version_from(row, doc.kind)?;
+    Ok(Some((doc, version)))
 }
 
 /// The years in `from..=to` for which the area has an adopted analysis.
@@ -584,6 +634,29 @@ pub async fn transitions<C: ConnectionTrait>(
     if let Some(n) = number {
         select = select.filter(version_transition::Column::VersionNumber.eq(n));
     }
+    transitions_from(select, conn).await
+}
+
+/// The transitions of these versions of `doc`, oldest first, in one statement (the document page shows the
+/// history of each version it shows).
+pub async fn transitions_of<C: ConnectionTrait>(
+    conn: &C,
+    doc: &Document,
+    numbers: &[i32],
+) -> Result<Vec<Transition>, StoreError> {
+    if numbers.is_empty() {
+        return Ok(vec![]);
+    }
+    let select = version_transition::Entity::find()
+        .filter(version_transition::Column::DocumentId.eq(doc.id))
+        .filter(version_transition::Column::VersionNumber.is_in(numbers.iter().copied()));
+    transitions_from(select, conn).await
+}
+
+async fn transitions_from<C: ConnectionTrait>(
+    select: sea_orm::Select<version_transition::Entity>,
+    conn: &C,
+) -> Result<Vec<Transition>, StoreError> {
     let rows = select.order_by_asc(version_transition::Column::Id).all(conn).await?;
     rows.into_iter()
         .map(|r| {

@@ -118,6 +118,26 @@ pub async fn get<C: ConnectionTrait>(
     from_row(row)
 }
 
+/// The names of those of `ids` the scope may read, in one statement; an id it may not read is left out.
+pub async fn names<C: ConnectionTrait>(
+    conn: &C,
+    scope: impl Into<ScopeOn>,
+    ids: &[Uuid],
+) -> Result<std::collections::HashMap<Uuid, String>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    let rows: Vec<(Uuid, String)> = organisation::Entity::find()
+        .select_only()
+        .columns([organisation::Column::Id, organisation::Column::Name])
+        .filter(organisation::Column::Id.is_in(ids.iter().copied()))
+        .filter(scope::organisations(scope.into()))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    Ok(rows.into_iter().collect())
+}
+
 /// Which of `ids` are organisations in the registry, whoever may read them: a reference from a document's
 /// content is checked against the registry, not against the writer's view of it.
 pub async fn existing<C: ConnectionTrait>(conn: &C, ids: &[Uuid]) -> Result<Vec<Uuid>, StoreError> {

@@ -5,14 +5,18 @@ use domain::Parsed;
 use domain::access::ScopeOn;
 use domain::area::Partnership;
 use domain::event::EventType;
+use domain::organisation::OrganisationKind;
 use sea_orm::ActiveValue::Set;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, JoinType, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
 use serde::Serialize;
 use uuid::Uuid;
 
 use crate::areas::Area;
-use crate::entity::area_partner;
-use crate::error::StoreError;
+use crate::entity::{area_partner, organisation};
+use crate::error::{StoreError, stored};
 use crate::page::{Page, finish, keyset};
 use crate::scope;
 use crate::tx::{Change, InsertInto, Tx};
@@ -59,6 +63,62 @@ pub async fn list<C: ConnectionTrait>(
         .filter(area_partner::Column::AreaId.eq(area_id));
     let rows = keyset(select, area_partner::Column::Id, after, limit).all(conn).await?;
     Ok(finish(rows.into_iter().map(from_row).collect(), limit, |p| p.id))
+}
+
+/// A partnership with its organisation's name and kind, as a list of an area's partners shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PartnerWithOrganisation {
+    pub partner: AreaPartner,
+    pub organisation_name: String,
+    pub organisation_kind: Option<OrganisationKind>,
+}
+
+/// Every partnership of the area the scope may see, with its organisation's name and kind, in one statement
+/// (a join), in the order of [`list`].
+pub async fn with_organisations<C: ConnectionTrait>(
+    conn: &C,
+    scope: impl Into<ScopeOn>,
+    area_id: Uuid,
+) -> Result<Vec<PartnerWithOrganisation>, StoreError> {
+    let by = area_partner::Entity::belongs_to(organisation::Entity)
+        .from(area_partner::Column::OrganisationId)
+        .to(organisation::Column::Id)
+        .into();
+    let rows = area_partner::Entity::find()
+        .filter(scope::area_partners(scope.into()))
+        .filter(area_partner::Column::AreaId.eq(area_id))
+        .column_as(organisation::Column::Name, "organisation_name")
+        .column_as(organisation::Column::Kind, "organisation_kind")
+        .join(JoinType::LeftJoin, by)
+        .order_by_asc(area_partner::Column::Id)
+        .into_model::<PartnerRow>()
+        .all(conn)
+        .await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(PartnerWithOrganisation {
+                partner: from_row(r.partner),
+                organisation_name: r.organisation_name.unwrap_or_default(),
+                organisation_kind: r.organisation_kind.as_deref().map(stored).transpose()?,
+            })
+        })
+        .collect()
+}
+
+struct PartnerRow {
+    partner: area_partner::Model,
+    organisation_name: Option<String>,
+    organisation_kind: Option<String>,
+}
+
+impl FromQueryResult for PartnerRow {
+    fn from_query_result(row: &sea_orm::QueryResult, pre: &str) -> Result<Self, sea_orm::DbErr> {
+        Ok(PartnerRow {
+            partner: area_partner::Model::from_query_result(row, pre)?,
+            organisation_name: row.try_get(pre, "organisation_name")?,
+            organisation_kind: row.try_get(pre, "organisation_kind")?,
+        })
+    }
 }
 
 pub async fn get<C: ConnectionTrait>(

@@ -1,9 +1,8 @@
 //! The area cycle board (gebiedscyclus, SPEC §12): one area's year with its four stages, each with the latest
 //! and the in-force version, the deadline and a link to the document, and the area's partners. It shows what
-//! `usecases::boards`, `usecases::partners` and `usecases::organisations` return, nothing it computes itself,
-//! so a person sees on the page exactly what the API's `/areas/{id}/cycles/{year}` and `/partners` give them.
-
-use std::collections::HashMap;
+//! `usecases::boards` and `usecases::partners` return, nothing it computes itself, so a person sees on the page
+//! exactly what the API's `/areas/{id}/cycles/{year}` and `/partners` give them: the board with its area, and
+//! the partners with their organisations' names and kinds, in five statements.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
@@ -12,16 +11,12 @@ use chrono::NaiveDate;
 use domain::clock::dutch_date;
 use domain::principal::Access;
 use persistence::documents::VersionSummary;
-use persistence::organisations::OrganisationFilter;
 use uuid::Uuid;
 
 use super::session::SignedIn;
 use super::{Layout, PageError, dutch, html};
 use crate::startup::AppState;
 use crate::usecases;
-
-/// Lists are read in pages of this many; the page shows them all.
-const BATCH: u64 = 200;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/gebieden/{id}/cyclus/{jaar}").route(web::get().to(board)));
@@ -100,7 +95,6 @@ async fn board(
     let p = &person.principal;
     let conn = state.db.conn();
     let now = state.db.clock().now();
-    let area = usecases::areas::get(conn, p, now, area_id).await?;
     let board = usecases::boards::get(conn, p, now, area_id, year, None).await.map_err(|e| match e {
         usecases::Error::Invalid(_) => {
             let (min, max) = domain::calendar::CYCLE_YEARS;
@@ -109,27 +103,8 @@ async fn board(
         other => other.into(),
     })?;
 
-    let mut partners = Vec::new();
-    let mut after = None;
-    loop {
-        let page = usecases::partners::list(conn, p, now, area_id, after, BATCH).await?;
-        partners.extend(page.items);
-        match page.next_after {
-            Some(next) => after = Some(next),
-            None => break,
-        }
-    }
-    let mut kinds = HashMap::new();
-    let filter = OrganisationFilter { area_id: Some(area_id), ..Default::default() };
-    let mut after = None;
-    loop {
-        let page = usecases::organisations::list(conn, p, now, &filter, after, BATCH).await?;
-        kinds.extend(page.items.iter().map(|o| (o.id, o.kind)));
-        match page.next_after {
-            Some(next) => after = Some(next),
-            None => break,
-        }
-    }
+    let area = &board.area;
+    let mut partners = usecases::partners::of_area(conn, p, now, area).await?;
     partners.sort_by(|a, b| a.organisation_name.cmp(&b.organisation_name));
 
     let (min, max) = domain::calendar::CYCLE_YEARS;
@@ -167,13 +142,13 @@ async fn board(
         partners: partners
             .into_iter()
             .map(|named| PartnerRow {
-                kind: kinds.get(&named.partner.organisation_id).map(|k| dutch::organisation_kind(*k)).unwrap_or(""),
+                kind: named.organisation_kind.map(dutch::organisation_kind).unwrap_or(""),
                 name: named.organisation_name,
                 since: day_or(named.partner.since, "geen begindatum"),
                 until: day_or(named.partner.until, "geen einddatum"),
             })
             .collect(),
-        area: area.name,
+        area: area.name.clone(),
     };
     Ok(html(StatusCode::OK, &page, true))
 }

@@ -9,21 +9,12 @@ use domain::content::{
     AnalysisContent, Content, ContributionVerdict, Direction, Finding, GoalVerdict, MeasureKind, MeasureVerdict,
     MonitorContent, MunicipalityRole, PlanContent, SourceKind, Theme,
 };
-use domain::contribution::ContributionStatus;
+use persistence::contributions::ContributionLine;
 use uuid::Uuid;
 
 use super::chart::{self, Chart, ChartInput};
 use super::dutch;
 use crate::usecases::results::Measured;
-
-/// A contribution as a document shows it.
-pub struct ContributionLine {
-    pub id: Uuid,
-    pub goal_key: String,
-    pub organisation: String,
-    pub title: String,
-    pub status: ContributionStatus,
-}
 
 /// What the content refers to by id or key, looked up by the page through the use cases.
 #[derive(Default)]

@@ -10,15 +10,16 @@ use askama::Template;
 use domain::content::{Content, DocumentKind};
 use domain::lifecycle::{self, VersionAction, VersionStatus};
 use persistence::contributions::ContributionFilter;
-use persistence::documents::{Document, Transition, VersionSummary};
+use persistence::documents::{Document, Transition};
 use uuid::Uuid;
 
-use super::content_view::{self, ContentNames, ContentView, ContributionLine};
+use super::content_view::{self, ContentNames, ContentView};
 use super::rules_nl::{self, RuleLine};
 use super::session::{CSRF_FIELD, SignedIn, csrf_matches};
 use super::sign_in::field;
 use super::{Layout, PageError, dutch, html, see_other};
 use crate::startup::AppState;
+use crate::usecases::documents::ShownVersion;
 use crate::usecases::{self, BasedOn};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -107,7 +108,7 @@ struct ReadinessView {
     warnings: Vec<RuleLine>,
 }
 
-struct ShownVersion {
+struct ShownVersionView {
     heading: String,
     number: i32,
     status: &'static str,
@@ -140,7 +141,7 @@ struct DocumentPage {
     area: String,
     csrf: String,
     summary: Option<Summary>,
-    shown: Vec<ShownVersion>,
+    shown: Vec<ShownVersionView>,
     versions: Vec<VersionRow>,
     default_href: String,
     specific: bool,
@@ -177,25 +178,13 @@ async fn document(
     render(&state, &person, id, versie, None, StatusCode::OK).await
 }
 
-/// The versions to show: the one asked for, else the one in force and the open one, else the latest.
-fn to_show(versions: &[VersionSummary], asked: Option<i32>) -> Result<Vec<&VersionSummary>, PageError> {
-    if let Some(n) = asked {
-        return versions.iter().find(|v| v.number == n).map(|v| vec![v]).ok_or(PageError::NotFound);
-    }
-    let mut shown: Vec<&VersionSummary> = versions.iter().filter(|v| v.status == VersionStatus::Adopted).collect();
-    shown.extend(versions.iter().filter(|v| v.status.is_open()));
-    if shown.is_empty() {
-        shown.extend(versions.last());
-    }
-    Ok(shown)
-}
-
-/// The names a document's content refers to, read through the same operations as the API.
+/// The names a document's content refers to, read through the same operations as the API, each in one
+/// statement whatever the number of contributions or owners.
 async fn names_for(
     state: &AppState,
     person: &SignedIn,
     doc: &Document,
-    content: &[Content],
+    shown: &[ShownVersion],
 ) -> Result<ContentNames, PageError> {
     let (conn, p, now) = (state.db.conn(), &person.principal, state.db.clock().now());
     let mut names = ContentNames::default();
@@ -205,46 +194,23 @@ async fn names_for(
         _ => None,
     };
     if let Some(filter) = filter {
-        let mut items = Vec::new();
-        let mut after = None;
-        loop {
-            let page =
-                usecases::contributions::list(conn, p, now, &filter, after, crate::pagination::MAX_PAGE_SIZE).await?;
-            items.extend(page.items);
-            match page.next_after {
-                Some(next) => after = Some(next),
-                None => break,
-            }
-        }
-        let found = usecases::contributions::names(conn, p, &items).await?;
-        names.contributions = items
-            .iter()
-            .map(|c| ContributionLine {
-                id: c.id,
-                goal_key: c.goal_key.clone(),
-                organisation: found.organisation(c).to_owned(),
-                title: c.title.clone(),
-                status: c.status,
-            })
-            .collect();
+        names.contributions = usecases::contributions::lines(conn, p, now, &filter).await?;
     }
     if doc.kind == DocumentKind::Agenda {
         names.measured = usecases::results::over_time(conn, p, now, doc.area_id).await?;
     }
-    for c in content {
-        let Content::Plan(plan) = c else { continue };
-        for owner in plan.owner_ids() {
-            if names.organisations.contains_key(&owner) {
-                continue;
-            }
-            match usecases::organisations::get(conn, p, now, owner).await {
-                Ok(o) => {
-                    names.organisations.insert(owner, o.name);
-                }
-                Err(usecases::Error::NotFound | usecases::Error::Forbidden(_)) => {}
-                Err(e) => return Err(e.into()),
-            }
-        }
+    let mut owners: Vec<Uuid> = shown
+        .iter()
+        .filter_map(|s| match &s.content {
+            Content::Plan(plan) => Some(plan.owner_ids()),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    owners.sort_unstable();
+    owners.dedup();
+    if !owners.is_empty() {
+        names.organisations = usecases::organisations::names(conn, p, now, &owners).await?.into_iter().collect();
     }
     Ok(names)
 }
@@ -258,31 +224,17 @@ async fn render(
     status: StatusCode,
 ) -> Result<HttpResponse, PageError> {
     let (conn, p, now) = (state.db.conn(), &person.principal, state.db.clock().now());
-    let (doc, versions) = usecases::documents::get(conn, p, now, id).await?;
-    let area = usecases::areas::get(conn, p, now, doc.area_id).await?;
-    let summaries = to_show(&versions, asked)?;
-    let mut loaded = Vec::new();
-    for s in &summaries {
-        let v = usecases::versions::get(conn, p, now, id, s.number).await?;
-        let content = usecases::content::stored_content(doc.kind, &v.content)?;
-        loaded.push((v, content));
-    }
-    let contents: Vec<Content> = loaded.iter().map(|(_, c)| c.clone()).collect();
-    let names = names_for(state, person, &doc, &contents).await?;
+    let read = usecases::documents::read(conn, p, now, id, asked).await?;
+    let (doc, versions) = (&read.document, &read.versions);
+    let names = names_for(state, person, doc, &read.shown).await?;
     let mut shown = Vec::new();
-    for (v, content) in &loaded {
+    for ShownVersion { version: v, content, history, readiness } in &read.shown {
         let n = v.summary.number;
-        let history = usecases::versions::history(conn, p, now, id, n).await?;
-        let readiness = if v.summary.status.is_open() {
-            let r = usecases::versions::readiness(conn, p, now, id, n).await?;
-            Some(ReadinessView {
-                ready: r.is_ready(),
-                blocking: r.blocking.iter().map(rules_nl::line).collect(),
-                warnings: r.warnings.iter().map(rules_nl::line).collect(),
-            })
-        } else {
-            None
-        };
+        let readiness = readiness.as_ref().map(|r| ReadinessView {
+            ready: r.is_ready(),
+            blocking: r.blocking.iter().map(rules_nl::line).collect(),
+            warnings: r.warnings.iter().map(rules_nl::line).collect(),
+        });
         let actions = lifecycle::actions_open_to(p, v.summary.status, doc.municipality_id, doc.area_id)
             .into_iter()
             .map(|a| {
@@ -302,7 +254,7 @@ async fn render(
             s if s.is_open() && asked.is_none() => format!("Versie in behandeling: versie {n}"),
             _ => format!("Versie {n}"),
         };
-        shown.push(ShownVersion {
+        shown.push(ShownVersionView {
             heading,
             number: n,
             status: dutch::version_status(Some(v.summary.status)),
@@ -332,17 +284,17 @@ async fn render(
                 .then(|| format!("/documenten/{id}/verschil?van={}&naar={}", versions[i - 1].number, v.number)),
         })
         .collect();
-    let title = title_of(&doc);
+    let title = title_of(doc);
     let layout_title = match &failure {
-        Some(_) => format!("Fout: {title}, {}", area.name),
-        None => format!("{title}, {}", area.name),
+        Some(_) => format!("Fout: {title}, {}", read.area_name),
+        None => format!("{title}, {}", read.area_name),
     };
     let last = versions.last().map_or(1, |v| v.number);
     let before_last = versions.iter().rev().nth(1).map_or(last, |v| v.number);
     let page = DocumentPage {
         layout: Layout::new(layout_title, Some(person)),
         title,
-        area: area.name,
+        area: read.area_name.clone(),
         csrf: person.csrf.clone(),
         summary: failure.map(|f| f.summary),
         shown,

@@ -9,15 +9,18 @@ use domain::content::DocumentKind;
 use domain::deadline::{self, Deadline, Stage, visible_stages};
 use domain::lifecycle::VersionStatus;
 use persistence::ConnectionTrait;
+use persistence::areas::Area;
 use persistence::documents::{self as store, Document, VersionSummary};
 use uuid::Uuid;
 
-use super::deadlines::{calendars, stage_documents_from};
+use super::deadlines::stage_documents_from;
 use super::{Error, Result, as_of, scope_at};
 
 /// The board of one area's cycle year.
 pub struct Board {
     pub area_id: Uuid,
+    /// The area, read in the principal's scope with its municipality's calendar.
+    pub area: Area,
     pub year: i32,
     /// Analysis, agenda, plan and monitor, in that order.
     pub stages: Vec<BoardStage>,
@@ -49,7 +52,7 @@ pub async fn get<C: ConnectionTrait>(
         return Err(Error::invalid("year", "invalid_year", format!("'{year}' is not a year between {min} and {max}")));
     }
     let scope = scope_at(p, now);
-    let area = persistence::areas::get(conn, scope, area_id).await?;
+    let (area, calendar) = persistence::areas::get_with_calendar(conn, scope, area_id).await?;
     let docs = store::covering_year(conn, scope, &[area_id], year).await?;
     let refs: Vec<&Document> = docs.iter().collect();
     let versions = store::summaries(conn, scope, &refs).await?;
@@ -57,10 +60,9 @@ pub async fn get<C: ConnectionTrait>(
         Some(at) => as_of::documents_at(conn, scope.scope, docs, versions, at).await?,
         None => (docs, versions),
     };
-    let calendars = calendars(conn, std::slice::from_ref(&area)).await?;
     let today = dutch_date(at.unwrap_or(now));
     let visible = visible_stages(scope.scope);
-    let stage_deadlines = match calendars.get(&area.municipality_id) {
+    let stage_deadlines = match &calendar {
         Some(calendar) => {
             let documents = stage_documents_from(&docs, &versions);
             let own = persistence::deadline_overrides::of_areas(conn, &[area_id], (year, year)).await?;
@@ -86,5 +88,5 @@ pub async fn get<C: ConnectionTrait>(
             }
         })
         .collect();
-    Ok(Board { area_id, year, stages })
+    Ok(Board { area_id, area, year, stages })
 }

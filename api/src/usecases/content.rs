@@ -113,21 +113,29 @@ async fn agenda_and_plan<C: ConnectionTrait>(
     conn: &C,
     doc: &Document,
 ) -> Result<(Option<AgendaContent>, Option<PlanContent>)> {
-    let agenda = match documents::in_force_covering(conn, doc.area_id, DocumentKind::Agenda, doc.period_start).await? {
+    Ok((agenda_in_force(conn, doc).await?, plan_in_force(conn, doc).await?))
+}
+
+/// The agenda in force for the document's area and first year. One statement.
+async fn agenda_in_force<C: ConnectionTrait>(conn: &C, doc: &Document) -> Result<Option<AgendaContent>> {
+    Ok(match documents::in_force_covering(conn, doc.area_id, DocumentKind::Agenda, doc.period_start).await? {
         Some((_, v)) => match stored_content(DocumentKind::Agenda, &v.content)? {
             Content::Agenda(a) => Some(a),
             _ => None,
         },
         None => None,
-    };
-    let plan = match documents::in_force_covering(conn, doc.area_id, DocumentKind::Plan, doc.period_start).await? {
+    })
+}
+
+/// The adopted plan of the document's area and first year. One statement.
+async fn plan_in_force<C: ConnectionTrait>(conn: &C, doc: &Document) -> Result<Option<PlanContent>> {
+    Ok(match documents::in_force_covering(conn, doc.area_id, DocumentKind::Plan, doc.period_start).await? {
         Some((_, v)) => match stored_content(DocumentKind::Plan, &v.content)? {
             Content::Plan(p) => Some(p),
             _ => None,
         },
         None => None,
-    };
-    Ok((agenda, plan))
+    })
 }
 
 /// `base` with an empty assessment added for every goal (and result) of the agenda in force for `year` in the
@@ -199,6 +207,7 @@ async fn owner_problems<C: ConnectionTrait>(conn: &C, doc: &Document, plan: &Pla
 
 /// The rules for adopting version `status` with `content` of `doc` (its status, its substance and SPEC §3,
 /// rules 1 to 4, over every contribution) on `today`: what the adoption checks and the municipality is shown.
+/// Only the facts the rules of the content's kind read are looked up ([`rules::facts_needed`]).
 pub async fn readiness<C: ConnectionTrait>(
     conn: &C,
     doc: &Document,
@@ -206,19 +215,21 @@ pub async fn readiness<C: ConnectionTrait>(
     content: &Content,
     today: NaiveDate,
 ) -> Result<Readiness> {
-    let (agenda, plan) = agenda_and_plan(conn, doc).await?;
-    let analysis_years = match content {
-        Content::Agenda(_) => {
-            documents::adopted_analysis_years(conn, doc.area_id, doc.period_start - 1, doc.period_start).await?
-        }
-        _ => vec![],
+    let needed = rules::facts_needed(content.kind());
+    let agenda = if needed.agenda_in_force { agenda_in_force(conn, doc).await? } else { None };
+    let plan = if needed.adopted_plan { plan_in_force(conn, doc).await? } else { None };
+    let analysis_years = if needed.adopted_analysis_years {
+        documents::adopted_analysis_years(conn, doc.area_id, doc.period_start - 1, doc.period_start).await?
+    } else {
+        vec![]
     };
-    let contributions = match content {
-        Content::Agenda(_) => persistence::contributions::goal_statuses(conn, ReadScope::All, doc.id).await?,
-        _ => vec![],
+    let contributions = if needed.contributions {
+        persistence::contributions::goal_statuses(conn, ReadScope::All, doc.id).await?
+    } else {
+        vec![]
     };
     let assessed_contributions = match content {
-        Content::Monitor(m) => {
+        Content::Monitor(m) if needed.assessed_contributions => {
             persistence::contributions::statuses_in_area(conn, doc.area_id, &m.contribution_ids()).await?
         }
         _ => vec![],
@@ -232,6 +243,24 @@ pub async fn readiness<C: ConnectionTrait>(
         today,
     };
     Ok(rules::check(content, status, doc.period_start, &facts))
+}
+
+/// Readiness as the reader with `scope` is shown it at `now`: the municipality the whole of it, a partner
+/// only what its own contributions do to the adoption ([`partner_readiness`]).
+pub async fn readiness_shown<C: ConnectionTrait>(
+    conn: &C,
+    scope: ScopeOn,
+    doc: &Document,
+    status: VersionStatus,
+    content: &Content,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Readiness> {
+    match scope.scope {
+        ReadScope::PartnerOrganisation(_) => partner_readiness(conn, scope, doc, status, content).await,
+        ReadScope::All | ReadScope::Municipality(_) => {
+            readiness(conn, doc, status, content, domain::clock::dutch_date(now)).await
+        }
+    }
 }
 
 /// Readiness as a partner reading with `scope` is shown it: rule 4 over the contributions that scope reaches,

@@ -78,6 +78,17 @@ pub async fn list<C: ConnectionTrait>(
     Ok(store::list(conn, scope_at(p, now), filter, after, limit).await?)
 }
 
+/// Every contribution the filter finds that the principal may see at `now`, as lines naming the organisation,
+/// oldest first: what a document shows beside its goals. One statement, whatever their number.
+pub async fn lines<C: ConnectionTrait>(
+    conn: &C,
+    p: &Principal,
+    now: DateTime<Utc>,
+    filter: &ContributionFilter,
+) -> Result<Vec<store::ContributionLine>> {
+    Ok(store::lines(conn, scope_at(p, now), filter).await?)
+}
+
 /// The names beside a list of contributions' ids, for people reading the CSV export: areas, organisations
 /// and the goals' titles.
 #[derive(Debug, Default)]

@@ -6,9 +6,10 @@ use domain::access::ReadScope;
 use domain::calendar::document_period;
 use domain::content::{AgendaContent, Content, DocumentKind, Goal, MonitorContent};
 use domain::lifecycle::{self, VersionStatus};
+use domain::rules::Readiness;
 use domain::{FieldErrors, Parsed, Principal};
 use persistence::document_history::{self, HistoryEntry};
-use persistence::documents::{self as store, Document, DocumentFilter, Version, VersionSummary};
+use persistence::documents::{self as store, Document, DocumentFilter, Transition, Version, VersionSummary};
 use persistence::{ConnectionTrait, Page, Tx};
 use uuid::Uuid;
 
@@ -124,6 +125,72 @@ pub async fn get<C: ConnectionTrait>(
     let doc = store::get(conn, scope, id).await?;
     let versions = store::summaries(conn, scope, &[&doc]).await?;
     Ok((doc, versions))
+}
+
+/// One version as a reader of the document is shown it: the version with its typed content, its transitions
+/// (oldest first), and, while it is open, its readiness as the reader is told it
+/// ([`content::readiness_shown`], the rules the API's readiness and the adoption apply).
+pub struct ShownVersion {
+    pub version: Version,
+    pub content: Content,
+    pub history: Vec<Transition>,
+    pub readiness: Option<Readiness>,
+}
+
+/// A document read whole for a person: its area's name, the summaries of every version the principal may see,
+/// and the versions to show ([`versions_to_show`]) with their content, history and readiness.
+pub struct DocumentRead {
+    pub document: Document,
+    pub area_name: String,
+    pub versions: Vec<VersionSummary>,
+    pub shown: Vec<ShownVersion>,
+}
+
+/// The versions to show: number `asked` if given (not found when the principal may not see it), else the one
+/// in force and the open one, else the latest.
+pub fn versions_to_show(versions: &[VersionSummary], asked: Option<i32>) -> Result<Vec<i32>> {
+    if let Some(n) = asked {
+        return versions.iter().find(|v| v.number == n).map(|v| vec![v.number]).ok_or(Error::NotFound);
+    }
+    let mut shown: Vec<i32> =
+        versions.iter().filter(|v| v.status == VersionStatus::Adopted).map(|v| v.number).collect();
+    shown.extend(versions.iter().filter(|v| v.status.is_open()).map(|v| v.number));
+    if shown.is_empty() {
+        shown.extend(versions.last().map(|v| v.number));
+    }
+    Ok(shown)
+}
+
+/// The document `id` as the principal may see it at `now`, with the versions to show, after one scope check
+/// and in a fixed number of statements whatever the number of versions: the document with its area's name,
+/// the summaries, the shown versions' content, their history, and what the readiness of an open one needs.
+pub async fn read<C: ConnectionTrait>(
+    conn: &C,
+    p: &Principal,
+    now: DateTime<Utc>,
+    id: Uuid,
+    asked: Option<i32>,
+) -> Result<DocumentRead> {
+    let scope = scope_at(p, now);
+    let (doc, area_name) = store::get_with_area_name(conn, scope, id).await?;
+    let versions = store::summaries(conn, scope, &[&doc]).await?;
+    let numbers = versions_to_show(&versions, asked)?;
+    let mut loaded = store::get_versions(conn, scope, &doc, &numbers).await?;
+    let mut history = store::transitions_of(conn, &doc, &numbers).await?;
+    let mut shown = Vec::new();
+    for n in numbers {
+        let at = loaded.iter().position(|v| v.summary.number == n).ok_or(Error::NotFound)?;
+        let version = loaded.swap_remove(at);
+        let content = content::stored_content(doc.kind, &version.content)?;
+        let readiness = match version.summary.status.is_open() {
+            true => Some(content::readiness_shown(conn, scope, &doc, version.summary.status, &content, now).await?),
+            false => None,
+        };
+        let (own, rest) = history.into_iter().partition(|t| t.version_number == n);
+        history = rest;
+        shown.push(ShownVersion { version, content, history: own, readiness });
+    }
+    Ok(DocumentRead { document: doc, area_name, versions, shown })
 }
 
 /// A document as it stood at `at`: the summaries of its versions then, and the version in force then with

@@ -45,6 +45,17 @@ pub async fn get<C: ConnectionTrait>(conn: &C, p: &Principal, now: DateTime<Utc>
     Ok(store::get(conn, scope_at(p, now), id).await?)
 }
 
+/// The names of those of `ids` the principal may see at `now`, in one statement; the others are left out, as
+/// [`get`] would answer them not found.
+pub async fn names<C: ConnectionTrait>(
+    conn: &C,
+    p: &Principal,
+    now: DateTime<Utc>,
+    ids: &[Uuid],
+) -> Result<std::collections::HashMap<Uuid, String>> {
+    Ok(store::names(conn, scope_at(p, now), ids).await?)
+}
+
 /// Registers an organisation (coordinators and administrators).
 pub async fn create(tx: &Tx, p: &Principal, new: NewOrganisation) -> Result<Organisation> {
     access::may_create_organisation(p)?;

@@ -75,6 +75,17 @@ pub async fn list<C: ConnectionTrait>(
     Ok(Page { items, next_after: page.next_after })
 }
 
+/// Every partner of `area` the principal may see at `now`, with its organisation's name and kind, in one
+/// statement. The area was read in the principal's scope (a board reads it first), so it is not read again.
+pub async fn of_area<C: ConnectionTrait>(
+    conn: &C,
+    p: &Principal,
+    now: DateTime<Utc>,
+    area: &Area,
+) -> Result<Vec<store::PartnerWithOrganisation>> {
+    Ok(store::with_organisations(conn, scope_at(p, now), area.id).await?)
+}
+
 pub async fn get<C: ConnectionTrait>(
     conn: &C,
     p: &Principal,

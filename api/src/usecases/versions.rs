@@ -211,13 +211,7 @@ pub async fn readiness<C: ConnectionTrait>(
     let doc = store::get(conn, scope, document_id).await?;
     let v = store::get_version(conn, scope, &doc, number).await?;
     let parsed: Content = content::stored_content(doc.kind, &v.content)?;
-    let status = v.summary.status;
-    match scope.scope {
-        ReadScope::PartnerOrganisation(_) => content::partner_readiness(conn, scope, &doc, status, &parsed).await,
-        ReadScope::All | ReadScope::Municipality(_) => {
-            content::readiness(conn, &doc, status, &parsed, dutch_date(now)).await
-        }
-    }
+    content::readiness_shown(conn, scope, &doc, v.summary.status, &parsed, now).await
 }
 
 /// Two versions of one document, to compare: `against` (the older, usually) and `number`.

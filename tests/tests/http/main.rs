@@ -28,6 +28,7 @@ mod pages_document;
 mod pages_overview;
 mod pages_public;
 mod pages_sign_in;
+mod pages_statements;
 mod pages_support;
 mod partner_goals;
 mod partner_scope;
