@@ -703,18 +703,20 @@ pub async fn add_check_in(tx: &Tx, c: &Contribution, report: Parsed<CheckIn>) ->
     }
     .insert_into(tx.conn())
     .await?;
-    // The contribution's body shows its latest check-in, so its ETag (the revision) moves with a report.
-    contribution::Entity::update_many()
-        .col_expr(contribution::Column::Revision, Expr::col(contribution::Column::Revision).add(1))
-        .filter(contribution::Column::Id.eq(c.id))
-        .exec(tx.conn())
-        .await?;
     let path = check_in_path(c.id, record.id);
     let change = Change::of(EventType::CheckinCreated, record.id, path, None, Some(&record))?
         .in_municipality(c.municipality_id)
         .in_area(c.area_id)
         .of_organisation(c.organisation_id);
     tx.record(change).await?;
+    // The contribution's body shows its latest check-in, so its ETag (the revision) moves with a report. Last,
+    // because it locks the contribution's row until the commit, and reports on one contribution queue on that
+    // lock: taken earlier, it was held over the audit and event inserts as well.
+    contribution::Entity::update_many()
+        .col_expr(contribution::Column::Revision, Expr::col(contribution::Column::Revision).add(1))
+        .filter(contribution::Column::Id.eq(c.id))
+        .exec(tx.conn())
+        .await?;
     Ok(record)
 }
 

@@ -71,7 +71,7 @@ struct Args {
     pgbench_scale: u32,
 }
 
-const SCENARIOS: [&str; 10] = [
+const SCENARIOS: [&str; 11] = [
     "health",
     "version",
     "partner-contributions",
@@ -80,6 +80,7 @@ const SCENARIOS: [&str; 10] = [
     "dashboard-changing",
     "deadlines",
     "check-in",
+    "check-in-spread",
     "save-draft",
     "mix",
 ];
@@ -172,6 +173,9 @@ struct Targets {
     versions: Vec<String>,
     /// In-progress contributions of the partner, to report progress on.
     progressing: Vec<String>,
+    /// In-progress contributions of every municipality (up to [`SPREAD`]), on which the administrator reports
+    /// progress in `check-in-spread`: writes spread over many rows, as `pgbench -N`'s are.
+    spread: Vec<String>,
     /// One draft per client: (version path) for save-draft.
     drafts: Vec<String>,
 }
@@ -477,8 +481,11 @@ mod pgbench {
             if *scenario == "health" {
                 continue;
             }
-            let (base, label) =
-                if matches!(*scenario, "check-in" | "save-draft") { (&write, "(b)") } else { (&read, "(a)") };
+            let (base, label) = if matches!(*scenario, "check-in" | "check-in-spread" | "save-draft") {
+                (&write, "(b)")
+            } else {
+                (&read, "(a)")
+            };
             println!(
                 "{:<22} {:>9.0} {:>8.2} {:>9} {:>7.0}% {:>9.1}×",
                 scenario,
@@ -721,6 +728,17 @@ async fn discover(client: &Client, base: &str, admin: String, clients: usize) ->
         .filter(|c| c["organisationId"] == organisation.as_str())
         .filter_map(|c| c["id"].as_str().map(str::to_owned))
         .collect();
+    // Contributions in progress anywhere, for the spread check-ins, following the pages' `next` links.
+    let mut spread = Vec::new();
+    let mut next = Some(format!("{api}/contributions?status=in_progress&pageSize=200"));
+    while let Some(url) = next.take().filter(|_| spread.len() < SPREAD) {
+        let page = get(client, url, &admin).await?;
+        spread.extend(
+            page["results"].as_array().into_iter().flatten().filter_map(|c| c["id"].as_str().map(str::to_owned)),
+        );
+        next = page["next"].as_str().map(|n| if n.starts_with("http") { n.to_owned() } else { format!("{base}{n}") });
+    }
+    anyhow::ensure!(!spread.is_empty(), "no contribution in progress");
     let partner = post(
         client,
         format!("{api}/api-tokens"),
@@ -772,9 +790,13 @@ async fn discover(client: &Client, base: &str, admin: String, clients: usize) ->
         public_documents,
         versions,
         progressing,
+        spread,
         drafts,
     })
 }
+
+/// How many contributions `check-in-spread` reports on at most.
+const SPREAD: usize = 2000;
 
 /// Signs in through the form as a browser does: `GET /inloggen` gives the `gc_inlog` cookie and the same
 /// value in the form's `csrf` field, `POST /inloggen` with the token and both answers 303 with the session
@@ -952,13 +974,15 @@ fn build(
         "deadlines" => {
             client.get(format!("{api}/deadlines?municipalityId={}&pageSize=50", t.municipality)).bearer_auth(&t.admin)
         }
-        "check-in" => {
-            let id = pick(rng, &t.progressing);
+        "check-in" | "check-in-spread" => {
+            // One partner on its own few contributions (a hot spot: reports on one contribution queue on its
+            // row), or the administrator on contributions all over (spread like pgbench -N's accounts).
+            let (id, token) = match kind {
+                "check-in" => (pick(rng, &t.progressing), &t.partner),
+                _ => (pick(rng, &t.spread), &t.admin),
+            };
             let body = json!({"date": chrono::Utc::now().date_naive().pred_opt(), "progressPercent": rng.below(101), "confidence": "on_track", "note": "Loopt volgens plan."});
-            client
-                .request(Method::POST, format!("{api}/contributions/{id}/check-ins"))
-                .bearer_auth(&t.partner)
-                .json(&body)
+            client.request(Method::POST, format!("{api}/contributions/{id}/check-ins")).bearer_auth(token).json(&body)
         }
         _ => {
             // save-draft: a PUT with If-Match on this client's own draft; the ETag comes from the last answer.
