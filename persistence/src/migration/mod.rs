@@ -18,6 +18,7 @@ mod m20261130_000005_agenda_goals;
 mod m20261130_000006_sessions;
 mod m20261130_000007_latest_check_in_index;
 mod m20261130_000008_stamp_shards;
+mod m20261130_000009_contributions_by_organisation_area;
 
 pub struct Migrator;
 
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000006_sessions::Migration),
             Box::new(m20261130_000007_latest_check_in_index::Migration),
             Box::new(m20261130_000008_stamp_shards::Migration),
+            Box::new(m20261130_000009_contributions_by_organisation_area::Migration),
         ]
     }
 }
