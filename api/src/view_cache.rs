@@ -9,7 +9,7 @@
 
 use std::collections::HashMap;
 use std::future::Future;
-use std::hash::{BuildHasher, Hash, Hasher};
+use std::hash::BuildHasher;
 use std::sync::Mutex;
 
 use chrono::NaiveDate;
@@ -91,9 +91,7 @@ impl<V: Clone> ViewCache<V> {
     }
 
     fn turn_of(&self, key: &ViewKey) -> usize {
-        let mut h = self.hasher.build_hasher();
-        key.hash(&mut h);
-        (h.finish() % TURNS as u64) as usize
+        (self.hasher.hash_one(key) % TURNS as u64) as usize
     }
 
     pub fn put(&self, key: ViewKey, stamp: i64, body: V) {
