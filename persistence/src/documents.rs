@@ -944,8 +944,7 @@ async fn bump_document(
             "the document was changed at the same time by another request; read it again and retry".into(),
         ));
     }
-    // Every change to a version comes through here: versions kept in memory must not outlive it.
-    tx.forget_document(doc.id).await
+    Ok(())
 }
 
 /// The status of the document's highest-numbered version, after a change.
@@ -1156,6 +1155,9 @@ pub async fn transition(
     }
     let latest = latest_status(tx, doc).await?;
     bump_document(tx, doc, doc.last_number, latest).await?;
+    // A transition is the only change to a version that can alter an adopted or superseded one (an adoption
+    // supersedes the version in force), so versions kept in memory are forgotten here (and on removal).
+    tx.forget_document(doc.id).await?;
     let row = version::Entity::find_by_id(current.summary.id).one(tx.conn()).await?.ok_or(StoreError::NotFound)?;
     let changed = version_from(row, doc.kind)?;
     let mut changes = vec![change(

@@ -1,10 +1,12 @@
 //! Settled versions kept in memory: an adopted or superseded version's content never changes, so once read it
 //! is served without a round trip (reading a version is the most frequent request).
 //!
-//! What does change is kept right by forgetting: every write to a document or its versions goes through a
+//! What does change is kept right by forgetting: the only writes that can alter a settled version, a
+//! transition (an adoption supersedes the version in force) and removing the document, go through a
 //! [`crate::Tx`] that forgets the document here when it commits and announces it to other instances
-//! ([`crate::memory`]), so a status that moved on (adopted to superseded) or a removed document is never
-//! served stale. Whether the caller may read it is decided in memory for whole-municipality scopes; a partner's
+//! ([`crate::memory`]), so a status that moved on or a removed document is never served stale. Saving a draft
+//! announces nothing: a draft is never kept. The [`Document`] kept beside a version is read only for what never
+//! changes (its id, municipality and kind); its revision may be older than the database's. Whether the caller may read it is decided in memory for whole-municipality scopes; a partner's
 //! access depends on its partnerships on the day, so a partner's read always goes to the database. Nothing is
 //! kept on SQLite, or on PostgreSQL while the instance does not listen.
 
