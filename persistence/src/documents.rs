@@ -924,15 +924,19 @@ pub(crate) fn goal_readable_by_partners(
 }
 
 /// Moves the document on from the revision `doc` was read at; of two concurrent changes only one can.
+/// `latest_status` is `None` for a change that leaves every version's status as it was (saving a draft), so
+/// the column keeps its value and the change need not read it first.
 async fn bump_document(
     tx: &Tx,
     doc: &Document,
     last_number: i32,
-    latest_status: VersionStatus,
+    latest_status: Option<VersionStatus>,
 ) -> Result<(), StoreError> {
-    let result = document::Entity::update_many()
-        .col_expr(document::Column::LastNumber, Expr::value(last_number))
-        .col_expr(document::Column::LatestStatus, Expr::value(latest_status.as_str()))
+    let mut update = document::Entity::update_many().col_expr(document::Column::LastNumber, Expr::value(last_number));
+    if let Some(latest) = latest_status {
+        update = update.col_expr(document::Column::LatestStatus, Expr::value(latest.as_str()));
+    }
+    let result = update
         .col_expr(document::Column::Revision, Expr::value(doc.revision + 1))
         .col_expr(document::Column::UpdatedAt, Expr::value(tx.now()))
         .filter(document::Column::Id.eq(doc.id))
@@ -990,7 +994,7 @@ pub async fn create_version(
         claim_years(tx, doc).await?;
     }
     let number = doc.last_number + 1;
-    bump_document(tx, doc, number, VersionStatus::Draft).await?;
+    bump_document(tx, doc, number, Some(VersionStatus::Draft)).await?;
     let content = match content {
         Some(content) => serde_json::to_value(&**content)?,
         None => source.content.clone(),
@@ -1033,8 +1037,8 @@ pub async fn update_draft(
         return Err(StoreError::Stale { current: current.summary.revision });
     }
     write_goal_keys(tx, doc, &changed).await?;
-    let latest = latest_status(tx, doc).await?;
-    bump_document(tx, doc, doc.last_number, latest).await?;
+    // Saving content changes no version's status, so the latest status stays what it was.
+    bump_document(tx, doc, doc.last_number, None).await?;
     tx.record(change(
         EventType::VersionUpdated,
         doc,
@@ -1079,7 +1083,7 @@ pub async fn delete_draft(
         return Err(StoreError::Stale { current: current.summary.revision });
     }
     let latest = latest_status(tx, doc).await?;
-    bump_document(tx, doc, doc.last_number, latest).await?;
+    bump_document(tx, doc, doc.last_number, Some(latest)).await?;
     tx.record(change(
         EventType::VersionDeleted,
         doc,
@@ -1154,7 +1158,7 @@ pub async fn transition(
             .await?;
     }
     let latest = latest_status(tx, doc).await?;
-    bump_document(tx, doc, doc.last_number, latest).await?;
+    bump_document(tx, doc, doc.last_number, Some(latest)).await?;
     // A transition is the only change to a version that can alter an adopted or superseded one (an adoption
     // supersedes the version in force), so versions kept in memory are forgotten here (and on removal).
     tx.forget_document(doc.id).await?;

@@ -24,9 +24,30 @@ async fn writable(tx: &Tx, p: &Principal, id: Uuid) -> Result<Document> {
     Ok(doc)
 }
 
+/// A writable document and its draft, read for a change in one statement (saving a draft is a frequent write,
+/// and each statement is a round trip). When the join finds nothing, the two reads below tell which refusal it
+/// is, in the same order as every other change (the document, the right to write, then the version).
+async fn writable_draft(tx: &Tx, p: &Principal, id: Uuid, number: i32, change: &str) -> Result<(Document, Version)> {
+    match store::get_with_version(tx.conn(), scope_at(p, tx.now()), id, number).await {
+        Ok((doc, current)) => {
+            lifecycle::may_write(p, doc.municipality_id, doc.area_id)?;
+            Ok((doc, editable(current, change)?))
+        }
+        Err(StoreError::NotFound) => {
+            let doc = writable(tx, p, id).await?;
+            let current = draft(tx, &doc, number, change).await?;
+            Ok((doc, current))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// A draft, read for a change: only drafts change.
 async fn draft(tx: &Tx, doc: &Document, number: i32, change: &str) -> Result<Version> {
-    let current = store::get_version(tx.conn(), ReadScope::All, doc, number).await?;
+    editable(store::get_version(tx.conn(), ReadScope::All, doc, number).await?, change)
+}
+
+fn editable(current: Version, change: &str) -> Result<Version> {
     if !current.summary.status.is_editable() {
         return Err(Error::Conflict(format!(
             "Version {} is {}; only drafts {change}. Start a new version instead.",
@@ -116,8 +137,7 @@ pub async fn save(
     based_on: &BasedOn,
     draft_input: Draft,
 ) -> Result<Version> {
-    let doc = writable(tx, p, document_id).await?;
-    let current = draft(tx, &doc, number, "change").await?;
+    let (doc, current) = writable_draft(tx, p, document_id, number, "change").await?;
     let expected = based_on.check(current.summary.revision)?;
     let note = trimmed_note(draft_input.change_note.as_deref());
     let mut errors = domain::FieldErrors::new();

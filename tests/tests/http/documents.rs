@@ -459,3 +459,31 @@ async fn a_version_transition_needs_the_versions_current_etag() {
     let version = a.app.get(&format!("/api/v1/documents/{doc}/versions/1"), &a.coordinator).await;
     assert_eq!(version.ok(200)["status"], "draft", "nothing changed");
 }
+
+/// Saving a draft is one of the most frequent writes, and each statement is a round trip: the document and its
+/// draft are read in one statement, and the document's latest status, which a save never changes, is not read
+/// again. Besides the token (read from memory on PostgreSQL) and `BEGIN` and `COMMIT`, a save of an analysis is
+/// that read, the update, the document's revision, the audit event, the domain event and the change counter.
+#[tokio::test]
+async fn saving_a_draft_takes_a_fixed_number_of_statements() {
+    let a = area().await;
+    let created = a
+        .app
+        .post("/api/v1/documents", &a.coordinator, &json!({"areaId": a.area, "kind": "analysis", "year": 2026}))
+        .await;
+    let doc = created.ok(201)["document"]["id"].as_str().unwrap().to_owned();
+    let path = format!("/api/v1/documents/{doc}/versions/1");
+    let mut etag = a.app.get(&path, &a.coordinator).await.etag();
+    let mut counts = Vec::new();
+    for summary in ["Vergrijzing", "Vergrijzing in de kernen"] {
+        let request = a.app.request(Method::PUT, &path, Some(&a.coordinator)).header("If-Match", &etag);
+        let before = a.app.db.statements();
+        let saved = TestApp::send(request.json(&json!({"content": {"summary": summary}}))).await;
+        counts.push(a.app.db.statements() - before);
+        saved.ok(200);
+        etag = saved.etag();
+    }
+    // The token is read from the database on SQLite; on PostgreSQL only the first time.
+    let token = if tests::on_postgres() { 0 } else { 1 };
+    assert_eq!(counts[1], 6 + token, "a draft save took {counts:?} statements");
+}
