@@ -113,15 +113,20 @@ mod tests {
     use super::*;
     use domain::access::PartnerScope;
 
-    #[test]
-    fn a_view_is_served_only_at_the_counter_it_was_computed_at() {
-        let cache = ViewCache::<Bytes>::default();
-        let key = ViewKey {
+    /// An administrator's view of a municipality's 2027 on 1 March 2027.
+    fn key() -> ViewKey {
+        ViewKey {
             municipality_id: Uuid::nil(),
             years: (2027, 2027),
             scope: ReadScope::All,
             today: NaiveDate::from_ymd_opt(2027, 3, 1).unwrap(),
-        };
+        }
+    }
+
+    #[test]
+    fn a_view_is_served_only_at_the_counter_it_was_computed_at() {
+        let cache = ViewCache::<Bytes>::default();
+        let key = key();
         cache.put(key, 7, Bytes::from_static(b"view"));
         assert_eq!(cache.get(&key, 7), Some(Bytes::from_static(b"view")));
         assert!(cache.get(&key, 8).is_none(), "a change since makes it stale");
@@ -141,12 +146,7 @@ mod tests {
         use std::sync::atomic::{AtomicUsize, Ordering};
         let cache = Arc::new(ViewCache::<u32>::default());
         let computed = Arc::new(AtomicUsize::new(0));
-        let key = ViewKey {
-            municipality_id: Uuid::nil(),
-            years: (2027, 2027),
-            scope: ReadScope::All,
-            today: NaiveDate::from_ymd_opt(2027, 3, 1).unwrap(),
-        };
+        let key = key();
         let asks = (0..16).map(|_| {
             let (cache, computed) = (cache.clone(), computed.clone());
             tokio::spawn(async move {
@@ -169,12 +169,7 @@ mod tests {
     #[tokio::test]
     async fn a_view_older_than_the_change_a_request_saw_is_computed_again() {
         let cache = ViewCache::<u32>::default();
-        let key = ViewKey {
-            municipality_id: Uuid::nil(),
-            years: (2027, 2027),
-            scope: ReadScope::All,
-            today: NaiveDate::from_ymd_opt(2027, 3, 1).unwrap(),
-        };
+        let key = key();
         cache.put(key, 7, 1);
         let v = cache.get_or_compute(key, || async { Ok::<i64, ()>(8) }, || async { Ok(2) }).await;
         assert_eq!(v, Ok(2));

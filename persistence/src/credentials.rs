@@ -195,13 +195,18 @@ impl Credentials {
     /// which is always safe.
     pub(crate) fn apply(&self, payload: &str) {
         match payload.split_once(':') {
-            Some(("token", id)) if id.parse::<Uuid>().is_ok() => self.forget_token(id.parse().unwrap_or_default()),
+            Some(("token", id)) => match id.parse::<Uuid>() {
+                Ok(id) => self.forget_token(id),
+                Err(_) => self.forget_all(),
+            },
             Some(("session", hash)) => self.forget_session(hash),
-            _ => {
-                let enabled = self.state().enabled;
-                self.reset(enabled);
-            }
+            _ => self.forget_all(),
         }
+    }
+
+    fn forget_all(&self) {
+        let enabled = self.state().enabled;
+        self.reset(enabled);
     }
 }
 

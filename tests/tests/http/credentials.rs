@@ -15,12 +15,26 @@ use crate::pages_support::{csrf_of, page, post_form, sign_in};
 /// How long another instance may take to hear of a change: the time a `NOTIFY` takes to arrive.
 const HEARD_WITHIN: Duration = Duration::from_secs(2);
 
-async fn get_at(app: &TestApp, base: &str, path: &str, token: &str) -> Reply {
+pub(crate) async fn get_at(app: &TestApp, base: &str, path: &str, token: &str) -> Reply {
     TestApp::send(app.client.request(Method::GET, format!("{base}{path}")).bearer_auth(token)).await
 }
 
 async fn page_at(app: &TestApp, base: &str, path: &str, cookie: &str) -> Reply {
     TestApp::send(app.client.request(Method::GET, format!("{base}{path}")).header("Cookie", cookie)).await
+}
+
+/// A new viewer token of municipality `m`: its secret and its path.
+async fn viewer(app: &TestApp, m: &str, name: &str) -> (String, String) {
+    let created =
+        app.post("/api/v1/api-tokens", &app.admin, &json!({"name": name, "role": "viewer", "municipalityId": m})).await;
+    let secret = created.ok(201)["token"].as_str().unwrap().to_owned();
+    (secret, format!("/api/v1/api-tokens/{}", created.id()))
+}
+
+/// Revokes the token at `path` in `app`'s own instance.
+async fn revoke(app: &TestApp, path: &str) {
+    let etag = app.get(path, &app.admin).await.etag();
+    assert_eq!(app.delete(path, &app.admin, &etag).await.status, 204);
 }
 
 /// Asks `ask` until it answers `status`, and says how long that took; fails after [`HEARD_WITHIN`].
@@ -45,17 +59,12 @@ async fn a_token_revoked_in_one_instance_is_refused_by_the_other() {
     let app = TestApp::spawn().await;
     let other = app.second_instance().await;
     let m = app.municipality("Oldambt").await;
-    let created = app
-        .post("/api/v1/api-tokens", &app.admin, &json!({"name": "Dashboard", "role": "viewer", "municipalityId": m}))
-        .await;
-    let secret = created.ok(201)["token"].as_str().unwrap().to_owned();
-    let path = format!("/api/v1/api-tokens/{}", created.id());
+    let (secret, path) = viewer(&app, &m, "Dashboard").await;
     // Both instances have now authenticated it, so both remember it.
     app.get("/api/v1/areas", &secret).await.ok(200);
     get_at(&app, &other, "/api/v1/areas", &secret).await.ok(200);
 
-    let etag = app.get(&path, &app.admin).await.etag();
-    assert_eq!(app.delete(&path, &app.admin, &etag).await.status, 204);
+    revoke(&app, &path).await;
     // In the instance that revoked it, the very next request is refused.
     app.get("/api/v1/areas", &secret).await.problem(401);
     let took = until_status(401, || get_at(&app, &other, "/api/v1/areas", &secret)).await;
@@ -67,10 +76,7 @@ async fn a_shortened_expiry_counts_at_once_in_every_instance() {
     let app = TestApp::spawn().await;
     let other = app.second_instance().await;
     let m = app.municipality("Oldambt").await;
-    let created =
-        app.post("/api/v1/api-tokens", &app.admin, &json!({"name": "x", "role": "viewer", "municipalityId": m})).await;
-    let secret = created.ok(201)["token"].as_str().unwrap().to_owned();
-    let path = format!("/api/v1/api-tokens/{}", created.id());
+    let (secret, path) = viewer(&app, &m, "x").await;
     get_at(&app, &other, "/api/v1/areas", &secret).await.ok(200);
 
     let soon = app.clock.now() + chrono::Duration::minutes(5);
@@ -108,8 +114,7 @@ async fn a_session_ends_in_every_instance_when_its_token_is_revoked() {
     assert_eq!(page_at(&app, &other, &overview, &cookie).await.status, 200);
 
     let path = format!("/api/v1/api-tokens/{}", created.id());
-    let etag = app.get(&path, &app.admin).await.etag();
-    assert_eq!(app.delete(&path, &app.admin, &etag).await.status, 204);
+    revoke(&app, &path).await;
     assert_eq!(page(&app, &overview, Some(&cookie)).await.status, 303, "the session went with its token");
     until_status(303, || page_at(&app, &other, &overview, &cookie)).await;
 }
@@ -123,9 +128,7 @@ async fn an_instance_that_stops_listening_reads_credentials_from_the_database_un
     let app = TestApp::spawn().await;
     let other = app.second_instance().await;
     let m = app.municipality("Oldambt").await;
-    let created =
-        app.post("/api/v1/api-tokens", &app.admin, &json!({"name": "x", "role": "viewer", "municipalityId": m})).await;
-    let secret = created.ok(201)["token"].as_str().unwrap().to_owned();
+    let (secret, path) = viewer(&app, &m, "x").await;
     get_at(&app, &other, "/api/v1/areas", &secret).await.ok(200);
 
     // Cut every listening connection to this database, as a network fault or a restart would: a revocation
@@ -139,18 +142,12 @@ async fn an_instance_that_stops_listening_reads_credentials_from_the_database_un
         )
         .await
         .expect("terminate the listeners");
-    let path = format!("/api/v1/api-tokens/{}", created.id());
-    let etag = app.get(&path, &app.admin).await.etag();
-    assert_eq!(app.delete(&path, &app.admin, &etag).await.status, 204);
+    revoke(&app, &path).await;
     until_status(401, || get_at(&app, &other, "/api/v1/areas", &secret)).await;
     // Once it listens again, it serves from memory and hears revocations as before.
-    let created =
-        app.post("/api/v1/api-tokens", &app.admin, &json!({"name": "y", "role": "viewer", "municipalityId": m})).await;
-    let secret = created.ok(201)["token"].as_str().unwrap().to_owned();
+    let (secret, path) = viewer(&app, &m, "y").await;
     tokio::time::sleep(Duration::from_millis(1500)).await;
     get_at(&app, &other, "/api/v1/areas", &secret).await.ok(200);
-    let path = format!("/api/v1/api-tokens/{}", created.id());
-    let etag = app.get(&path, &app.admin).await.etag();
-    assert_eq!(app.delete(&path, &app.admin, &etag).await.status, 204);
+    revoke(&app, &path).await;
     until_status(401, || get_at(&app, &other, "/api/v1/areas", &secret)).await;
 }

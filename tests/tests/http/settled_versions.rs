@@ -6,11 +6,9 @@ use std::time::{Duration, Instant};
 
 use reqwest::Method;
 use serde_json::{Value, json};
-use tests::{Reply, TestApp};
+use tests::TestApp;
 
-async fn get_at(app: &TestApp, base: &str, path: &str, token: &str) -> Reply {
-    TestApp::send(app.client.request(Method::GET, format!("{base}{path}")).bearer_auth(token)).await
-}
+use crate::credentials::get_at;
 
 async fn act(app: &TestApp, token: &str, path: &str, action: &str) {
     let etag = app.get(path, token).await.etag();
