@@ -10,8 +10,8 @@
 use std::sync::atomic::{AtomicU16, Ordering};
 
 use sea_orm::ActiveValue::Set;
-use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::sea_query::{Expr, ExprTrait, InsertStatement, OnConflict};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, QueryTrait};
 use uuid::Uuid;
 
 use crate::error::StoreError;
@@ -24,7 +24,8 @@ pub const SHARDS: u16 = 16;
 /// The shard the next change of this process bumps.
 static NEXT_SHARD: AtomicU16 = AtomicU16::new(0);
 
-pub(crate) async fn bump<C: ConnectionTrait>(conn: &C, municipality_id: Uuid) -> Result<(), StoreError> {
+/// The statement that bumps the municipality's counter, written with the trail at commit ([`crate::Tx`]).
+pub(crate) fn bump(municipality_id: Uuid) -> InsertStatement {
     let shard = (NEXT_SHARD.fetch_add(1, Ordering::Relaxed) % SHARDS) as i16;
     let row = stamp_shard::ActiveModel { municipality_id: Set(municipality_id), shard: Set(shard), counter: Set(1) };
     Entity::insert(row)
@@ -33,9 +34,7 @@ pub(crate) async fn bump<C: ConnectionTrait>(conn: &C, municipality_id: Uuid) ->
                 .value(Column::Counter, Expr::col((Entity, Column::Counter)).add(1))
                 .to_owned(),
         )
-        .exec_without_returning(conn)
-        .await?;
-    Ok(())
+        .into_query()
 }
 
 /// The municipality's change counter: 0 before its first recorded change.

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::access::{ReadScope, ScopeOn};
+use domain::access::ReadScope;
 use domain::clock::dutch_date;
 use domain::contribution::lifecycle::{self, TransitionError};
 use domain::contribution::{self as dc, ContributionAction, ContributionKind, Terms};
@@ -49,22 +49,21 @@ impl TermsChange {
 }
 
 /// Contribution `id`, if the principal may see it at `now`: a partner its own organisation's, while its
-/// partnership in the area runs.
+/// partnership in the area runs, and only with its goal. The scope says so in SQL (the same condition as the
+/// list's): never a promise to an agenda the partner cannot read, nor to a goal only a draft of it holds, so
+/// the goal key of a draft is never told; both answer 404.
 pub async fn get<C: ConnectionTrait>(conn: &C, p: &Principal, now: DateTime<Utc>, id: Uuid) -> Result<Contribution> {
-    let c = store::get(conn, scope_at(p, now), id).await?;
-    goal_visible(conn, scope_at(p, now), &c).await?;
-    Ok(c)
+    Ok(store::get(conn, scope_at(p, now), id).await?)
 }
 
-/// A partner reads a contribution only with its goal: the list leaves out promises to agendas it cannot read
-/// (in SQL), and this leaves out one whose goal is only in a draft of an agenda it can read. Both answer 404,
-/// so the goal key of a draft is never told. Municipal roles read every goal of their municipality.
-async fn goal_visible<C: ConnectionTrait>(conn: &C, scope: ScopeOn, c: &Contribution) -> Result<()> {
-    if !matches!(scope.scope, ReadScope::PartnerOrganisation(_)) {
-        return Ok(());
-    }
-    let agenda = persistence::documents::get(conn, scope, c.agenda_document_id).await?;
-    if targets::goal_is_readable(conn, scope, &agenda, &c.goal_key).await? { Ok(()) } else { Err(Error::NotFound) }
+/// As [`get`], with `latest_check_in` left `None`, for a change that does not show the contribution.
+pub async fn get_without_latest_check_in<C: ConnectionTrait>(
+    conn: &C,
+    p: &Principal,
+    now: DateTime<Utc>,
+    id: Uuid,
+) -> Result<Contribution> {
+    Ok(store::get_without_latest_check_in(conn, scope_at(p, now), id).await?)
 }
 
 pub async fn list<C: ConnectionTrait>(
@@ -173,7 +172,6 @@ pub async fn propose(tx: &Tx, p: &Principal, proposal: Proposal) -> Result<Contr
 /// proposal again, by the side that changed it; unchanged terms write nothing.
 pub async fn update(tx: &Tx, p: &Principal, id: Uuid, based_on: &BasedOn, change: TermsChange) -> Result<Contribution> {
     let current = store::get(tx.conn(), scope_at(p, tx.now()), id).await?;
-    goal_visible(tx.conn(), scope_at(p, tx.now()), &current).await?;
     revise(tx, p, &current, based_on, change).await
 }
 
@@ -224,7 +222,6 @@ pub async fn transition(
 ) -> Result<Contribution> {
     let note = trimmed_note(note);
     let current = store::get(tx.conn(), scope_at(p, tx.now()), id).await?;
-    goal_visible(tx.conn(), scope_at(p, tx.now()), &current).await?;
     let side = lifecycle::may_act(p, &current.parties(), action)?;
     let expected = based_on.check(current.revision)?;
     let started = action == ContributionAction::Agree && store::has_started(tx.conn(), current.id).await?;

@@ -67,17 +67,6 @@ pub async fn check_target<C: ConnectionTrait>(
     errors.into_result(()).map_err(Error::Invalid)
 }
 
-/// Whether the caller may read a goal of this key on the agenda (in its open or in-force version, as far as
-/// the caller may read them). A partner never learns of, nor agrees to, a goal that is only in a draft.
-pub async fn goal_is_readable<C: ConnectionTrait>(
-    conn: &C,
-    scope: ScopeOn,
-    agenda: &Document,
-    key: &str,
-) -> Result<bool> {
-    Ok(goal_keys(conn, scope, agenda).await?.iter().any(|g| g == key))
-}
-
 /// The goal keys of the agenda's in-force and open versions, as far as the caller may read them.
 async fn goal_keys<C: ConnectionTrait>(conn: &C, scope: ScopeOn, agenda: &Document) -> Result<Vec<String>> {
     let versions = documents::summaries(conn, scope, &[agenda]).await?;

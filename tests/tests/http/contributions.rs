@@ -338,6 +338,38 @@ async fn progress_is_reported_on_agreed_contributions_about_the_past_only() {
     assert_eq!(list.ok(200)["results"].as_array().unwrap().len(), 2, "the editor reads them");
 }
 
+/// A report is the contribution read once and, on PostgreSQL, everything it writes (the check-in, its audit
+/// and domain event, the change counter and the contribution's revision) in one statement; the trail is
+/// still all there, and the contribution's ETag moves with it.
+#[tokio::test]
+async fn a_check_in_takes_a_fixed_number_of_statements_and_writes_its_whole_trail() {
+    let w = World::new().await;
+    let c = id(&w.propose(&w.coordinator, "G1").await);
+    w.act(&w.partner, &c, "agree", None).await.ok(200);
+    let mut counts = Vec::new();
+    for (token, day) in [(&w.partner, "2026-11-20"), (&w.partner, "2026-11-21"), (&w.coordinator, "2026-11-22")] {
+        let etag = w.app.get(&format!("/api/v1/contributions/{c}"), token).await.etag();
+        let before = w.app.db.statements();
+        let reported =
+            w.check_in(token, &c, json!({"date": day, "progressPercent": 10, "confidence": "on_track"})).await;
+        counts.push(w.app.db.statements() - before);
+        reported.ok(201);
+        let check_in = id(&reported);
+        let after = w.app.get(&format!("/api/v1/contributions/{c}"), token).await;
+        assert_ne!(after.etag(), etag, "the ETag moves with a report");
+        assert_eq!(after.body["latestCheckIn"]["id"], check_in.as_str());
+        assert_eq!(w.event_types(&check_in).await, ["checkin.created"], "its audit event");
+    }
+    let feed = w.app.get("/api/v1/events?pageSize=200", &w.app.admin).await;
+    let reported =
+        feed.ok(200)["results"].as_array().unwrap().iter().filter(|e| e["type"] == "checkin.created").count();
+    assert_eq!(reported, 3, "a domain event for each report");
+    // On SQLite each write is its own statement and the token is read from the database; on PostgreSQL the
+    // token comes from memory after its first use.
+    let expected = if tests::on_postgres() { 2 } else { 7 };
+    assert_eq!(&counts[1..], [expected, expected], "reports took {counts:?} statements");
+}
+
 #[tokio::test]
 async fn an_agenda_is_not_adopted_while_a_contribution_to_it_is_proposed() {
     let w = World::new().await;
