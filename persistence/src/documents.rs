@@ -16,7 +16,7 @@ use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    QuerySelect, QueryTrait,
 };
 use serde::Serialize;
 use serde_json::Value;
@@ -924,19 +924,15 @@ pub(crate) fn goal_readable_by_partners(
 }
 
 /// Moves the document on from the revision `doc` was read at; of two concurrent changes only one can.
-/// `latest_status` is `None` for a change that leaves every version's status as it was (saving a draft), so
-/// the column keeps its value and the change need not read it first.
 async fn bump_document(
     tx: &Tx,
     doc: &Document,
     last_number: i32,
-    latest_status: Option<VersionStatus>,
+    latest_status: VersionStatus,
 ) -> Result<(), StoreError> {
-    let mut update = document::Entity::update_many().col_expr(document::Column::LastNumber, Expr::value(last_number));
-    if let Some(latest) = latest_status {
-        update = update.col_expr(document::Column::LatestStatus, Expr::value(latest.as_str()));
-    }
-    let result = update
+    let result = document::Entity::update_many()
+        .col_expr(document::Column::LastNumber, Expr::value(last_number))
+        .col_expr(document::Column::LatestStatus, Expr::value(latest_status.as_str()))
         .col_expr(document::Column::Revision, Expr::value(doc.revision + 1))
         .col_expr(document::Column::UpdatedAt, Expr::value(tx.now()))
         .filter(document::Column::Id.eq(doc.id))
@@ -949,6 +945,20 @@ async fn bump_document(
         ));
     }
     Ok(())
+}
+
+/// Moves the document's revision on for a change that the lock on one of its versions already guards
+/// against a concurrent one (a draft save: its version's update waits for any other change of that version
+/// and then finds its revision moved on). It changes no number and no status, and nothing reads it back in
+/// the transaction, so it is written at commit with the trail.
+fn touch_document(tx: &Tx, doc: &Document) {
+    tx.defer(
+        document::Entity::update_many()
+            .col_expr(document::Column::Revision, Expr::col(document::Column::Revision).add(1))
+            .col_expr(document::Column::UpdatedAt, Expr::value(tx.now()))
+            .filter(document::Column::Id.eq(doc.id))
+            .into_query(),
+    );
 }
 
 /// The status of the document's highest-numbered version, after a change.
@@ -994,7 +1004,7 @@ pub async fn create_version(
         claim_years(tx, doc).await?;
     }
     let number = doc.last_number + 1;
-    bump_document(tx, doc, number, Some(VersionStatus::Draft)).await?;
+    bump_document(tx, doc, number, VersionStatus::Draft).await?;
     let content = match content {
         Some(content) => serde_json::to_value(&**content)?,
         None => source.content.clone(),
@@ -1037,8 +1047,8 @@ pub async fn update_draft(
         return Err(StoreError::Stale { current: current.summary.revision });
     }
     write_goal_keys(tx, doc, &changed).await?;
-    // Saving content changes no version's status, so the latest status stays what it was.
-    bump_document(tx, doc, doc.last_number, None).await?;
+    // Saving content changes no version's number or status, so the document's stay what they were.
+    touch_document(tx, doc);
     tx.record(change(
         EventType::VersionUpdated,
         doc,
@@ -1083,7 +1093,7 @@ pub async fn delete_draft(
         return Err(StoreError::Stale { current: current.summary.revision });
     }
     let latest = latest_status(tx, doc).await?;
-    bump_document(tx, doc, doc.last_number, Some(latest)).await?;
+    bump_document(tx, doc, doc.last_number, latest).await?;
     tx.record(change(
         EventType::VersionDeleted,
         doc,
@@ -1158,7 +1168,7 @@ pub async fn transition(
             .await?;
     }
     let latest = latest_status(tx, doc).await?;
-    bump_document(tx, doc, doc.last_number, Some(latest)).await?;
+    bump_document(tx, doc, doc.last_number, latest).await?;
     // A transition is the only change to a version that can alter an adopted or superseded one (an adoption
     // supersedes the version in force), so versions kept in memory are forgotten here (and on removal).
     tx.forget_document(doc.id).await?;
