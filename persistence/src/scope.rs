@@ -8,7 +8,7 @@
 use chrono::NaiveDate;
 use domain::access::{PUBLIC_STATUSES, PartnerScope, ReadScope, ScopeOn};
 use domain::content::DocumentKind;
-use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement};
 use sea_orm::{ColumnTrait, Condition};
 use uuid::Uuid;
 
@@ -120,15 +120,22 @@ pub(crate) fn published_documents(municipality_id: Uuid, kinds: &[DocumentKind])
     Condition::all()
         .add(document::Column::MunicipalityId.eq(municipality_id))
         .add(document::Column::Kind.is_in(kinds.iter().map(|k| k.as_str())))
-        .add(
-            document::Column::Id.in_subquery(
-                Query::select()
-                    .column(version::Column::DocumentId)
-                    .from(version::Entity)
-                    .and_where(Expr::col(version::Column::Status).is_in(PUBLIC_STATUSES.map(|s| s.as_str())))
-                    .to_owned(),
-            ),
-        )
+        // Correlated, so each document is looked up by its own versions (an index range): as `id IN (SELECT
+        // document_id FROM versions WHERE status …)`, SQLite built the set of every published version's document
+        // first, for each page, which took 7 ms and held the service's memory above 150 MiB under load.
+        .add(Expr::exists(
+            Query::select()
+                .expr(Expr::val(1))
+                .from_as(version::Entity, Alias::new("pv"))
+                .and_where(
+                    Expr::col((Alias::new("pv"), version::Column::DocumentId))
+                        .equals((document::Entity, document::Column::Id)),
+                )
+                .and_where(
+                    Expr::col((Alias::new("pv"), version::Column::Status)).is_in(PUBLIC_STATUSES.map(|s| s.as_str())),
+                )
+                .to_owned(),
+        ))
 }
 
 /// The versions the public reads: adopted ones and those a later adoption superseded
