@@ -573,3 +573,45 @@ async fn csv_is_served_only_when_asked_for() {
     let csv = w.export(&w.coordinator, "?pageSize=10001").await;
     assert_eq!(csv.problem(400), ["pageSize"]);
 }
+
+/// Every page of a list, following `next`: the number of results.
+async fn count_all(w: &World, first: &str) -> usize {
+    let mut count = 0;
+    let mut url = first.to_owned();
+    loop {
+        let page = w.app.get(&url, &w.app.admin).await;
+        count += page.ok(200)["results"].as_array().unwrap().len();
+        match page.body["next"].as_str() {
+            Some(next) => url = next.trim_start_matches(&w.app.address).to_owned(),
+            None => return count,
+        }
+    }
+}
+
+/// A change's trail is written at commit in inserts of at most 1,000 rows, and on PostgreSQL as one statement
+/// only while it holds at most 30,000 values (PostgreSQL refuses more than 65,535): an import of 3,500 new rows
+/// is over all three, and still writes every row's audit event and domain event, once each.
+#[tokio::test]
+async fn an_import_of_thousands_of_rows_writes_the_trail_of_each() {
+    let w = World::new().await;
+    let header = rows(&w.export(&w.coordinator, "").await.text)[0].clone();
+    let audit_before = count_all(&w, "/api/v1/audit-events?action=contribution.proposed&pageSize=200").await;
+    let feed_before = count_all(&w, "/api/v1/events?types=contribution.proposed&pageSize=200").await;
+    let mut table = vec![header.clone()];
+    for i in 0..3500 {
+        let mut new = vec![String::new(); header.len()];
+        new[column(&header, "agendaDocumentId")] = w.agenda.clone();
+        new[column(&header, "goalKey")] = "G1".into();
+        new[column(&header, "organisationId")] = w.housing.clone();
+        new[column(&header, "title")] = format!("Huismeester aanspreekpunt {i}");
+        new[column(&header, "kind")] = "activity".into();
+        new[column(&header, "dueDate")] = "01-07-2027".into();
+        table.push(new);
+    }
+    let imported = w.import(&w.coordinator, dutch(&table)).await;
+    assert_eq!(imported.ok(200)["created"], 3500);
+    let audit = count_all(&w, "/api/v1/audit-events?action=contribution.proposed&pageSize=200").await;
+    assert_eq!(audit - audit_before, 3500, "an audit event for each new row");
+    let feed = count_all(&w, "/api/v1/events?types=contribution.proposed&pageSize=200").await;
+    assert_eq!(feed - feed_before, 3500, "a domain event for each new row");
+}
