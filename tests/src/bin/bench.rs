@@ -775,7 +775,8 @@ async fn discover(client: &Client, base: &str, admin: String, clients: usize) ->
             match status {
                 StatusCode::CREATED => break created["document"]["id"].as_str().unwrap_or_default().to_owned(),
                 StatusCode::CONFLICT if draft_year <= 2100 => {
-                    let taken = format!("{api}/documents?areaId={area}&kind=analysis&year={}&status=draft", draft_year - 1);
+                    let taken =
+                        format!("{api}/documents?areaId={area}&kind=analysis&year={}&status=draft", draft_year - 1);
                     let earlier: Value = client.get(taken).bearer_auth(&admin).send().await?.json().await?;
                     match earlier["results"][0]["id"].as_str() {
                         Some(id) => break id.to_owned(),
