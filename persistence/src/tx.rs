@@ -254,16 +254,8 @@ impl Tx {
     fn deferred_statements(&self) -> Vec<SubQueryStatement> {
         let deferred = std::mem::take(&mut *self.deferred.lock().unwrap_or_else(|e| e.into_inner()));
         let mut statements = Vec::with_capacity(deferred.statements.len() + deferred.municipalities.len() + 2);
-        let mut audit = deferred.audit.into_iter().peekable();
-        while audit.peek().is_some() {
-            let rows: Vec<_> = audit.by_ref().take(TRAIL_ROWS_PER_INSERT).collect();
-            statements.push(audit_event::Entity::insert_many(rows).into_query().into());
-        }
-        let mut events = deferred.events.into_iter().peekable();
-        while events.peek().is_some() {
-            let rows: Vec<_> = events.by_ref().take(TRAIL_ROWS_PER_INSERT).collect();
-            statements.push(domain_event::Entity::insert_many(rows).into_query().into());
-        }
+        insert_in_chunks(&mut statements, deferred.audit);
+        insert_in_chunks(&mut statements, deferred.events);
         statements.extend(deferred.municipalities.into_iter().map(|m| crate::stamps::bump(m).into()));
         statements.extend(deferred.statements);
         statements
@@ -310,6 +302,15 @@ impl Tx {
             }
         }
         Ok(())
+    }
+}
+
+/// `rows` as inserts of at most [`TRAIL_ROWS_PER_INSERT`] rows each, in order.
+fn insert_in_chunks<A: sea_orm::ActiveModelTrait>(statements: &mut Vec<SubQueryStatement>, rows: Vec<A>) {
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<A> = rows.by_ref().take(TRAIL_ROWS_PER_INSERT).collect();
+        statements.push(A::Entity::insert_many(chunk).into_query().into());
     }
 }
 
