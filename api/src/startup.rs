@@ -41,6 +41,8 @@ pub struct AppState {
     pub deadlines: crate::view_cache::ViewCache<std::sync::Arc<Vec<domain::deadline::Deadline>>>,
     /// The pages' municipality overviews, under the same rule.
     pub overviews: crate::pages::OverviewViews,
+    /// Areas' cycle boards, for the API and the pages, under the same rule (by the area's municipality).
+    pub boards: crate::usecases::boards::BoardViews,
     /// Sends pings; the worker has its own.
     pub webhook_sender: crate::webhooks::Sender,
     /// Where outbound requests may go, for checking callback URLs when they are given.
@@ -74,6 +76,7 @@ impl Application {
             dashboards: Default::default(),
             deadlines: Default::default(),
             overviews: Default::default(),
+            boards: Default::default(),
             webhook_sender: crate::webhooks::Sender::new(
                 config.webhooks.as_ref().map(|w| w.request_timeout).unwrap_or(std::time::Duration::from_secs(10)),
                 outbound.clone(),

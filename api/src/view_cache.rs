@@ -1,5 +1,6 @@
-//! Views of one municipality (a rendered dashboard, a computed deadline list) kept in memory, each with the
-//! municipality's change counter it was computed at (`persistence::stamps`). A view is served from here only
+//! Views of one municipality or of one of its areas (a rendered dashboard, a computed deadline list, an
+//! area's cycle board) kept in memory, each with the municipality's change counter it was computed at
+//! (`persistence::stamps`). A view is served from here only
 //! while that counter is current, so a cache hit costs one short lookup instead of the view's queries, and a
 //! change made through any instance is seen by every instance's next request.
 //!
@@ -9,7 +10,7 @@
 
 use std::collections::HashMap;
 use std::future::Future;
-use std::hash::BuildHasher;
+use std::hash::{BuildHasher, Hash};
 use std::sync::Mutex;
 
 use chrono::NaiveDate;
@@ -31,15 +32,26 @@ const MAX_VIEWS: usize = 1024;
 /// Computations of different views run side by side unless their keys share one of this many turns.
 const TURNS: usize = 64;
 
-/// Views of one kind: rendered bodies (`Bytes`) or computed lists (`Arc<Vec<…>>`), cheap to clone out.
-pub struct ViewCache<V: Clone> {
-    views: Mutex<HashMap<ViewKey, (i64, V)>>,
+/// What an area's view depends on besides the stored data; its municipality's counter decides whether it is
+/// current (an area never moves to another municipality).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct AreaViewKey {
+    pub area_id: Uuid,
+    pub year: i32,
+    pub scope: ReadScope,
+    pub today: NaiveDate,
+}
+
+/// Views of one kind: rendered bodies (`Bytes`) or computed lists (`Arc<Vec<…>>`), cheap to clone out, kept
+/// under a key of type `K` ([`ViewKey`] for a municipality's views, [`AreaViewKey`] for an area's).
+pub struct ViewCache<V: Clone, K = ViewKey> {
+    views: Mutex<HashMap<K, (i64, V)>>,
     /// Whose turn it is to compute a view, by the key's hash (see [`ViewCache::get_or_compute`]).
     turns: Vec<tokio::sync::Mutex<()>>,
     hasher: std::collections::hash_map::RandomState,
 }
 
-impl<V: Clone> Default for ViewCache<V> {
+impl<V: Clone, K> Default for ViewCache<V, K> {
     fn default() -> Self {
         ViewCache {
             views: Mutex::new(HashMap::new()),
@@ -49,10 +61,10 @@ impl<V: Clone> Default for ViewCache<V> {
     }
 }
 
-impl<V: Clone> ViewCache<V> {
+impl<V: Clone, K: Copy + Eq + Hash> ViewCache<V, K> {
     /// The view for `key` if it was computed at counter `stamp` or later: the counter only goes up, so a view
     /// computed at a later one holds every change the caller can have seen.
-    pub fn get(&self, key: &ViewKey, stamp: i64) -> Option<V> {
+    pub fn get(&self, key: &K, stamp: i64) -> Option<V> {
         let views = self.views.lock().unwrap_or_else(|e| e.into_inner());
         views.get(key).filter(|(at, _)| *at >= stamp).map(|(_, body)| body.clone())
     }
@@ -61,7 +73,7 @@ impl<V: Clone> ViewCache<V> {
     /// the same view take turns: a request that finds one computing waits, then takes that result if it is
     /// new enough; the next to compute reads the counter again first, so it serves every request that waited
     /// behind it. While changes arrive, a request thus waits for at most the computation under way and one more.
-    pub async fn get_or_compute<E, S, SF, F, CF>(&self, key: ViewKey, stamp: S, compute: F) -> Result<V, E>
+    pub async fn get_or_compute<E, S, SF, F, CF>(&self, key: K, stamp: S, compute: F) -> Result<V, E>
     where
         S: Fn() -> SF,
         SF: Future<Output = Result<i64, E>>,
@@ -90,11 +102,11 @@ impl<V: Clone> ViewCache<V> {
         Ok(view)
     }
 
-    fn turn_of(&self, key: &ViewKey) -> usize {
+    fn turn_of(&self, key: &K) -> usize {
         (self.hasher.hash_one(key) % TURNS as u64) as usize
     }
 
-    pub fn put(&self, key: ViewKey, stamp: i64, body: V) {
+    pub fn put(&self, key: K, stamp: i64, body: V) {
         let mut views = self.views.lock().unwrap_or_else(|e| e.into_inner());
         if views.len() >= MAX_VIEWS && !views.contains_key(&key) {
             views.clear();

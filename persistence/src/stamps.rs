@@ -14,6 +14,7 @@ use sea_orm::sea_query::{Expr, ExprTrait, InsertStatement, OnConflict};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, QueryTrait};
 use uuid::Uuid;
 
+use crate::entity::area;
 use crate::error::StoreError;
 use stamp_shard::{Column, Entity};
 
@@ -47,6 +48,24 @@ pub async fn current<C: ConnectionTrait>(conn: &C, municipality_id: Uuid) -> Res
         .one(conn)
         .await?;
     Ok(sum.flatten().unwrap_or(0))
+}
+
+/// The change counter of the municipality area `area_id` belongs to, in one statement; `None` when there is
+/// no such area (so a view of an area that is gone is never served).
+pub async fn current_of_area<C: ConnectionTrait>(conn: &C, area_id: Uuid) -> Result<Option<i64>, StoreError> {
+    let sum = area::Entity::find_by_id(area_id)
+        .select_only()
+        .column_as(
+            Expr::cust(
+                "(SELECT CAST(COALESCE(SUM(s.counter), 0) AS BIGINT) FROM municipality_stamp_shards s \
+                 WHERE s.municipality_id = areas.municipality_id)",
+            ),
+            "sum",
+        )
+        .into_tuple::<i64>()
+        .one(conn)
+        .await?;
+    Ok(sum)
 }
 
 /// The table as sea-orm sees it. Only this repository reads and writes it, so the entity lives here.

@@ -95,7 +95,7 @@ async fn board(
     let p = &person.principal;
     let conn = state.db.conn();
     let now = state.db.clock().now();
-    let board = usecases::boards::get(conn, p, now, area_id, year, None).await.map_err(|e| match e {
+    let board = usecases::boards::get(conn, p, now, &state.boards, area_id, year, None).await.map_err(|e| match e {
         usecases::Error::Invalid(_) => {
             let (min, max) = domain::calendar::CYCLE_YEARS;
             PageError::BadRequest(format!("Het jaar {year} ligt niet tussen {min} en {max}."))

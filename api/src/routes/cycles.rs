@@ -118,6 +118,6 @@ pub async fn get(
     Query(q): Query<BoardQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let (area_id, year) = parse_path(&req)?;
-    let board = boards::get(state.db.conn(), &p, state.db.clock().now(), area_id, year, q.at).await?;
-    Ok(HttpResponse::Ok().json(CycleBody { as_of: q.at, ..CycleBody::from(&board) }))
+    let board = boards::get(state.db.conn(), &p, state.db.clock().now(), &state.boards, area_id, year, q.at).await?;
+    Ok(HttpResponse::Ok().json(CycleBody { as_of: q.at, ..CycleBody::from(&*board) }))
 }

@@ -1,8 +1,15 @@
 //! The cycle board (gebiedscyclus-overzicht) of one area and year: its four stages, each with its document,
 //! the latest and the in-force version the principal may see, and its deadline.
+//!
+//! Everything a board shows is recorded for the area's municipality, so a board is kept in memory
+//! (`view_cache`) while that municipality's change counter has not moved, like its dashboard: a read of an
+//! unchanged board is one statement instead of five.
+
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use domain::Principal;
+use domain::access::ReadScope;
 use domain::calendar::CYCLE_YEARS;
 use domain::clock::dutch_date;
 use domain::content::DocumentKind;
@@ -15,6 +22,10 @@ use uuid::Uuid;
 
 use super::deadlines::stage_documents_from;
 use super::{Error, Result, as_of, scope_at};
+use crate::view_cache::{AreaViewKey, ViewCache};
+
+/// Boards as last computed, kept while their municipality does not change.
+pub type BoardViews = ViewCache<Arc<Board>, AreaViewKey>;
 
 /// The board of one area's cycle year.
 pub struct Board {
@@ -39,7 +50,31 @@ pub struct BoardStage {
 
 /// The board of area `area_id` for `year`, with the deadlines as they stand at `now`; with `at`, the
 /// documents, versions and deadline states as they stood then (what the principal may see is decided now).
+/// A board of now is served from `views` while the area's municipality has not changed since it was computed.
 pub async fn get<C: ConnectionTrait>(
+    conn: &C,
+    p: &Principal,
+    now: DateTime<Utc>,
+    views: &BoardViews,
+    area_id: Uuid,
+    year: i32,
+    at: Option<DateTime<Utc>>,
+) -> Result<Arc<Board>> {
+    let (min, max) = CYCLE_YEARS;
+    if !(min..=max).contains(&year) {
+        return Err(Error::invalid("year", "invalid_year", format!("'{year}' is not a year between {min} and {max}")));
+    }
+    if at.is_some() {
+        // Looking back is not kept: the key of a view does not say the moment.
+        return Ok(Arc::new(compute(conn, p, now, area_id, year, at).await?));
+    }
+    let key = AreaViewKey { area_id, year, scope: ReadScope::of(p), today: dutch_date(now) };
+    // No such area: not found for everyone, as the computation would say.
+    let stamp = || async { persistence::stamps::current_of_area(conn, area_id).await?.ok_or(Error::NotFound) };
+    views.get_or_compute(key, stamp, || async { Ok(Arc::new(compute(conn, p, now, area_id, year, None).await?)) }).await
+}
+
+async fn compute<C: ConnectionTrait>(
     conn: &C,
     p: &Principal,
     now: DateTime<Utc>,
@@ -47,10 +82,6 @@ pub async fn get<C: ConnectionTrait>(
     year: i32,
     at: Option<DateTime<Utc>>,
 ) -> Result<Board> {
-    let (min, max) = CYCLE_YEARS;
-    if !(min..=max).contains(&year) {
-        return Err(Error::invalid("year", "invalid_year", format!("'{year}' is not a year between {min} and {max}")));
-    }
     let scope = scope_at(p, now);
     let (area, calendar) = persistence::areas::get_with_calendar(conn, scope, area_id).await?;
     let docs = store::covering_year(conn, scope, &[area_id], year).await?;

@@ -3,6 +3,7 @@
 mod agenda_copy;
 mod areas;
 mod audit;
+mod board_views;
 mod concurrency;
 mod contribution_history;
 mod contributions;
