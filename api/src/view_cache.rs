@@ -1,8 +1,8 @@
 //! Views of one municipality or of one of its areas (a rendered dashboard, a computed deadline list, an
 //! area's cycle board) kept in memory, each with the municipality's change counter it was computed at
-//! (`persistence::stamps`). A view is served from here only
-//! while that counter is current, so a cache hit costs one short lookup instead of the view's queries, and a
-//! change made through any instance is seen by every instance's next request.
+//! (`persistence::stamps`). A view is served from here only while that counter is current, so a cache hit
+//! costs one short lookup instead of the view's queries, and a change made through any instance is seen by
+//! every instance's next request.
 //!
 //! While changes keep arriving the counter keeps moving, and every request would compute the view anew, all
 //! at once. [`ViewCache::get_or_compute`] lets one request compute a view while the others asking for the
