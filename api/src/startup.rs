@@ -43,6 +43,8 @@ pub struct AppState {
     pub overviews: crate::pages::OverviewViews,
     /// Areas' cycle boards, for the API and the pages, under the same rule (by the area's municipality).
     pub boards: crate::usecases::boards::BoardViews,
+    /// Pages of contributions, for the API and the pages, kept while their municipalities do not change.
+    pub contributions: crate::usecases::contributions::ContributionViews,
     /// Sends pings; the worker has its own.
     pub webhook_sender: crate::webhooks::Sender,
     /// Where outbound requests may go, for checking callback URLs when they are given.
@@ -77,6 +79,7 @@ impl Application {
             deadlines: Default::default(),
             overviews: Default::default(),
             boards: Default::default(),
+            contributions: crate::view_cache::ViewCache::with_capacity(crate::usecases::contributions::KEPT_PAGES),
             webhook_sender: crate::webhooks::Sender::new(
                 config.webhooks.as_ref().map(|w| w.request_timeout).unwrap_or(std::time::Duration::from_secs(10)),
                 outbound.clone(),

@@ -99,7 +99,7 @@ pub struct CheckInRecord {
     pub created_by: ActorRef,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct ContributionFilter {
     pub organisation_id: Option<Uuid>,
     pub municipality_id: Option<Uuid>,

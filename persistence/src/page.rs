@@ -15,6 +15,11 @@ impl<T> Page<T> {
     pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
         Page { items: self.items.into_iter().map(f).collect(), next_after: self.next_after }
     }
+
+    /// As [`Page::map`], for a page that is shared (kept in memory).
+    pub fn map_ref<U>(&self, f: impl FnMut(&T) -> U) -> Page<U> {
+        Page { items: self.items.iter().map(f).collect(), next_after: self.next_after }
+    }
 }
 
 /// Orders by `id`, starts after `after` and fetches one row more than asked, to know whether there is a next page.

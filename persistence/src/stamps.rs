@@ -10,11 +10,11 @@
 use std::sync::atomic::{AtomicU16, Ordering};
 
 use sea_orm::ActiveValue::Set;
-use sea_orm::sea_query::{Expr, ExprTrait, InsertStatement, OnConflict};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, QueryTrait};
+use sea_orm::sea_query::{Expr, ExprTrait, InsertStatement, OnConflict, Query};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait};
 use uuid::Uuid;
 
-use crate::entity::area;
+use crate::entity::{area, contribution};
 use crate::error::StoreError;
 use stamp_shard::{Column, Entity};
 
@@ -66,6 +66,30 @@ pub async fn current_of_area<C: ConnectionTrait>(conn: &C, area_id: Uuid) -> Res
         .one(conn)
         .await?;
     Ok(sum)
+}
+
+/// The change counters of every municipality organisation `organisation_id` has contributions in, by
+/// municipality id in ascending order, in one statement: what a view of its contributions across
+/// municipalities depends on. A municipality that has never changed is left out, and is in once it does.
+pub async fn of_organisation<C: ConnectionTrait>(
+    conn: &C,
+    organisation_id: Uuid,
+) -> Result<Vec<(Uuid, i64)>, StoreError> {
+    let municipalities = Query::select()
+        .column(contribution::Column::MunicipalityId)
+        .from(contribution::Entity)
+        .and_where(contribution::Column::OrganisationId.eq(organisation_id))
+        .to_owned();
+    Ok(Entity::find()
+        .select_only()
+        .column(Column::MunicipalityId)
+        .column_as(Expr::cust("CAST(SUM(counter) AS BIGINT)"), "sum")
+        .filter(Column::MunicipalityId.in_subquery(municipalities))
+        .group_by(Column::MunicipalityId)
+        .order_by_asc(Column::MunicipalityId)
+        .into_tuple()
+        .all(conn)
+        .await?)
 }
 
 /// The table as sea-orm sees it. Only this repository reads and writes it, so the entity lives here.

@@ -115,9 +115,9 @@ async fn my_contributions(
     let after = cursor_of(&req)?;
     let now = state.db.clock().now();
     let conn = state.db.conn();
+    let mine = ContributionFilter::default();
     let page =
-        usecases::contributions::list(conn, p, now, &ContributionFilter::default(), after, MY_CONTRIBUTIONS_PAGE)
-            .await?;
+        usecases::contributions::list(conn, p, now, &state.contributions, &mine, after, MY_CONTRIBUTIONS_PAGE).await?;
     let names = usecases::contributions::names(conn, p, &page.items).await?;
     let rows = page
         .items

@@ -333,7 +333,8 @@ pub async fn list(
         withdrawn_after_commitment: q.withdrawn_after_commitment,
         confidence: q.confidence.map(Into::into),
     };
-    let page = contributions::list(state.db.conn(), &p, state.db.clock().now(), &filter, after, limit).await?;
+    let (conn, now) = (state.db.conn(), state.db.clock().now());
+    let page = contributions::list(conn, &p, now, &state.contributions, &filter, after, limit).await?;
     if csv {
         let names = contributions::names(state.db.conn(), &p, &page.items).await?;
         let body = contribution_csv::write(&page.items, &names);
@@ -349,7 +350,7 @@ pub async fn list(
         }
         return Ok(response.body(body));
     }
-    Ok(HttpResponse::Ok().json(list_response(&req, page.map(|c| ContributionBody::from(&c)))))
+    Ok(HttpResponse::Ok().json(list_response(&req, page.map_ref(|c| ContributionBody::from(c)))))
 }
 
 /// Read one contribution.

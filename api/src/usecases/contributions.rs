@@ -2,6 +2,7 @@
 //! (SPEC §6), and reading them as far as the principal may.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::access::ReadScope;
@@ -14,6 +15,7 @@ use persistence::{ConnectionTrait, Page, Tx};
 use uuid::Uuid;
 
 use super::{BasedOn, Error, Result, scope_at, targets, trimmed_note};
+use crate::view_cache::ViewCache;
 
 /// A new proposal: by a partner for its own organisation, or by the municipality for a partner of the area.
 pub struct Proposal {
@@ -66,15 +68,69 @@ pub async fn get_without_latest_check_in<C: ConnectionTrait>(
     Ok(store::get_without_latest_check_in(conn, scope_at(p, now), id).await?)
 }
 
+/// Pages of contributions as last read, kept while the municipalities they come from do not change.
+pub type ContributionViews = ViewCache<Arc<Page<Contribution>>, ListKey, Vec<(Uuid, i64)>>;
+
+/// At most this many pages are kept: a page holds up to 200 contributions with their latest check-ins.
+pub const KEPT_PAGES: usize = 128;
+
+/// What a page of contributions depends on besides the stored data.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ListKey {
+    scope: ReadScope,
+    day: Option<NaiveDate>,
+    filter: ContributionFilter,
+    after: Option<Uuid>,
+    limit: u64,
+}
+
+/// The municipalities a list can take its rows from, known before reading them: a partner's own
+/// contributions lie in the municipalities it works in, a coordinator's in its municipality.
+enum Sources {
+    Municipality(Uuid),
+    Organisation(Uuid),
+}
+
+impl Sources {
+    fn of(scope: ReadScope, filter: &ContributionFilter) -> Option<Sources> {
+        match scope {
+            ReadScope::PartnerOrganisation(o) => Some(Sources::Organisation(o.organisation_id)),
+            ReadScope::Municipality(m) => Some(Sources::Municipality(m)),
+            ReadScope::All => {
+                filter.municipality_id.map(Sources::Municipality).or(filter.organisation_id.map(Sources::Organisation))
+            }
+        }
+    }
+
+    /// Their change counters now: everything a contribution shows (its terms, its latest check-in, its
+    /// agenda and goal, the partnership that lets a partner see it) is recorded for its municipality.
+    async fn counters<C: ConnectionTrait>(&self, conn: &C) -> Result<Vec<(Uuid, i64)>> {
+        Ok(match *self {
+            Sources::Municipality(m) => vec![(m, persistence::stamps::current(conn, m).await?)],
+            Sources::Organisation(o) => persistence::stamps::of_organisation(conn, o).await?,
+        })
+    }
+}
+
+/// A page of the contributions the principal may see at `now` that `filter` finds, after `after`. Kept in
+/// `views` while the municipalities it comes from have not changed, so an unchanged partner's list is one
+/// statement instead of two; a list over every municipality (an administrator's without a filter on
+/// municipality or organisation) and the large pages of a CSV export are read each time.
 pub async fn list<C: ConnectionTrait>(
     conn: &C,
     p: &Principal,
     now: DateTime<Utc>,
+    views: &ContributionViews,
     filter: &ContributionFilter,
     after: Option<Uuid>,
     limit: u64,
-) -> Result<Page<Contribution>> {
-    Ok(store::list(conn, scope_at(p, now), filter, after, limit).await?)
+) -> Result<Arc<Page<Contribution>>> {
+    let scope = scope_at(p, now);
+    let read = || async { Ok(Arc::new(store::list(conn, scope, filter, after, limit).await?)) };
+    let sources = Sources::of(scope.scope, filter).filter(|_| limit <= crate::pagination::MAX_PAGE_SIZE);
+    let Some(sources) = sources else { return read().await };
+    let key = ListKey { scope: scope.scope, day: scope.day, filter: filter.clone(), after, limit };
+    views.get_or_compute(key, || sources.counters(conn), read).await
 }
 
 /// Every contribution the filter finds that the principal may see at `now`, as lines naming the organisation,
