@@ -10,11 +10,11 @@
 use std::sync::atomic::{AtomicU16, Ordering};
 
 use sea_orm::ActiveValue::Set;
-use sea_orm::sea_query::{Expr, ExprTrait, InsertStatement, OnConflict, Query};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait};
+use sea_orm::sea_query::{Expr, ExprTrait, InsertStatement, OnConflict};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QuerySelect, QueryTrait, Statement};
 use uuid::Uuid;
 
-use crate::entity::{area, contribution};
+use crate::entity::area;
 use crate::error::StoreError;
 use stamp_shard::{Column, Entity};
 
@@ -68,28 +68,36 @@ pub async fn current_of_area<C: ConnectionTrait>(conn: &C, area_id: Uuid) -> Res
     Ok(sum)
 }
 
-/// The change counters of every municipality organisation `organisation_id` has contributions in, by
-/// municipality id in ascending order, in one statement: what a view of its contributions across
-/// municipalities depends on. A municipality that has never changed is left out, and is in once it does.
-pub async fn of_organisation<C: ConnectionTrait>(
-    conn: &C,
-    organisation_id: Uuid,
-) -> Result<Vec<(Uuid, i64)>, StoreError> {
-    let municipalities = Query::select()
-        .column(contribution::Column::MunicipalityId)
-        .from(contribution::Entity)
-        .and_where(contribution::Column::OrganisationId.eq(organisation_id))
-        .to_owned();
-    Ok(Entity::find()
-        .select_only()
-        .column(Column::MunicipalityId)
-        .column_as(Expr::cust("CAST(SUM(counter) AS BIGINT)"), "sum")
-        .filter(Column::MunicipalityId.in_subquery(municipalities))
-        .group_by(Column::MunicipalityId)
-        .order_by_asc(Column::MunicipalityId)
-        .into_tuple()
-        .all(conn)
-        .await?)
+/// The change counters of every municipality in which organisation `organisation_id` is a partner of an area
+/// (its partnerships of any day), by municipality id in ascending order, in one statement: what a partner's
+/// view of its own contributions depends on, since it sees them only in areas it takes part in. A
+/// municipality that has never changed is left out, and is in once it does.
+pub async fn of_partner<C: ConnectionTrait>(conn: &C, organisation_id: Uuid) -> Result<Vec<(Uuid, i64)>, StoreError> {
+    // Through the partnerships, a few rows on an index, not the contributions: a partner can have hundreds.
+    // PostgreSQL is given each step as an array to look up, which it plans in a fifth of the time it takes
+    // for the same query as joins; and it plans it at every read, because a partner of one area makes its
+    // own plan look so much cheaper than the shared one that it never switches to the shared one. On the
+    // partner list, with the joins, planning was most of the database's work.
+    let backend = conn.get_database_backend();
+    let sql = match backend {
+        DbBackend::Postgres => {
+            "SELECT s.municipality_id, CAST(SUM(s.counter) AS BIGINT) FROM municipality_stamp_shards s \
+             WHERE s.municipality_id = ANY(ARRAY(SELECT a.municipality_id FROM areas a \
+               WHERE a.id = ANY(ARRAY(SELECT p.area_id FROM area_partners p WHERE p.organisation_id = $1)))) \
+             GROUP BY s.municipality_id ORDER BY s.municipality_id"
+        }
+        _ => {
+            "SELECT s.municipality_id, CAST(SUM(s.counter) AS BIGINT) FROM municipality_stamp_shards s \
+             WHERE s.municipality_id IN (SELECT a.municipality_id FROM areas a \
+               WHERE a.id IN (SELECT p.area_id FROM area_partners p WHERE p.organisation_id = ?)) \
+             GROUP BY s.municipality_id ORDER BY s.municipality_id"
+        }
+    };
+    let rows = conn.query_all_raw(Statement::from_sql_and_values(backend, sql, [organisation_id.into()])).await?;
+    Ok(rows
+        .iter()
+        .map(|row| Ok((row.try_get_by_index::<Uuid>(0)?, row.try_get_by_index::<i64>(1)?)))
+        .collect::<Result<_, sea_orm::DbErr>>()?)
 }
 
 /// The table as sea-orm sees it. Only this repository reads and writes it, so the entity lives here.

@@ -84,21 +84,19 @@ pub struct ListKey {
     limit: u64,
 }
 
-/// The municipalities a list can take its rows from, known before reading them: a partner's own
-/// contributions lie in the municipalities it works in, a coordinator's in its municipality.
+/// The municipalities a list can take its rows from, known before reading them: a partner sees its own
+/// contributions only in areas it takes part in, a coordinator those of its municipality.
 enum Sources {
     Municipality(Uuid),
-    Organisation(Uuid),
+    Partner(Uuid),
 }
 
 impl Sources {
     fn of(scope: ReadScope, filter: &ContributionFilter) -> Option<Sources> {
         match scope {
-            ReadScope::PartnerOrganisation(o) => Some(Sources::Organisation(o.organisation_id)),
+            ReadScope::PartnerOrganisation(o) => Some(Sources::Partner(o.organisation_id)),
             ReadScope::Municipality(m) => Some(Sources::Municipality(m)),
-            ReadScope::All => {
-                filter.municipality_id.map(Sources::Municipality).or(filter.organisation_id.map(Sources::Organisation))
-            }
+            ReadScope::All => filter.municipality_id.map(Sources::Municipality),
         }
     }
 
@@ -107,7 +105,7 @@ impl Sources {
     async fn counters<C: ConnectionTrait>(&self, conn: &C) -> Result<Vec<(Uuid, i64)>> {
         Ok(match *self {
             Sources::Municipality(m) => vec![(m, persistence::stamps::current(conn, m).await?)],
-            Sources::Organisation(o) => persistence::stamps::of_organisation(conn, o).await?,
+            Sources::Partner(o) => persistence::stamps::of_partner(conn, o).await?,
         })
     }
 }
@@ -115,7 +113,7 @@ impl Sources {
 /// A page of the contributions the principal may see at `now` that `filter` finds, after `after`. Kept in
 /// `views` while the municipalities it comes from have not changed, so an unchanged partner's list is one
 /// statement instead of two; a list over every municipality (an administrator's without a filter on
-/// municipality or organisation) and the large pages of a CSV export are read each time.
+/// municipality) and the large pages of a CSV export are read each time.
 pub async fn list<C: ConnectionTrait>(
     conn: &C,
     p: &Principal,

@@ -108,9 +108,16 @@ async fn every_change_a_list_of_contributions_shows_is_there_at_the_next_read() 
     w.app.post("/api/v1/contributions", &w.partner, &proposal).await.ok(201);
     let both = read_twice(&w, &w.partner, "").await;
     assert_eq!(both.iter().map(|(t, ..)| t.as_str()).collect::<Vec<_>>(), [title.as_str(), "Buurtpreventie in Tiel"]);
-    // The administrator's list of one organisation is kept by the same municipalities.
-    let police = format!("&organisationId={}", w.police);
-    assert_eq!(read_twice(&w, &w.app.admin, &police).await.len(), 2);
+    // The administrator's list of one municipality is kept by its counter, and moves with it.
+    let tiel = w.app.get(&format!("/api/v1/documents/{tiel}"), &w.app.admin).await.ok(200)["municipalityId"].clone();
+    let in_tiel = format!("&municipalityId={}", tiel.as_str().unwrap());
+    let proposed = read_twice(&w, &w.app.admin, &in_tiel).await;
+    assert_eq!(proposed, vec![titled("Buurtpreventie in Tiel", "proposed", Value::Null)]);
+    let list = w.app.get(&format!("/api/v1/contributions?pageSize=50{in_tiel}"), &w.app.admin).await;
+    let there = list.ok(200)["results"][0]["id"].as_str().unwrap().to_owned();
+    w.act(&w.app.admin, &there, "agree", None).await.ok(200);
+    let agreed = read_twice(&w, &w.app.admin, &in_tiel).await;
+    assert_eq!(agreed, vec![titled("Buurtpreventie in Tiel", "committed", Value::Null)]);
     assert_eq!(read_twice(&w, &w.coordinator, "").await.len(), 1, "the coordinator sees its municipality's");
 }
 
