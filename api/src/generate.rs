@@ -110,13 +110,11 @@ pub async fn run_with_progress(db: &Db, scale: Scale, mut progress: Progress) ->
         persistence::Backend::Postgres => WRITERS_POSTGRES,
         persistence::Backend::Sqlite => 1,
     };
-    let mut rng = Rng(scale.seed);
     let mut total = Generated::default();
     // The batches are made one after the other from the one generator (so the same seed gives the same
     // data), and written up to `writers` at a time, each in its own transaction.
-    let mut writes = futures_util::stream::iter(0..scale.municipalities)
-        .map(|m| {
-            let batch = municipality(&mut rng, &scale, m);
+    let mut writes = futures_util::stream::iter(batches(scale))
+        .map(|batch| {
             total.municipalities += batch.municipalities.len();
             total.areas += batch.areas.len();
             total.documents += batch.documents.len();
@@ -133,6 +131,12 @@ pub async fn run_with_progress(db: &Db, scale: Scale, mut progress: Progress) ->
     progress.finish();
     persistence::bulk::refresh_statistics(db).await?;
     Ok(total)
+}
+
+/// The data set's batches, one per municipality, in the order they are written: the same for the same scale.
+pub fn batches(scale: Scale) -> impl Iterator<Item = Batch> {
+    let mut rng = Rng(scale.seed);
+    (0..scale.municipalities).map(move |m| municipality(&mut rng, &scale, m))
 }
 
 /// Progress of the generator: on a terminal one line redrawn in place (a bar, the percentage, rows written

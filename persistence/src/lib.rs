@@ -10,6 +10,7 @@ pub mod areas;
 pub mod audit;
 pub mod bulk;
 pub mod contributions;
+mod copy_in;
 pub mod credentials;
 mod db;
 pub mod deadline_overrides;

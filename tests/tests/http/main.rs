@@ -19,6 +19,7 @@ mod document_removal;
 mod documents;
 mod event_catalogue;
 mod events;
+mod generated_set;
 mod hardening;
 mod monitor_prefill;
 mod municipalities;
