@@ -1,6 +1,6 @@
 //! Views of one municipality or of one of its areas (a rendered dashboard, a computed deadline list, an
 //! area's cycle board), or of the municipalities a partner works in (its list of contributions), kept in
-//! //! memory, each with the municipalities' change counters it was computed at (`persistence::stamps`). A view
+//! memory, each with the municipalities' change counters it was computed at (`persistence::stamps`). A view
 //! is served from here only while those counters are current, so a cache hit costs one short lookup instead
 //! of the view's queries, and a change made through any instance is seen by every instance's next request.
 //!

@@ -336,7 +336,7 @@ pub async fn list(
     let (conn, now) = (state.db.conn(), state.db.clock().now());
     let page = contributions::list(conn, &p, now, &state.contributions, &filter, after, limit).await?;
     if csv {
-        let names = contributions::names(state.db.conn(), &p, &page.items).await?;
+        let names = contributions::names(conn, &p, &page.items).await?;
         let body = contribution_csv::write(&page.items, &names);
         let mut response = HttpResponse::Ok();
         response.insert_header((header::CONTENT_TYPE, "text/csv; charset=utf-8"));
