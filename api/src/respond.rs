@@ -8,11 +8,12 @@ use persistence::idempotency::{self, StoredResponse};
 use persistence::{Actor, StoreError, Tx};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+use std::fmt::Display;
 use uuid::Uuid;
 
 use crate::error::ApiError;
 use crate::extract::body::PendingInput;
-use crate::extract::{IdempotencyKey, etag_of, not_modified};
+use crate::extract::{IdempotencyKey, etag_of, not_modified_as};
 use crate::middleware::RequestId;
 use crate::startup::AppState;
 
@@ -25,16 +26,17 @@ pub fn actor(req: &HttpRequest, principal: &Principal) -> Actor {
     }
 }
 
-/// 200 with the body and its ETag, or 304 when `If-None-Match` names the current revision.
-pub fn resource<T: Serialize>(req: &HttpRequest, revision: i64, body: &T) -> HttpResponse {
-    if let Some(response) = not_modified(req, revision) {
+/// 200 with the body and its ETag, or 304 when `If-None-Match` names the current revision (or tag).
+pub fn resource<T: Serialize>(req: &HttpRequest, revision: impl Display, body: &T) -> HttpResponse {
+    let etag = etag_of(revision);
+    if let Some(response) = not_modified_as(req, &etag) {
         return response;
     }
-    HttpResponse::Ok().insert_header((header::ETAG, etag_of(revision))).json(body)
+    HttpResponse::Ok().insert_header((header::ETAG, etag)).json(body)
 }
 
 /// 200 with the changed resource and its new ETag.
-pub fn changed<T: Serialize>(revision: i64, body: &T) -> HttpResponse {
+pub fn changed<T: Serialize>(revision: impl Display, body: &T) -> HttpResponse {
     HttpResponse::Ok().insert_header((header::ETAG, etag_of(revision))).json(body)
 }
 

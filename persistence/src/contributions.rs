@@ -2,6 +2,12 @@
 //!
 //! Every change to a contribution updates its row on the revision it read, so of two concurrent changes one
 //! wins and the other is told the resource changed (412 for an edit with If-Match, 409 for a transition).
+//!
+//! A progress report does not write the contribution's row, so reports on one contribution do not queue for
+//! its row lock until each other's commit. It holds the row in share mode instead, which keeps a change of
+//! status from committing between the report's check and its commit; a change holds the row exclusively from
+//! its first read, so it sees every report that came before it and none arrives until it commits. Since the
+//! body shows the latest report, the entity tag is the revision with that report's id ([`Contribution::tag`]).
 
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::Parsed;
@@ -12,7 +18,7 @@ use domain::contribution::lifecycle::Step;
 use domain::contribution::{ContributionAction, ContributionKind, ContributionStatus, Side, Terms};
 use domain::event::EventType;
 use sea_orm::ActiveValue::Set;
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, IntoColumnRef, Order, Query};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, IntoColumnRef, LockType, Order, Query};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, JoinType, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect, QueryTrait,
@@ -71,6 +77,14 @@ impl Contribution {
 
     pub fn parties(&self) -> Parties {
         Parties { municipality_id: self.municipality_id, area_id: self.area_id, organisation_id: self.organisation_id }
+    }
+
+    /// What its entity tag names: the revision, and the latest report when there is one (read with it).
+    pub fn tag(&self) -> String {
+        match &self.latest_check_in {
+            Some(latest) => format!("{}-{}", self.revision, latest.id.simple()),
+            None => self.revision.to_string(),
+        }
     }
 }
 
@@ -326,24 +340,46 @@ pub async fn get<C: ConnectionTrait>(
     scope: impl Into<ScopeOn>,
     id: Uuid,
 ) -> Result<Contribution, StoreError> {
-    let c = get_without_latest_check_in(conn, scope, id).await?;
-    let mut one = with_latest_check_ins(conn, vec![c]).await?;
-    one.pop().ok_or(StoreError::NotFound)
+    with_latest_check_in(conn, row(conn, scope.into(), id, None).await?).await
 }
 
-/// As [`get`], with `latest_check_in` left `None`: for a change that does not show the contribution (a
-/// report adds a check-in and answers with that), one statement fewer.
-pub async fn get_without_latest_check_in<C: ConnectionTrait>(
+/// As [`get`], for a change: the row is locked until the commit (on PostgreSQL; SQLite's writers take turns
+/// anyway), and its latest report is read after that, so it is the latest there will be until then.
+pub async fn get_to_change<C: ConnectionTrait>(
     conn: &C,
     scope: impl Into<ScopeOn>,
     id: Uuid,
 ) -> Result<Contribution, StoreError> {
-    let row = contribution::Entity::find_by_id(id)
-        .filter(contribution_scope(scope.into()))
-        .one(conn)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    from_row(row)
+    with_latest_check_in(conn, row(conn, scope.into(), id, Some(LockType::NoKeyUpdate)).await?).await
+}
+
+/// As [`get`], for a report on it: `latest_check_in` left `None` (a report answers with itself), and the row
+/// held in share mode until the commit, so reports do not wait for each other, but a change of status waits
+/// for them and they for it.
+pub async fn get_to_report_on<C: ConnectionTrait>(
+    conn: &C,
+    scope: impl Into<ScopeOn>,
+    id: Uuid,
+) -> Result<Contribution, StoreError> {
+    row(conn, scope.into(), id, Some(LockType::Share)).await
+}
+
+async fn row<C: ConnectionTrait>(
+    conn: &C,
+    scope: ScopeOn,
+    id: Uuid,
+    lock: Option<LockType>,
+) -> Result<Contribution, StoreError> {
+    let mut select = contribution::Entity::find_by_id(id).filter(contribution_scope(scope));
+    if let Some(lock) = lock {
+        select = select.lock(lock);
+    }
+    from_row(select.one(conn).await?.ok_or(StoreError::NotFound)?)
+}
+
+async fn with_latest_check_in<C: ConnectionTrait>(conn: &C, c: Contribution) -> Result<Contribution, StoreError> {
+    let mut one = with_latest_check_ins(conn, vec![c]).await?;
+    one.pop().ok_or(StoreError::NotFound)
 }
 
 /// The goal key and status of every contribution to an agenda document that the scope may see, for agenda
@@ -685,8 +721,9 @@ pub async fn get_check_in<C: ConnectionTrait>(
     check_in_from(row)
 }
 
-/// Appends a check-in. Reports are never changed or removed, so they have no revision of their own; the
-/// contribution's revision moves by one, since its body shows the latest report.
+/// Appends a check-in. Reports are never changed or removed, so they have no revision of their own; nor does
+/// the contribution's move: its entity tag names its latest report instead ([`Contribution::tag`]). `c` must
+/// have been read by [`get_to_report_on`], which holds its row until the commit.
 pub async fn add_check_in(tx: &Tx, c: &Contribution, report: Parsed<CheckIn>) -> Result<CheckInRecord, StoreError> {
     let report = report.into_inner();
     let record = CheckInRecord {
@@ -723,14 +760,6 @@ pub async fn add_check_in(tx: &Tx, c: &Contribution, report: Parsed<CheckIn>) ->
         .in_area(c.area_id)
         .of_organisation(c.organisation_id);
     tx.record(change).await?;
-    // The contribution's body shows its latest check-in, so its ETag (the revision) moves with a report. Its
-    // row stays locked from this update to the commit, which with the writes deferred is the same round trip.
-    tx.defer(
-        contribution::Entity::update_many()
-            .col_expr(contribution::Column::Revision, Expr::col(contribution::Column::Revision).add(1))
-            .filter(contribution::Column::Id.eq(c.id))
-            .into_query(),
-    );
     Ok(record)
 }
 

@@ -1,16 +1,19 @@
 //! Optimistic concurrency with ETags (SPEC §9). A resource's ETag is its revision: every stored change
-//! increments it, so an ETag names one state of one resource.
+//! increments it, so an ETag names one state of one resource. A contribution's also names its latest
+//! progress report, which its body shows and which is added without a write to the contribution.
 
 use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, HttpResponse};
+use std::fmt::Display;
 use std::future::{Ready, ready};
 
 use crate::error::ApiError;
 use crate::usecases::BasedOn;
 
-pub fn etag_of(revision: i64) -> String {
-    format!("\"{revision}\"")
+/// The quoted entity tag of a revision, or of a tag that says more (a contribution's).
+pub fn etag_of(tag: impl Display) -> String {
+    format!("\"{tag}\"")
 }
 
 fn parse_tags(value: &str) -> Vec<String> {
@@ -25,7 +28,7 @@ fn parse_if_match(value: &str) -> Option<BasedOn> {
     if value == "*" {
         return Some(BasedOn::Any);
     }
-    let mut revisions = vec![];
+    let mut tags = vec![];
     let mut rest = value;
     loop {
         let (weak, tag) = match rest.strip_prefix("W/") {
@@ -38,20 +41,20 @@ fn parse_if_match(value: &str) -> Option<BasedOn> {
         if !opaque.bytes().all(|b| b == 0x21 || (0x23..=0x7e).contains(&b) || b >= 0x80) {
             return None;
         }
-        // If-Match compares strongly: a weak tag, or one this service never handed out, matches nothing.
-        if !weak && let Ok(revision) = opaque.parse::<i64>() {
-            revisions.push(revision);
+        // If-Match compares strongly: a weak tag matches nothing.
+        if !weak {
+            tags.push(opaque.to_owned());
         }
         rest = tag[end + 1..].trim_start_matches([' ', '\t']);
         if rest.is_empty() {
-            return Some(BasedOn::Revisions(revisions));
+            return Some(BasedOn::Tags(tags));
         }
         rest = rest.strip_prefix(',')?.trim_start_matches([' ', '\t']);
     }
 }
 
-/// `If-None-Match` on a GET: the 304 response when the client already holds this revision.
-pub fn not_modified(req: &HttpRequest, revision: i64) -> Option<HttpResponse> {
+/// `If-None-Match` on a GET: the 304 response when the client already holds this revision (or tag).
+pub fn not_modified(req: &HttpRequest, revision: impl Display) -> Option<HttpResponse> {
     not_modified_as(req, &etag_of(revision))
 }
 
@@ -100,12 +103,13 @@ mod tests {
 
     #[test]
     fn strong_tags_name_revisions_and_weak_ones_match_nothing() {
-        assert_eq!(parse_if_match(r#""3""#), Some(BasedOn::Revisions(vec![3])));
-        assert_eq!(parse_if_match(r#""3", "4""#), Some(BasedOn::Revisions(vec![3, 4])));
-        assert_eq!(parse_if_match(r#"W/"3""#), Some(BasedOn::Revisions(vec![])));
-        assert_eq!(parse_if_match(r#""abc""#), Some(BasedOn::Revisions(vec![])));
+        let tags = |t: &[&str]| Some(BasedOn::Tags(t.iter().map(|t| t.to_string()).collect()));
+        assert_eq!(parse_if_match(r#""3""#), tags(&["3"]));
+        assert_eq!(parse_if_match(r#""3", "4""#), tags(&["3", "4"]));
+        assert_eq!(parse_if_match(r#"W/"3""#), tags(&[]));
+        assert_eq!(parse_if_match(r#""3-0190a2""#), tags(&["3-0190a2"]));
         assert_eq!(parse_if_match("*"), Some(BasedOn::Any));
-        assert_eq!(parse_if_match(r#"W/"a,b" ,  "7",W/"""#), Some(BasedOn::Revisions(vec![7])), "a comma inside a tag");
+        assert_eq!(parse_if_match(r#"W/"a,b" ,  "7",W/"""#), tags(&["7"]), "a comma inside a tag");
     }
 
     #[test]

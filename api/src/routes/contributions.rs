@@ -365,7 +365,7 @@ pub async fn get(
     PathId(id): PathId,
 ) -> Result<HttpResponse, ApiError> {
     let c = contributions::get(state.db.conn(), &p, state.db.clock().now(), id).await?;
-    Ok(respond::resource(&req, c.revision, &ContributionBody::from(&c)))
+    Ok(respond::resource(&req, c.tag(), &ContributionBody::from(&c)))
 }
 
 /// Propose a contribution (a partner for its own organisation; the coordinator or an area editor for a
@@ -428,7 +428,7 @@ pub async fn update(
         Ok(contributions::update(tx, &p, id, &if_match.0, change).await?)
     })
     .await?;
-    Ok(respond::changed(c.revision, &ContributionBody::from(&c)))
+    Ok(respond::changed(c.tag(), &ContributionBody::from(&c)))
 }
 
 /// Agree to, start, deliver (fully, partially, not) or withdraw a contribution (If-Match). The side that
@@ -450,7 +450,7 @@ pub async fn transition(
         Ok(contributions::transition(tx, &p, id, &if_match.0, action, body.value.note.as_deref()).await?)
     })
     .await?;
-    Ok(respond::changed(c.revision, &ContributionBody::from(&c)))
+    Ok(respond::changed(c.tag(), &ContributionBody::from(&c)))
 }
 
 /// The history of a contribution: every transition with who, when, from, to and note.

@@ -14,7 +14,7 @@ use super::{Error, Result, contributions};
 
 /// Reports progress on contribution `id`. The report's date may not lie after today in the Netherlands.
 pub async fn check_in(tx: &Tx, p: &Principal, id: Uuid, report: CheckIn) -> Result<CheckInRecord> {
-    let c = contributions::get_without_latest_check_in(tx.conn(), p, tx.now(), id).await?;
+    let c = contributions::get_to_report_on(tx, p, id).await?;
     lifecycle::may_check_in(p, &c.parties())?;
     let report = Parsed::parse_in(report, &dutch_date(tx.now()))?;
     if !c.status.takes_check_ins() {

@@ -155,7 +155,7 @@ async fn update_row(
     row: &ImportRow,
     errors: &mut FieldErrors,
 ) -> Result<Option<(Contribution, bool)>> {
-    let current = match store::get(tx.conn(), scope_at(p, tx.now()), id).await {
+    let current = match store::get_to_change(tx.conn(), scope_at(p, tx.now()), id).await {
         Ok(c) => c,
         Err(StoreError::NotFound) => {
             errors.push(row.name("id"), "unknown", "no such contribution, or not one this token may see");
@@ -201,7 +201,7 @@ async fn update_row(
         unit: row.unit.clone(),
         due_date: row.due_date,
     };
-    match contributions::revise(tx, p, &current, &BasedOn::revision(current.revision), change).await {
+    match contributions::revise(tx, p, &current, &BasedOn::Any, change).await {
         Ok(c) => {
             let changed = c.revision != current.revision;
             Ok(Some((c, changed)))

@@ -58,14 +58,9 @@ pub async fn get<C: ConnectionTrait>(conn: &C, p: &Principal, now: DateTime<Utc>
     Ok(store::get(conn, scope_at(p, now), id).await?)
 }
 
-/// As [`get`], with `latest_check_in` left `None`, for a change that does not show the contribution.
-pub async fn get_without_latest_check_in<C: ConnectionTrait>(
-    conn: &C,
-    p: &Principal,
-    now: DateTime<Utc>,
-    id: Uuid,
-) -> Result<Contribution> {
-    Ok(store::get_without_latest_check_in(conn, scope_at(p, now), id).await?)
+/// As [`get`], for a report on it: its row held in share mode until the commit, its latest report not read.
+pub async fn get_to_report_on(tx: &Tx, p: &Principal, id: Uuid) -> Result<Contribution> {
+    Ok(store::get_to_report_on(tx.conn(), scope_at(p, tx.now()), id).await?)
 }
 
 /// Pages of contributions as last read, kept while the municipalities they come from do not change.
@@ -225,11 +220,12 @@ pub async fn propose(tx: &Tx, p: &Principal, proposal: Proposal) -> Result<Contr
 /// Changes the terms of contribution `id`. A substantive change to an agreed contribution makes it a
 /// proposal again, by the side that changed it; unchanged terms write nothing.
 pub async fn update(tx: &Tx, p: &Principal, id: Uuid, based_on: &BasedOn, change: TermsChange) -> Result<Contribution> {
-    let current = store::get(tx.conn(), scope_at(p, tx.now()), id).await?;
+    let current = store::get_to_change(tx.conn(), scope_at(p, tx.now()), id).await?;
     revise(tx, p, &current, based_on, change).await
 }
 
-/// Changes the terms of `current`, already read in this transaction (the import reads it to compare columns).
+/// Changes the terms of `current`, already read in this transaction by [`store::get_to_change`] (the import
+/// reads it to compare columns).
 pub(crate) async fn revise(
     tx: &Tx,
     p: &Principal,
@@ -237,7 +233,7 @@ pub(crate) async fn revise(
     based_on: &BasedOn,
     change: TermsChange,
 ) -> Result<Contribution> {
-    let expected = based_on.check(current.revision)?;
+    let expected = based_on.check_tag(&current.tag(), current.revision)?;
     let side = lifecycle::side_of(p, &current.parties())?;
     let old = current.terms();
     let terms = Parsed::parse(change.apply(old.clone()))?;
@@ -275,9 +271,9 @@ pub async fn transition(
     note: Option<&str>,
 ) -> Result<Contribution> {
     let note = trimmed_note(note);
-    let current = store::get(tx.conn(), scope_at(p, tx.now()), id).await?;
+    let current = store::get_to_change(tx.conn(), scope_at(p, tx.now()), id).await?;
     let side = lifecycle::may_act(p, &current.parties(), action)?;
-    let expected = based_on.check(current.revision)?;
+    let expected = based_on.check_tag(&current.tag(), current.revision)?;
     let started = action == ContributionAction::Agree && store::has_started(tx.conn(), current.id).await?;
     let to = lifecycle::transition(current.status, started, action, current.proposed_by, side, note.as_deref())
         .map_err(transition_error)?;

@@ -160,22 +160,29 @@ pub(crate) fn parsed_with<T>(
 pub enum BasedOn {
     /// `If-Match: *`: whatever is current.
     Any,
-    /// One of these revisions; an empty list matches nothing (a weak or foreign entity tag).
-    Revisions(Vec<i64>),
+    /// One of these entity tags, as their text between the quotes; an empty list matches nothing (a weak tag).
+    Tags(Vec<String>),
 }
 
 impl BasedOn {
     pub fn revision(revision: i64) -> BasedOn {
-        BasedOn::Revisions(vec![revision])
+        BasedOn::Tags(vec![revision.to_string()])
     }
 
-    /// The current revision when the change is based on it, else [`Error::Stale`].
+    /// The current revision when the change is based on it, else [`Error::Stale`]: for a resource whose
+    /// entity tag is its revision.
     pub fn check(&self, current: i64) -> Result<i64> {
+        self.check_tag(&current.to_string(), current)
+    }
+
+    /// As [`BasedOn::check`], for a resource whose entity tag `tag` says more than its `revision` (a
+    /// contribution's names its latest report too, which moves without a write to the contribution).
+    pub fn check_tag(&self, tag: &str, revision: i64) -> Result<i64> {
         match self {
-            BasedOn::Any => Ok(current),
-            BasedOn::Revisions(r) if r.contains(&current) => Ok(current),
-            BasedOn::Revisions(_) => Err(Error::Stale(format!(
-                "The resource was changed since you read it; its current ETag is \"{current}\". Read it again and reapply your change."
+            BasedOn::Any => Ok(revision),
+            BasedOn::Tags(tags) if tags.iter().any(|t| t == tag) => Ok(revision),
+            BasedOn::Tags(_) => Err(Error::Stale(format!(
+                "The resource was changed since you read it; its current ETag is \"{tag}\". Read it again and reapply your change."
             ))),
         }
     }
@@ -194,12 +201,14 @@ mod tests {
     fn a_change_based_on_the_current_revision_passes() {
         assert_eq!(BasedOn::revision(3).check(3).ok(), Some(3));
         assert_eq!(BasedOn::Any.check(7).ok(), Some(7));
-        assert_eq!(BasedOn::Revisions(vec![2, 3]).check(3).ok(), Some(3));
+        assert_eq!(BasedOn::Tags(vec!["2".into(), "3".into()]).check(3).ok(), Some(3));
+        assert_eq!(BasedOn::revision(3).check_tag("3", 3).ok(), Some(3));
     }
 
     #[test]
     fn a_change_based_on_an_older_revision_is_stale() {
         assert!(matches!(BasedOn::revision(2).check(3), Err(Error::Stale(_))));
-        assert!(matches!(BasedOn::Revisions(vec![]).check(1), Err(Error::Stale(_))));
+        assert!(matches!(BasedOn::Tags(vec![]).check(1), Err(Error::Stale(_))));
+        assert!(matches!(BasedOn::revision(3).check_tag("3-0190", 3), Err(Error::Stale(_))), "a newer report");
     }
 }

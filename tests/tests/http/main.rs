@@ -6,6 +6,7 @@ mod audit;
 mod board_views;
 mod concurrency;
 mod contribution_history;
+mod contribution_reports;
 mod contribution_views;
 mod contributions;
 mod conventions;
