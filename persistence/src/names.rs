@@ -4,7 +4,8 @@
 
 use std::collections::HashMap;
 
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QuerySelect};
 use uuid::Uuid;
 
 use crate::entity::{area, contribution, organisation, version};
@@ -99,14 +100,25 @@ pub async fn goal_titles<C: ConnectionTrait>(
     } else {
         &["adopted", "submitted", "superseded"]
     };
-    let mut rows: Vec<(Uuid, i32, String, serde_json::Value)> = version::Entity::find()
+    // Only each goal's key and title leave the database, as a small JSON array of pairs: an agenda's content is
+    // mostly its goals' descriptions and results, and reading it whole (some 3 kB a version, for every version
+    // of every agenda on a page of deadlines) was most of the municipality overview's work.
+    let goal_pairs = match conn.get_database_backend() {
+        DbBackend::Postgres => {
+            "CAST((SELECT jsonb_agg(jsonb_build_array(g->'key', g->'title')) FROM jsonb_array_elements( \
+               CASE WHEN jsonb_typeof(\"versions\".\"content\"->'goals') = 'array' \
+               THEN \"versions\".\"content\"->'goals' ELSE '[]'::jsonb END) g) AS TEXT)"
+        }
+        _ => {
+            "(SELECT json_group_array(json_array(json_extract(g.value, '$.key'), json_extract(g.value, '$.title'))) \
+               FROM json_each(CASE WHEN json_type(\"versions\".\"content\", '$.goals') = 'array' \
+               THEN json_extract(\"versions\".\"content\", '$.goals') ELSE '[]' END) g)"
+        }
+    };
+    let mut rows: Vec<(Uuid, i32, String, Option<String>)> = version::Entity::find()
         .select_only()
-        .columns([
-            version::Column::DocumentId,
-            version::Column::Number,
-            version::Column::Status,
-            version::Column::Content,
-        ])
+        .columns([version::Column::DocumentId, version::Column::Number, version::Column::Status])
+        .column_as(Expr::cust(goal_pairs), "goals")
         .filter(version::Column::DocumentId.is_in(distinct(agenda_ids)))
         .filter(version::Column::Status.is_in(statuses.iter().copied()))
         .into_tuple()
@@ -115,9 +127,11 @@ pub async fn goal_titles<C: ConnectionTrait>(
     // The version in force first, then the later before the earlier: the first title found for a goal wins.
     rows.sort_by_key(|(_, number, status, _)| (status != "adopted", -number));
     let mut titles = HashMap::new();
-    for (agenda, _, _, content) in rows {
-        for goal in content["goals"].as_array().into_iter().flatten() {
-            if let (Some(key), Some(title)) = (goal["key"].as_str(), goal["title"].as_str()) {
+    for (agenda, _, _, goals) in rows {
+        let pairs: Vec<[serde_json::Value; 2]> =
+            goals.as_deref().map(serde_json::from_str).transpose()?.unwrap_or_default();
+        for [key, title] in pairs {
+            if let (Some(key), Some(title)) = (key.as_str(), title.as_str()) {
                 titles.entry((agenda, key.to_owned())).or_insert_with(|| title.to_owned());
             }
         }
