@@ -65,8 +65,15 @@ struct OverviewPage {
     contributions: Vec<Count>,
     signals: Vec<Count>,
     overdue: Vec<DeadlineItem>,
+    /// The deadlines page with all of them, when there are more than the overview shows.
+    overdue_more: Option<String>,
     due_soon: Vec<DeadlineItem>,
+    due_soon_more: Option<String>,
 }
+
+/// The overview shows the most urgent few of each kind of deadline and links to the rest: a municipality can
+/// have hundreds, which made the page long to read and, at up to 200 rows of each, slow to serve.
+const SHOWN_DEADLINES: u64 = 20;
 
 /// The `jaar` of the query, when there is one.
 fn year_of(req: &HttpRequest) -> Result<Option<i32>, PageError> {
@@ -96,11 +103,16 @@ async fn overview(
         municipality_id: Some(id),
         year: Some(d.year),
         state: Some(state),
-        page_size: Some(crate::pagination::MAX_PAGE_SIZE),
+        page_size: Some(SHOWN_DEADLINES),
         ..Default::default()
     };
     let overdue = usecases::deadlines::list(conn, p, now, &state.deadlines, listed(DeadlineState::Overdue)).await?;
     let due_soon = usecases::deadlines::list(conn, p, now, &state.deadlines, listed(DeadlineState::DueSoon)).await?;
+    let more = |page: &usecases::deadlines::DeadlinePage, state: DeadlineState| {
+        page.next.as_ref().map(|_| format!("/termijnen?gemeente={id}&jaar={}&stand={}", d.year, state.as_str()))
+    };
+    let overdue_more = more(&overdue, DeadlineState::Overdue);
+    let due_soon_more = more(&due_soon, DeadlineState::DueSoon);
     let items = |page: usecases::deadlines::DeadlinePage| -> Vec<DeadlineItem> {
         page.deadlines
             .iter()
@@ -141,7 +153,9 @@ async fn overview(
         contributions: contribution_counts(&d),
         signals: signal_counts(&d),
         overdue: items(overdue),
+        overdue_more,
         due_soon: items(due_soon),
+        due_soon_more,
     };
     Ok(html(StatusCode::OK, &page, true))
 }

@@ -109,3 +109,39 @@ async fn a_partner_with_many_contributions_reads_them_fifty_at_a_time() {
     let broken = page(&w.app, "/mijn-bijdragen?na=geen-id", Some(&cookie)).await;
     assert!(html_page(&broken, 400).contains("volgende pagina klopt niet"), "{}", broken.text);
 }
+
+#[tokio::test]
+async fn the_overview_shows_the_twenty_most_urgent_overdue_deadlines_and_links_to_the_rest() {
+    let w = World::new().await;
+    let m = w.app.get(&format!("/api/v1/areas/{}", w.area), &w.coordinator).await.body["municipalityId"].clone();
+    let m = m.as_str().unwrap().to_owned();
+    let cookie = sign_in(&w.app, &w.coordinator).await;
+    let overview = format!("/gemeenten/{m}/overzicht?jaar=2026");
+    let mut propose = async |n: u32| {
+        let mut body = w.proposal("G1", &w.police);
+        body["title"] = json!(format!("Toezegging nummer {n:02}"));
+        body["dueDate"] = json!(format!("2026-10-{n:02}"));
+        w.app.post("/api/v1/contributions", &w.coordinator, &body).await.ok(201);
+    };
+    // The two areas' plans, due on 1 July, are overdue too: with 18 promises there are twenty.
+    for n in 1..=18 {
+        propose(n).await;
+    }
+    let text = html_page(&page(&w.app, &overview, Some(&cookie)).await, 200).to_owned();
+    assert_eq!(text.matches("gc-state--overdue\">verlopen").count(), 20, "all twenty: {text}");
+    assert_eq!(text.matches("Toezegging nummer").count(), 18, "{text}");
+    assert!(!text.contains("Alle verlopen termijnen"), "no link while all are shown: {text}");
+
+    propose(19).await;
+    let text = html_page(&page(&w.app, &overview, Some(&cookie)).await, 200).to_owned();
+    assert_eq!(text.matches("gc-state--overdue\">verlopen").count(), 20, "the first twenty: {text}");
+    assert!(text.contains("Toezegging nummer 18") && !text.contains("Toezegging nummer 19"), "the oldest first");
+    let link = format!(
+        "href=\"/termijnen?gemeente={m}&#38;jaar=2026&#38;stand=overdue\">Alle verlopen termijnen van 2026</a>"
+    );
+    assert!(text.contains(&link), "{text}");
+
+    let all = page(&w.app, &format!("/termijnen?gemeente={m}&jaar=2026&stand=overdue"), Some(&cookie)).await;
+    let all = html_page(&all, 200);
+    assert_eq!(all.matches("Toezegging nummer").count(), 19, "the deadlines page has them all: {all}");
+}
