@@ -117,7 +117,7 @@ async fn the_overview_shows_the_twenty_most_urgent_overdue_deadlines_and_links_t
     let m = m.as_str().unwrap().to_owned();
     let cookie = sign_in(&w.app, &w.coordinator).await;
     let overview = format!("/gemeenten/{m}/overzicht?jaar=2026");
-    let mut propose = async |n: u32| {
+    let propose = async |n: u32| {
         let mut body = w.proposal("G1", &w.police);
         body["title"] = json!(format!("Toezegging nummer {n:02}"));
         body["dueDate"] = json!(format!("2026-10-{n:02}"));
