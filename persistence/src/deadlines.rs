@@ -27,7 +27,7 @@ fn documents_overlapping(area_ids: &[Uuid], from: i32, to: i32) -> SelectStateme
         .and_where(Expr::col(document::Column::AreaId).is_in(area_ids.iter().copied()))
         .and_where(Expr::col(document::Column::PeriodEnd).gte(from))
         .and_where(Expr::col(document::Column::PeriodStart).lte(to))
-        .and_where(Expr::col(document::Column::Id).in_subquery(crate::documents::holding()))
+        .and_where(crate::documents::holds_its_years())
         .to_owned()
 }
 

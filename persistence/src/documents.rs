@@ -416,7 +416,7 @@ pub async fn covering_year<C: ConnectionTrait>(
         .filter(document::Column::AreaId.is_in(area_ids.iter().copied()))
         .filter(document::Column::PeriodStart.lte(year))
         .filter(document::Column::PeriodEnd.gte(year))
-        .filter(document::Column::Id.in_subquery(holding()))
+        .filter(holds_its_years())
         .all(conn)
         .await?;
     rows.into_iter().map(document_from).collect()
@@ -577,7 +577,7 @@ pub async fn in_force_covering<C: ConnectionTrait>(
         .filter(document::Column::Kind.eq(kind.as_str()))
         .filter(document::Column::PeriodStart.lte(year))
         .filter(document::Column::PeriodEnd.gte(year))
-        .filter(document::Column::Id.in_subquery(holding()))
+        .filter(holds_its_years())
         .filter(version::Column::Status.eq(VersionStatus::Adopted.as_str()))
         .one(conn)
         .await?;
@@ -600,15 +600,7 @@ pub async fn adopted_analysis_years<C: ConnectionTrait>(
         .filter(document::Column::AreaId.eq(area_id))
         .filter(document::Column::Kind.eq(DocumentKind::Analysis.as_str()))
         .filter(document::Column::PeriodStart.between(from, to))
-        .filter(
-            document::Column::Id.in_subquery(
-                Query::select()
-                    .column(version::Column::DocumentId)
-                    .from(version::Entity)
-                    .and_where(Expr::col(version::Column::Status).eq(VersionStatus::Adopted.as_str()))
-                    .to_owned(),
-            ),
-        )
+        .filter(has_version_with_status(&[VersionStatus::Adopted]))
         .into_tuple()
         .all(conn)
         .await?;
@@ -759,11 +751,22 @@ async fn holding_years(tx: &Tx, doc: &Document) -> Result<bool, StoreError> {
     Ok(rows > 0)
 }
 
-/// `SELECT document_id FROM document_years`: the documents that hold their years. One whose every version
-/// was withdrawn gave them back and no longer stands for its stage in a year (board, dashboard, deadlines, the
-/// agenda or plan in force).
-pub(crate) fn holding() -> sea_orm::sea_query::SelectStatement {
-    Query::select().column(document_year::Column::DocumentId).from(document_year::Entity).to_owned()
+/// `EXISTS (SELECT 1 FROM document_years WHERE document_id = documents.id)`: the document holds its years. One
+/// whose every version was withdrawn gave them back and no longer stands for its stage in a year (board,
+/// dashboard, deadlines, the agenda or plan in force). Correlated, so it is one index lookup per document: as
+/// `id IN (SELECT document_id FROM document_years)` SQLite built the set of every document of every
+/// municipality for each statement (some 250 ms a document page on the large set under load).
+pub(crate) fn holds_its_years() -> sea_orm::sea_query::SimpleExpr {
+    Expr::exists(
+        Query::select()
+            .expr(Expr::val(1))
+            .from(document_year::Entity)
+            .and_where(
+                Expr::col((document_year::Entity, document_year::Column::DocumentId))
+                    .equals((document::Entity, document::Column::Id)),
+            )
+            .to_owned(),
+    )
 }
 
 /// The status of every version of `doc`, by number.
