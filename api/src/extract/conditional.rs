@@ -53,13 +53,8 @@ fn parse_if_match(value: &str) -> Option<BasedOn> {
     }
 }
 
-/// `If-None-Match` on a GET: the 304 response when the client already holds this revision (or tag).
-pub fn not_modified(req: &HttpRequest, revision: impl Display) -> Option<HttpResponse> {
-    not_modified_as(req, &etag_of(revision))
-}
-
-/// `If-None-Match` on a GET of a view that has no revision of its own (the dashboard): the 304 response
-/// when the client already holds the entity tag `current` (quoted).
+/// `If-None-Match` on a GET: the 304 response when the client already holds the entity tag `current` (quoted,
+/// as [`etag_of`] gives it for a revision, or a view's own tag for one without, such as the dashboard).
 pub fn not_modified_as(req: &HttpRequest, current: &str) -> Option<HttpResponse> {
     let value = req.headers().get(header::IF_NONE_MATCH)?.to_str().ok()?;
     let tags = parse_tags(value);

@@ -12,7 +12,7 @@ mod query;
 
 pub use auth::{Auth, principal_of_secret};
 pub use body::Body;
-pub use conditional::{IfMatch, etag_of, not_modified, not_modified_as};
+pub use conditional::{IfMatch, etag_of, not_modified_as};
 pub use csv_body::CsvBody;
 pub use idempotency::IdempotencyKey;
 pub use path::{PathId, PathIds};
