@@ -9,6 +9,7 @@ mod crawl;
 mod csrf;
 mod decide;
 mod harness;
+mod overview;
 mod partner;
 mod sign_in;
 mod support;
